@@ -1,0 +1,289 @@
+"""The perfkg ontology: OWL classes and properties, SKOS topics, SHACL shapes.
+
+The Turtle files in this package are the single source of truth of the graph
+contract. This module reads them (once per process) and derives what the rest
+of perfkg needs: the property-graph schema the loader checks every write
+against and the stores build their indexes from (`schema()`), and the topic
+scheme the extractor tags text with and the API resolves topic names through
+(`topics()`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+
+PK = Namespace("https://w3id.org/perfkg/ontology#")
+TOPIC = Namespace("https://w3id.org/perfkg/topic/")
+ID = Namespace("https://w3id.org/perfkg/id/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SCHEMA = Namespace("https://schema.org/")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+
+ONTOLOGY_FILES = ("perfkg.ttl", "topics.ttl")
+SHAPES_FILE = "shapes.ttl"
+
+_XSD_TYPES = {
+    XSD.string: "string",
+    XSD.integer: "integer",
+    XSD.decimal: "decimal",
+    XSD.boolean: "boolean",
+}
+
+
+class SchemaViolation(ValueError):
+    """A write that the ontology does not allow."""
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    name: str
+    datatype: str  # string | integer | decimal | boolean
+    definition: str
+    label_zh: str
+    required: bool = False
+    allowed: tuple | None = None
+    indexed: bool = False
+
+    def check(self, label: str, value) -> None:
+        if value is None:
+            if self.required:
+                raise SchemaViolation(f"{label}.{self.name} is required")
+            return
+        ok = {
+            "string": isinstance(value, str),
+            "integer": isinstance(value, int) and not isinstance(value, bool),
+            "decimal": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "boolean": isinstance(value, bool),
+        }[self.datatype]
+        if not ok:
+            raise SchemaViolation(
+                f"{label}.{self.name} must be {self.datatype}, got {type(value).__name__} {value!r}"
+            )
+        if self.allowed is not None and value not in self.allowed:
+            raise SchemaViolation(f"{label}.{self.name} must be one of {list(self.allowed)}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    name: str
+    label_en: str
+    label_zh: str
+    definition: str
+    properties: dict[str, PropertySpec] = field(default_factory=dict)
+
+    @property
+    def indexed(self) -> list[str]:
+        return [p.name for p in self.properties.values() if p.indexed]
+
+
+@dataclass(frozen=True)
+class RelationshipSpec:
+    name: str
+    label_en: str
+    label_zh: str
+    definition: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Schema:
+    labels: dict[str, LabelSpec]
+    relationships: dict[str, RelationshipSpec]
+
+    def check_node(self, label: str, properties: dict) -> None:
+        spec = self.labels.get(label)
+        if spec is None:
+            raise SchemaViolation(f"label {label!r} is not declared in the ontology")
+        for key in properties:
+            if key not in spec.properties:
+                raise SchemaViolation(f"property {label}.{key} is not declared in the ontology")
+        for prop in spec.properties.values():
+            prop.check(label, properties.get(prop.name))
+
+    def check_relationship(self, rel_type: str, source: str, target: str) -> None:
+        spec = self.relationships.get(rel_type)
+        if spec is None:
+            raise SchemaViolation(f"relationship type {rel_type!r} is not declared in the ontology")
+        if source not in spec.sources or target not in spec.targets:
+            raise SchemaViolation(
+                f"(:{source})-[:{rel_type}]->(:{target}) is not declared; "
+                f"{rel_type} goes from {list(spec.sources)} to {list(spec.targets)}"
+            )
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    name_zh: str
+    name_en: str
+    alt_labels: tuple[str, ...]
+    broader: str | None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every Chinese label that names this topic, longest first."""
+        return tuple(sorted({self.name_zh, *self.alt_labels}, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class TopicScheme:
+    topics: dict[str, Topic]
+
+    def resolve(self, name: str) -> Topic | None:
+        """A topic by slug, Chinese or English preferred label, or alternative label."""
+        key = name.strip()
+        if key in self.topics:
+            return self.topics[key]
+        lowered = key.lower()
+        for topic in self.topics.values():
+            if key == topic.name_zh or lowered == topic.name_en.lower() or key in topic.alt_labels:
+                return topic
+        return None
+
+    def narrower_closure(self, slug: str) -> list[str]:
+        """The slug and every topic below it, transitively."""
+        found = [slug]
+        frontier = [slug]
+        while frontier:
+            parent = frontier.pop()
+            for topic in self.topics.values():
+                if topic.broader == parent and topic.slug not in found:
+                    found.append(topic.slug)
+                    frontier.append(topic.slug)
+        return found
+
+    def children(self, slug: str | None) -> list[Topic]:
+        return [t for t in self.topics.values() if t.broader == slug]
+
+
+def _read(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def ontology_path(name: str):
+    """Path of one of the package's Turtle files (for tools that want a file)."""
+    return resources.files(__package__).joinpath(name)
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """The OWL ontology and the SKOS topic scheme in one rdflib graph."""
+    graph = Graph()
+    for name in ONTOLOGY_FILES:
+        graph.parse(data=_read(name), format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    graph = Graph()
+    graph.parse(data=_read(SHAPES_FILE), format="turtle")
+    return graph
+
+
+def _lang(graph: Graph, subject, predicate, lang: str) -> str:
+    for value in graph.objects(subject, predicate):
+        if isinstance(value, Literal) and value.language == lang:
+            return str(value)
+    return ""
+
+
+def _local(iri) -> str:
+    return re.split(r"[#/]", str(iri))[-1]
+
+
+def _shape_constraints(shapes: Graph) -> dict[tuple[str, str], tuple[bool, tuple | None]]:
+    """(label, property) -> (required, allowed values) from the node shapes."""
+    constraints = {}
+    for shape in shapes.subjects(RDF.type, SH.NodeShape):
+        target = shapes.value(shape, SH.targetClass)
+        if target is None:
+            continue
+        for prop in shapes.objects(shape, SH.property):
+            path = shapes.value(prop, SH.path)
+            if not isinstance(path, URIRef):
+                continue  # inverse paths constrain relationships, not properties
+            min_count = shapes.value(prop, SH["minCount"])
+            allowed_list = shapes.value(prop, SH["in"])
+            allowed = None
+            if allowed_list is not None:
+                allowed = tuple(v.toPython() for v in Collection(shapes, allowed_list))
+            constraints[(_local(target), _local(path))] = (
+                min_count is not None and int(min_count) >= 1,
+                allowed,
+            )
+    return constraints
+
+
+@lru_cache(maxsize=1)
+def schema() -> Schema:
+    """The property-graph schema derived from perfkg.ttl and shapes.ttl."""
+    graph = ontology_graph()
+    constraints = _shape_constraints(shapes_graph())
+    labels: dict[str, LabelSpec] = {}
+    for cls in graph.subjects(RDF.type, OWL.Class):
+        if not str(cls).startswith(str(PK)):
+            continue
+        name = _local(cls)
+        labels[name] = LabelSpec(
+            name=name,
+            label_en=_lang(graph, cls, RDFS.label, "en"),
+            label_zh=_lang(graph, cls, RDFS.label, "zh"),
+            definition=_lang(graph, cls, SKOS.definition, "en"),
+        )
+    for prop in graph.subjects(RDF.type, OWL.DatatypeProperty):
+        name = _local(prop)
+        datatype = _XSD_TYPES[graph.value(prop, RDFS.range)]
+        indexed = bool(graph.value(prop, PK.indexed))
+        for domain in graph.objects(prop, SCHEMA.domainIncludes):
+            label = _local(domain)
+            required, allowed = constraints.get((label, name), (False, None))
+            labels[label].properties[name] = PropertySpec(
+                name=name,
+                datatype=datatype,
+                definition=_lang(graph, prop, SKOS.definition, "en"),
+                label_zh=_lang(graph, prop, RDFS.label, "zh"),
+                required=required,
+                allowed=allowed,
+                indexed=indexed,
+            )
+    relationships: dict[str, RelationshipSpec] = {}
+    for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
+        name = _local(prop)
+        relationships[name] = RelationshipSpec(
+            name=name,
+            label_en=_lang(graph, prop, RDFS.label, "en"),
+            label_zh=_lang(graph, prop, RDFS.label, "zh"),
+            definition=_lang(graph, prop, SKOS.definition, "en"),
+            sources=tuple(sorted(_local(d) for d in graph.objects(prop, SCHEMA.domainIncludes))),
+            targets=tuple(sorted(_local(r) for r in graph.objects(prop, SCHEMA.rangeIncludes))),
+        )
+    return Schema(labels=dict(sorted(labels.items())), relationships=dict(sorted(relationships.items())))
+
+
+@lru_cache(maxsize=1)
+def topics() -> TopicScheme:
+    """The SKOS topic scheme of topics.ttl."""
+    graph = ontology_graph()
+    found = {}
+    for concept in graph.subjects(RDF.type, PK.Topic):
+        slug = _local(concept)
+        broader = graph.value(concept, SKOS.broader)
+        found[slug] = Topic(
+            slug=slug,
+            name_zh=_lang(graph, concept, SKOS.prefLabel, "zh"),
+            name_en=_lang(graph, concept, SKOS.prefLabel, "en"),
+            alt_labels=tuple(
+                sorted(str(v) for v in graph.objects(concept, SKOS.altLabel) if v.language == "zh")
+            ),
+            broader=_local(broader) if broader is not None else None,
+        )
+    return TopicScheme(topics=dict(sorted(found.items())))
