@@ -1,0 +1,66 @@
+"""Settings, from the environment (PERFKG_*) with CLI overrides."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+DEFAULT_STORE = "var/perfkg.db"
+NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    # A file path means the embedded FalkorDB store, a bolt:// or neo4j:// URI Neo4j.
+    store: str = DEFAULT_STORE
+    graph: str = "perfkg"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str | None = None
+    # Ad-hoc and named queries: the most a request may ask for (it may ask less).
+    query_timeout_ms: int = 5000
+    row_limit: int = 10000
+    # Embedded store: memory one query may use before FalkorDB stops it.
+    query_memory_mb: int = 512
+    # Reports bigger than this are refused unread.
+    max_report_bytes: int = 5 * 1024 * 1024
+    # HTTP: uploads need this key; CORS is off unless origins are listed.
+    api_key: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    max_request_bytes: int = 6 * 1024 * 1024
+
+    @property
+    def is_neo4j(self) -> bool:
+        return self.store.startswith(NEO4J_SCHEMES)
+
+    def with_store(self, store: str | None) -> "Settings":
+        return replace(self, store=store) if store else self
+
+
+def from_env() -> Settings:
+    env = os.environ
+    origins = tuple(o.strip() for o in env.get("PERFKG_CORS_ORIGINS", "").split(",") if o.strip())
+    return Settings(
+        store=env.get("PERFKG_STORE") or DEFAULT_STORE,
+        graph=env.get("PERFKG_GRAPH") or "perfkg",
+        neo4j_user=env.get("PERFKG_NEO4J_USER") or "neo4j",
+        neo4j_password=env.get("PERFKG_NEO4J_PASSWORD") or "",
+        neo4j_database=env.get("PERFKG_NEO4J_DATABASE") or None,
+        query_timeout_ms=_int("PERFKG_QUERY_TIMEOUT_MS", 5000),
+        row_limit=_int("PERFKG_ROW_LIMIT", 10000),
+        query_memory_mb=_int("PERFKG_QUERY_MEMORY_MB", 512),
+        max_report_bytes=_int("PERFKG_MAX_REPORT_BYTES", 5 * 1024 * 1024),
+        api_key=env.get("PERFKG_API_KEY") or None,
+        cors_origins=origins,
+        max_request_bytes=_int("PERFKG_MAX_REQUEST_BYTES", 6 * 1024 * 1024),
+    )

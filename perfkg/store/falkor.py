@@ -1,0 +1,205 @@
+"""The embedded default: FalkorDB in-process via falkordblite, persisted to a file."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from falkordb.helpers import stringify_param_value
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
+
+from ontology import Schema
+
+from .base import GraphStore, QueryError, QueryResult, QueryTimeout, Statement, StoreError, StoreUnavailable
+from .values import plain
+
+
+# Redis persistence for the embedded server. The append-only file makes every
+# committed transaction durable even if the server process itself is killed;
+# the RDB snapshot (written on shutdown) keeps restarts fast.
+# A last resort: every read carries its own time limit, enforced by the server.
+_SOCKET_TIMEOUT_S = 300
+
+_SERVER_CONFIG = {
+    "appendonly": "yes",
+    "appendfsync": "everysec",
+}
+
+
+def _params_header(params: dict[str, Any] | None) -> str:
+    if not params:
+        return ""
+    parts = []
+    for key, value in params.items():
+        if not key.isidentifier():
+            raise QueryError(f"invalid parameter name {key!r}")
+        parts.append(f"{key}={stringify_param_value(value)}")
+    return "CYPHER " + " ".join(parts) + " "
+
+
+def chain(statements: Sequence[Statement]) -> tuple[str, dict[str, Any]]:
+    """Statements as one query: `s0; s1; …` becomes `s0 WITH count(*) AS _1 s1 …`
+    with each statement's parameters prefixed by its position."""
+    parts, params = [], {}
+    for index, statement in enumerate(statements):
+        prefix = f"s{index}_"
+        parts.append(re.sub(r"\$([A-Za-z_][A-Za-z0-9_]*)", lambda m: "$" + prefix + m.group(1), statement.cypher))
+        params.update({prefix + key: value for key, value in statement.params.items()})
+    query = parts[0]
+    for index, part in enumerate(parts[1:], start=1):
+        query += f"\nWITH count(*) AS _{index}\n" + part
+    return query, params
+
+
+def _classify(error: Exception) -> StoreError:
+    message = str(error)
+    if "timed out" in message.lower() or isinstance(error, RedisTimeoutError):
+        return QueryTimeout(message)
+    if isinstance(error, RedisConnectionError):
+        return StoreUnavailable(message)
+    return QueryError(message)
+
+
+class FalkorStore(GraphStore):
+    kind = "falkordb"
+
+    def __init__(self, path: str | Path, graph: str = "perfkg", *, query_memory_mb: int = 512):
+        path = Path(path).expanduser().resolve()
+        self.location = str(path)
+        self.graph_name = graph
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # Imported here: redislite starts a server process, which only a
+            # store that is actually opened should pay for.
+            from redislite.falkordb_client import FalkorDB
+
+            # The server is local (a unix socket): a dropped connection means
+            # it is gone, so retrying with back-off only delays the error.
+            self._db = FalkorDB(str(path), serverconfig=dict(_SERVER_CONFIG), retry=Retry(NoBackoff(), 0),
+                                socket_timeout=_SOCKET_TIMEOUT_S)
+        except Exception as error:  # the embedded server failed to start
+            raise StoreUnavailable(f"cannot start the embedded FalkorDB at {path}: {error}") from error
+        self._graph = self._db.select_graph(graph)
+        # FalkorDB checks a query's time limit between operations, so a query
+        # that builds one huge list (UNWIND range(1, 10^9)) would run on; a
+        # memory cap per query stops it instead.
+        self._db.client.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", query_memory_mb * 1024 * 1024)
+        # A read-only query on a graph key that does not exist yet fails
+        # ("empty key"): make sure the (empty) graph exists.
+        if not self._db.client.exists(graph):
+            self._graph.query("RETURN 1")
+        self._closed = False
+        self._lock = threading.Lock()
+
+    # -- reading ---------------------------------------------------------
+
+    def read(self, cypher, params=None, *, timeout_ms=None, row_limit=None) -> QueryResult:
+        try:
+            result = self._graph.ro_query(cypher, params or None, timeout=timeout_ms)
+        except (ResponseError, RedisTimeoutError) as error:
+            raise _classify(error) from error
+        except RedisConnectionError as error:
+            raise StoreUnavailable(str(error)) from error
+        return self._to_result(result, row_limit)
+
+    def write(self, cypher, params=None) -> QueryResult:
+        try:
+            result = self._graph.query(cypher, params or None)
+        except (ResponseError, RedisTimeoutError) as error:
+            raise _classify(error) from error
+        except RedisConnectionError as error:
+            raise StoreUnavailable(str(error)) from error
+        return self._to_result(result, None)
+
+    def write_batch(self, statements: Sequence[Statement]) -> None:
+        """One query, so one atomic unit: the statements are chained with
+        `WITH count(*)` between them (each then runs once, whatever the
+        previous one matched) and their parameters renamed apart. FalkorDB
+        undoes a query that fails anywhere, and a query this process never
+        finished sending is never run. (Redis MULTI/EXEC would not undo the
+        statements before a failing one.)"""
+        if not statements:
+            return
+        self.write(*chain(statements))
+
+    def _to_result(self, result, row_limit: int | None) -> QueryResult:
+        columns = [name for _, name in result.header] if result.header else []
+        rows = result.result_set or []
+        truncated = row_limit is not None and len(rows) > row_limit
+        if truncated:
+            rows = rows[:row_limit]
+        return QueryResult(columns=columns, rows=[[plain(v) for v in row] for row in rows], truncated=truncated)
+
+    # -- schema ----------------------------------------------------------
+
+    def ensure_schema(self, schema: Schema) -> None:
+        existing = set()
+        for label, properties in self.read("CALL db.indexes() YIELD label, properties").rows:
+            existing.update((label, p) for p in properties)
+        for label, spec in schema.labels.items():
+            for prop in ["id", *spec.indexed]:
+                if (label, prop) in existing:
+                    continue
+                try:
+                    self._graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+                except ResponseError as error:  # another process created it first
+                    if "already indexed" not in str(error):
+                        raise _classify(error) from error
+
+    # -- lifecycle -------------------------------------------------------
+
+    def ping(self) -> bool:
+        try:
+            return bool(self._db.client.ping())
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            client = self._db.client
+            try:
+                alone = client._connection_count() <= 1
+            except RedisConnectionError:
+                alone = False  # the server is already gone
+            if not alone:
+                # Another process uses the same file: its server keeps running.
+                client.connection_pool.disconnect()
+                return
+            self._shutdown(client)
+
+    @staticmethod
+    def _shutdown(client) -> None:
+        """Save and stop the embedded server, then tidy redislite's files.
+
+        redislite's own cleanup issues SHUTDOWN through a client that retries
+        the dropped connection and then waits on the process for seconds; a
+        direct SHUTDOWN SAVE returns in milliseconds."""
+        try:
+            client.execute_command("SHUTDOWN", "SAVE", "NOW", "FORCE")
+        except (RedisConnectionError, ResponseError):
+            pass  # the server closes the connection as it exits
+        # The server removes its pid file once the data is saved, then takes
+        # a second more to exit; a new server on the same file need not wait.
+        deadline = time.monotonic() + 10
+        while client.pidfile and os.path.exists(client.pidfile) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        client.connection_pool.disconnect()
+        for path in (client.settingregistryfile,):
+            if path and os.path.exists(path):
+                os.remove(path)
+        if client.redis_dir and os.path.isdir(client.redis_dir):
+            shutil.rmtree(client.redis_dir, ignore_errors=True)
+        client.redis_dir = None
+        client.running = False
