@@ -1,0 +1,38 @@
+"""State shared by the extraction steps of one report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..document import Doc
+from ..model import Extraction, Indicator
+
+
+@dataclass
+class Context:
+    doc: Doc
+    out: Extraction
+    # Outline nodes (by id) that report on one task: indicators found under
+    # them are tied to that task (index into out.tasks).
+    task_of_node: dict[int, int] = field(default_factory=dict)
+    # Clean-text spans already turned into indicators, so no other rule reads
+    # the same statement again.
+    claimed: list[tuple[int, int]] = field(default_factory=list)
+
+    def add_indicator(self, indicator: Indicator, position: int) -> None:
+        """Add a narrative indicator, tied to the task whose section states it."""
+        if indicator.task is None:
+            block = self.doc.block_at(position)
+            if block is not None:
+                node = self.doc.node_of(block)
+                for candidate in (node, *node.ancestors()):
+                    if id(candidate) in self.task_of_node:
+                        indicator.task = self.task_of_node[id(candidate)]
+                        break
+        self.out.indicators.append(indicator)
+
+    def claim(self, start: int, end: int) -> None:
+        self.claimed.append((start, end))
+
+    def is_claimed(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.claimed)

@@ -1,0 +1,476 @@
+"""Performance indicators: table rows and narrative statements (GUIDE §3).
+
+Tables: every row of an indicator table (a form's 年度关键指标, a 一级/二级/
+三级指标 table with 指标值 and 实际完成值). Task tables are read with their tasks.
+
+Narrative: a statement that gives, for one measure, a planned and an
+achieved value, or an achieved value with an explicit completion rate:
+
+- plan, then actual: X年度指标值为 T，实际完成 A (also 目标值/计划/预期);
+- actual, then plan: X完成 A（目标 T）;
+- a percent of a plan: 完成全年X任务量 T 的 R%, 占…目标任务的 R%, 完成年度考核指标率 R%;
+- a completion rate after an achieved quantity: 检查企业 5042 家，完成率 131%;
+- a plan fulfilled: 完成X T 目标, 已完成 T 的X任务, 100%完成了…的要求, 超额完成任务,
+  完成区下达目标 (each with the achieved quantity said before it);
+- a completion rate that is itself the measure: X完成率达 R%;
+- a target in a task's goal (X达到 90%以上) met by a value the report gives
+  later for the same measure.
+
+A bare achievement (累计走访企业 719 家次, 办结率 87.9%) is an outcome, not an
+indicator; so are the budget's own rates and next year's plans.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Doc, Span
+from ..model import Indicator
+from ..numbers import Value, quantities, read_value
+from ..outline import under
+from ..status import judge
+from ..tables import Segment, compact
+from .context import Context
+from ..validate import EVIDENCE_JOINER
+from .statements import TIMELINESS, measure_name, plan_facts, tidy
+
+_SKIP_SECTIONS = ("problems", "measures", "duties", "offices", "funds", "goal", "performance_mgmt")
+_BUDGET_CONTEXT = re.compile(r"预算|执行数|支出|资金|经费|决算")
+_SEPARATORS = "，,；;。：:！？!?"
+
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_TARGET_VALUE = (
+    rf"(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
+    r"(?:%|[\u4e00-\u9fa5]{0,4}?)\s*(?:以上|以下|以内)?"
+)
+_PLAN_KEYWORD = (
+    r"(?:(?:年度|全年)?(?:指标值|目标值|计划值|预期值|考核目标|预期目标|目标任务)|年度目标|全年目标"
+    r"|(?:计划|目标|预期)(?:完成|达到)?)"
+)
+_ACTUAL_KEYWORD = r"(?:实际完成(?:值)?|实际值|实际|完成值|已完成|完成)"
+
+_PLAN_THEN_ACTUAL = re.compile(
+    rf"(?P<kw>{_PLAN_KEYWORD})\s*(?:为|是|:)?\s*(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
+    rf"(?P<akw>{_ACTUAL_KEYWORD})(?:了|为|是|:)?\s*(?P<a>[^；;。]+)"
+)
+_ACTUAL_THEN_PLAN = re.compile(
+    rf"(?P<akw>实际完成|完成|达到)(?:了)?\s*(?P<a>{_TARGET_VALUE})\s*[(（，,]\s*"
+    rf"(?:年度|全年)?(?:目标|计划|指标值|目标值)(?:为|是)?\s*(?P<t>{_TARGET_VALUE})\s*[)）]?"
+)
+_PERCENT_OF_PLAN = re.compile(
+    r"(?:完成|占|达到|为)(?:了)?(?P<plan>[^，。；,;]{0,30}?(?:任务|目标|计划)(?:量|数)?[^，。；,;]{0,16}?)的\s*"
+    r"(?P<r>\d+(?:\.\d+)?)\s*%"
+    r"|完成(?:年度|全年)?(?:考核)?指标率(?:高达|达到|达|为)?\s*(?P<r2>\d+(?:\.\d+)?)\s*%"
+)
+_RATE = re.compile(r"(?P<q>[\u4e00-\u9fa5]{0,8}?)完成(?:率|比例)(?:为|是|达到|达|约)?\s*(?:约)?\s*(?P<r>\d+(?:\.\d+)?)\s*%")
+_FULFILLED_TARGET = re.compile(
+    rf"(?:已)?完成(?:了)?(?P<name>[^，。；,;\d]{{2,20}}?)\s*(?P<t>{_NUM}\s*(?:万|亿)?\s*(?:%|[\u4e00-\u9fa5]{{0,4}}?))\s*(?:的)?(?P<kw>目标|任务|指标)(?![^，。；,;]*的\s*\d)"
+)
+_FULFILLED_TASK = re.compile(
+    rf"(?P<akw>已完成|完成)(?:了)?\s*(?P<t>{_NUM}\s*(?:万|亿)?\s*(?:%|[\u4e00-\u9fa5]{{0,4}}?))的(?P<name>[^，。；,;]{{2,16}}?(?:任务|目标|指标))"
+)
+_ALL_DONE = re.compile(r"(?P<r>\d+(?:\.\d+)?)\s*%\s*完成(?:了)?[^，。；,;]{0,20}?(?:要求|任务|目标|计划)")
+_OVER_DONE = re.compile(r"超额完成(?:了)?[^，。；,;]{0,12}?(?:任务|目标|指标)?|超指标完成")
+_PLAN_MET = re.compile(
+    r"完成(?:了)?(?:区|市|省|上级|街道|镇)?(?:下达|布置|规定)?的?(?:年度|全年)?(?:目标|任务|计划)(?:任务)?"
+)
+_GOAL_TARGET = re.compile(
+    r"(?P<name>[^，。；,;：:]{2,24}?)(?:要|须|应|能|均)?(?:达到|达|不低于|保持在|控制在)\s*(?P<t>\d+(?:\.\d+)?\s*%)\s*(?P<suf>以上|以下|以内)?"
+)
+_ATTRIBUTE = re.compile(r"^(?:共|合计|总计|其中|涉及|约)|面积|金额|人数|户数|人次")
+_MEASURE_SUFFIX = re.compile(r"(?:率|数|度|量|比例|人次|次数|占比)$")
+
+
+def extract_indicators(ctx: Context) -> None:
+    for _, segment in ctx.doc.table_segments:
+        if _is_indicator_table(segment):
+            _table(ctx, segment)
+    for start, end in _narrative_spans(ctx):
+        for sentence in ctx.doc.sentences(start, end):
+            _sentence(ctx, sentence)
+    _goal_pairs(ctx)
+
+
+# -- tables ----------------------------------------------------------------
+
+
+def _is_indicator_table(segment: Segment) -> bool:
+    return (
+        segment.roles is not None
+        and not segment.has("task")
+        and (segment.has("name") or segment.has("level3"))
+        and (segment.has("target") or segment.has("actual"))
+    )
+
+
+def _table(ctx: Context, segment: Segment) -> None:
+    doc, out = ctx.doc, ctx.out
+    roles = segment.roles
+    name_col = segment.column("level3") if segment.has("level3") else segment.column("name")
+    header_cells = segment.header.cells if segment.header else []
+    header_name = compact(header_cells[name_col].text) if name_col is not None and name_col < len(header_cells) else ""
+    table_category = header_name if header_name in ("关键指标", "年度关键指标") else None
+    inherited: dict[str, str] = {}
+    for row in segment.rows:
+        cells = row.cells
+        shift = max(0, len(roles) - len(cells))  # merged cells dropped on the left
+
+        def at(role: str):
+            index = segment.column(role)
+            if index is None:
+                return None
+            index -= shift
+            return cells[index] if 0 <= index < len(cells) and cells[index].text else None
+
+        for level in ("level1", "level2"):
+            cell = at(level)
+            if cell is not None:
+                inherited[level] = compact(cell.text)
+        name_cell = at("level3") if segment.has("level3") else at("name")
+        target_cell, actual_cell = at("target"), at("actual")
+        if name_cell is None or (target_cell is None and actual_cell is None):
+            continue
+        category = inherited.get("level2") or inherited.get("level1") or table_category
+        name = tidy(name_cell.text)
+        target_text = tidy(target_cell.text) if target_cell else None
+        actual_text = tidy(actual_cell.text) if actual_cell else None
+        facts = plan_facts(doc.norm(actual_cell.start, actual_cell.end)) if actual_cell else plan_facts("")
+        indicator = _indicator(name, target_text, actual_text, doc.evidence(row.start, row.end), "table",
+                               category=category, completion_rate=facts.completion_rate,
+                               against_plan=facts.against_plan, statement=actual_text or "")
+        out.indicators.append(indicator)
+        ctx.claim(row.start, row.end)
+
+
+# -- narrative -------------------------------------------------------------
+
+
+def _narrative_spans(ctx: Context) -> list[tuple[int, int]]:
+    """Paragraphs outside plans, problems, duties and budget sections, and the
+    long text cells of a form (its 整体目标完成情况)."""
+    doc = ctx.doc
+    spans = []
+    for block in doc.text.blocks:
+        if block.kind == "paragraph":
+            node = doc.node_of(block)
+            if not any(under(node, kind) for kind in _SKIP_SECTIONS) or under(node, "task_results"):
+                spans.append((block.start, block.end))
+    for _, segment in doc.table_segments:
+        if segment.label and re.search(r"目标", segment.label) and not segment.has("task"):
+            for row in segment.rows:
+                spans.extend((c.start, c.end) for c in row.cells if len(c.text) > 60)
+    return spans
+
+
+def _clause_start(norm: str, position: int, floor: int) -> int:
+    """Where the clause that ends at `position` begins: after the last
+    separator outside brackets (辖内兜底性人群（特指：…）服务覆盖率 keeps its note)."""
+    depth = 0
+    i = position - 1
+    while i >= floor:
+        char = norm[i]
+        if char in ")）":
+            depth += 1
+        elif char in "(（":
+            depth = max(0, depth - 1)
+        elif depth == 0 and char in _SEPARATORS:
+            return i + 1
+        i -= 1
+    return floor
+
+
+def _clauses(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Comma clauses of norm[start:end], as absolute spans."""
+    spans = []
+    cursor = start
+    for m in re.finditer(r"[，,；;]", norm[start:end]):
+        spans.append((cursor, start + m.start()))
+        cursor = start + m.end()
+    spans.append((cursor, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _sentence(ctx: Context, sentence: Span) -> None:
+    doc = ctx.doc
+    norm = doc.text.norm
+    s, e = sentence.start, sentence.end
+    for m in _PLAN_THEN_ACTUAL.finditer(norm, s, e):
+        actual = m.group("a")
+        following = _PLAN_THEN_ACTUAL.search(actual)
+        a_end = m.start("a") + len(actual)
+        if following:  # the next indicator of a comma list starts inside
+            cut = max(actual.rfind(",", 0, following.start()), actual.rfind("，", 0, following.start()))
+            if cut > 0:
+                a_end = m.start("a") + cut
+        name_start = _clause_start(norm, m.start("kw"), s)
+        _emit_pair(ctx, name_start, m.start("kw"), m.start("t"), m.end("t"), m.start("a"), a_end, sentence)
+    for m in _ACTUAL_THEN_PLAN.finditer(norm, s, e):
+        if ctx.is_claimed(m.start(), m.end()):
+            continue
+        name_start = _clause_start(norm, m.start("akw"), s)
+        _emit_pair(ctx, name_start, m.start("akw"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
+    for m in _PERCENT_OF_PLAN.finditer(norm, s, e):
+        if ctx.is_claimed(m.start(), m.end()):
+            continue
+        rate = float(m.group("r") or m.group("r2"))
+        target = None
+        if m.group("plan"):
+            plan_q = quantities(m.group("plan"), need_unit=True)
+            target = tidy(plan_q[0].text) if plan_q else None
+        _emit_achieved(ctx, sentence, m.start(), m.end(), rate=rate, against_plan=True, target=target)
+    for m in _RATE.finditer(norm, s, e):
+        if ctx.is_claimed(m.start(), m.end()) or TIMELINESS.search(m.group("q")):
+            continue
+        rate = float(m.group("r"))
+        if not _emit_achieved(ctx, sentence, m.start(), m.end(), rate=rate, against_plan=True, own_clause=True):
+            _emit_rate_measure(ctx, sentence, m, rate)
+    for m in _FULFILLED_TASK.finditer(norm, s, e):
+        if ctx.is_claimed(m.start(), m.end()):
+            continue
+        name = tidy(doc.clean(m.start("name"), m.end("name")))
+        _emit(ctx, name, tidy(doc.clean(m.start("t"), m.end("t"))), tidy(doc.clean(m.start("akw"), m.end("akw"))),
+              sentence, m.start(), m.end())
+    for m in _FULFILLED_TARGET.finditer(norm, s, e):
+        if ctx.is_claimed(m.start(), m.end()):
+            continue
+        name = tidy(doc.clean(m.start("name"), m.end("name")))
+        _emit(ctx, name, tidy(doc.clean(m.start("t"), m.end("t"))), "完成", sentence, m.start(), m.end())
+    for m in _ALL_DONE.finditer(norm, s, e):
+        if ctx.is_claimed(m.start(), m.end()):
+            continue
+        # The rate covers every quantity the sentence reports before it.
+        for a, b in _clauses(norm, s, m.start()):
+            if quantities(norm[a:b], need_unit=True) and not ctx.is_claimed(a, b):
+                _emit_achieved_clauses(ctx, sentence, [(a, b)], b, m.end(), rate=float(m.group("r")), claim_end=b)
+        ctx.claim(m.start(), m.end())
+    for pattern in (_OVER_DONE, _PLAN_MET):
+        for m in pattern.finditer(norm, s, e):
+            if ctx.is_claimed(m.start(), m.end()):
+                continue
+            clause_start = _clause_start(norm, m.start(), s)
+            if quantities(norm[clause_start : m.start()], need_unit=True):
+                continue  # 完成整改任务 125 宗 says what was done, not that a plan was met
+            _emit_achieved(ctx, sentence, m.start(), m.end(), rate=None, against_plan=False, met=True)
+
+
+def _emit_pair(ctx: Context, name_start, name_end, t_start, t_end, a_start, a_end, sentence: Span) -> None:
+    doc = ctx.doc
+    raw_name = doc.clean(name_start, name_end)
+    names = _split_names(raw_name)
+    target = tidy(doc.clean(t_start, t_end)).rstrip("，,")
+    actual = tidy(doc.clean(a_start, a_end)).rstrip("，,。")
+    clause = doc.enclosing_sentence(name_start, a_end, clauses=True)
+    evidence = doc.evidence(clause.start, clause.end)
+    for name in names:
+        if not name or _BUDGET_CONTEXT.search(name):
+            continue
+        facts = plan_facts(doc.norm(a_start, a_end))
+        indicator = _indicator(name, target, actual, evidence, "narrative", completion_rate=facts.completion_rate,
+                               against_plan=facts.against_plan, statement=actual)
+        ctx.add_indicator(indicator, name_start)
+    ctx.claim(name_start, a_end)
+
+
+def _split_names(raw: str) -> list[str]:
+    """出租屋建档率、出租屋登记率 are two measures; 开展政策培训、业务培训 is one."""
+    name = _bare_name(raw)
+    parts = [p for p in re.split(r"[、和及与]", name) if p]
+    if len(parts) > 1 and all(_MEASURE_SUFFIX.search(p) and len(p) >= 3 for p in parts):
+        return parts
+    return [name]
+
+
+def _bare_name(raw: str) -> str:
+    """The name without bracketed notes (（%）, （特指：…）) or list markers."""
+    name = tidy(raw)
+    stripped = re.sub(r"[(（][^()（）]*[)）]", "", name)
+    if len(stripped) >= 2:
+        name = stripped
+    name = re.sub(r"^(?:[一二三四五六七八九十]+是|\d+[.、]|其中|并且|同时)", "", name)
+    return name.strip("的 ")
+
+
+def _achievement_clauses(norm: str, sentence: Span, before: int, own_clause: bool) -> list[tuple[int, int]]:
+    """The clauses reporting what was achieved, just before a rate or plan
+    phrase: the nearest clause with a quantity, and those before it that it
+    qualifies (82 宗，面积 10 万余平方米)."""
+    clause_start = _clause_start(norm, before, sentence.start)
+    if own_clause and quantities(norm[clause_start:before], need_unit=True):
+        head = [(clause_start, before)]
+    else:
+        head = []
+    spans = _clauses(norm, sentence.start, clause_start)
+    chosen: list[tuple[int, int]] = list(head)
+    for a, b in reversed(spans):
+        text = norm[a:b]
+        if not quantities(text, need_unit=True):
+            break
+        if chosen and not _ATTRIBUTE.search(norm[chosen[0][0] : chosen[0][1]]):
+            break
+        chosen.insert(0, (a, b))
+    return chosen
+
+
+def _emit_achieved(ctx: Context, sentence: Span, start: int, end: int, *, rate: float | None,
+                   against_plan: bool, target: str | None = None, own_clause: bool = False,
+                   met: bool = False) -> bool:
+    norm = ctx.doc.text.norm
+    clauses = _achievement_clauses(norm, sentence, start, own_clause)
+    if not clauses:
+        return False
+    if _BUDGET_CONTEXT.search(norm[clauses[0][0] : end]):
+        return True  # the budget's own execution: an execution rate, not an indicator
+    _emit_achieved_clauses(ctx, sentence, clauses, start, end, rate=rate, against_plan=against_plan,
+                           target=target, met=met)
+    return True
+
+
+def _emit_achieved_clauses(ctx: Context, sentence: Span, clauses, start: int, end: int, *, rate: float | None,
+                           against_plan: bool = True, target: str | None = None, met: bool = False,
+                           claim_end: int | None = None) -> None:
+    doc = ctx.doc
+    first_start = clauses[0][0]
+    actual = "，".join(_value_part(doc, a, b) for a, b in clauses)
+    name = measure_name(doc.clean(*clauses[0]))
+    evidence_span = doc.enclosing_sentence(first_start, end, clauses=True)
+    statement = "超额完成" if met else ""
+    indicator = _indicator(name, target, actual, doc.evidence(evidence_span.start, evidence_span.end), "narrative",
+                           completion_rate=rate, against_plan=against_plan and rate is not None, statement=statement)
+    ctx.add_indicator(indicator, first_start)
+    ctx.claim(first_start, claim_end if claim_end is not None else end)
+
+
+def _value_part(doc: Doc, start: int, end: int) -> str:
+    """A clause's achieved value: its last quantity (检查企业 5042 家 -> 5042家,
+    目前已完成约10.15万平方米的房屋拆卸 -> 约10.15万平方米); a clause that
+    qualifies another (面积共 125 亩) is kept whole."""
+    clause = doc.clean(start, end)
+    norm = doc.norm(start, end)
+    found = quantities(norm, need_unit=True)
+    if not found:
+        return tidy(clause)
+    if _ATTRIBUTE.search(norm[: found[0].start]) and found[0].start <= 6:
+        return tidy(clause)
+    return tidy(clause[found[-1].start : found[-1].end])
+
+
+def _emit_rate_measure(ctx: Context, sentence: Span, m: re.Match, rate: float) -> None:
+    """X完成率达 R%: the rate is the measure's achieved value."""
+    doc = ctx.doc
+    norm = doc.text.norm
+    name_start = _clause_start(norm, m.start(), sentence.start)
+    head = norm[name_start : m.start()] + m.group("q")
+    if len(re.findall(r"[\u4e00-\u9fa5]", head)) < 2 or _BUDGET_CONTEXT.search(head):
+        return
+    name = _bare_name(doc.clean(name_start, m.end("q"))) + "完成率"
+    actual = tidy(doc.clean(m.start("r"), m.end()))
+    evidence_span = doc.enclosing_sentence(name_start, m.end(), clauses=True)
+    indicator = _indicator(name, None, actual, doc.evidence(evidence_span.start, evidence_span.end), "narrative",
+                           completion_rate=rate, against_plan=False, statement="")
+    ctx.add_indicator(indicator, name_start)
+    ctx.claim(name_start, m.end())
+
+
+def _emit(ctx: Context, name: str, target: str, actual: str, sentence: Span, start: int, end: int) -> None:
+    doc = ctx.doc
+    clause_start = _clause_start(doc.text.norm, start, sentence.start)
+    evidence_span = doc.enclosing_sentence(clause_start, end, clauses=True)
+    if _BUDGET_CONTEXT.search(name):
+        return
+    indicator = _indicator(_bare_name(name), target, actual, doc.evidence(evidence_span.start, evidence_span.end),
+                           "narrative", statement=actual)
+    ctx.add_indicator(indicator, clause_start)
+    ctx.claim(clause_start, end)
+
+
+# -- targets stated in goals, met later ------------------------------------
+
+
+def _goal_pairs(ctx: Context) -> None:
+    """A target in a task table's goal (网格事件的办理率达到 90%以上), met or not by
+    the value the report gives for that measure elsewhere."""
+    doc, out = ctx.doc, ctx.out
+    for _, segment in doc.table_segments:
+        if not segment.has("task", "goal"):
+            continue
+        column = segment.column("goal")
+        for row in segment.rows:
+            if column >= len(row.cells) or not row.cells[column].text:
+                continue
+            cell = row.cells[column]
+            for m in _GOAL_TARGET.finditer(doc.norm(cell.start, cell.end)):
+                name = _bare_name(m.group("name"))
+                key = re.sub(r"的", "", _MEASURE_SUFFIX.sub("", name))
+                key = re.sub(r"(?:办理|办结|完成|处理)$", "", key)
+                if len(key) < 3 or not _MEASURE_SUFFIX.search(name):
+                    continue
+                found = _later_value(ctx, key)
+                if found is None:
+                    continue
+                actual_start, actual_end, sentence = found
+                goal = doc.enclosing_sentence(cell.start + m.start(), cell.start + m.end(), clauses=True)
+                target = tidy(m.group("t") + (m.group("suf") or ""))
+                actual = tidy(doc.clean(actual_start, actual_end))
+                evidence = doc.evidence(goal.start, goal.end) + EVIDENCE_JOINER + doc.evidence(sentence.start, sentence.end)
+                out.indicators.append(_indicator(re.sub(r"的", "", name), target, actual, evidence, "narrative",
+                                                 statement=actual))
+                ctx.claim(actual_start, actual_end)
+
+
+def _later_value(ctx: Context, key: str) -> tuple[int, int, Span] | None:
+    """A percentage the report gives for this measure, in the sentence that names it."""
+    doc = ctx.doc
+    norm = doc.text.norm
+    for start, end in _narrative_spans(ctx):
+        for position in (m.start() for m in re.finditer(re.escape(key), norm[start:end])):
+            at = start + position
+            sentence = doc.enclosing_sentence(at, at + len(key))
+            tail = norm[at : sentence.end]
+            m = re.search(r"(?:率|度)\s*(?:为|达到|达)?\s*(\d+(?:\.\d+)?\s*%)", tail)
+            if m and not ctx.is_claimed(at + m.start(1), at + m.end(1)):
+                return at + m.start(1), at + m.end(1), sentence
+    return None
+
+
+# -- building one indicator -------------------------------------------------
+
+
+def _indicator(name: str, target_text: str | None, actual_text: str | None, evidence: str, origin: str, *,
+               category: str | None = None, completion_rate: float | None = None, against_plan: bool = False,
+               statement: str = "") -> Indicator:
+    target = read_value(target_text, is_target=True)
+    actual = read_value(actual_text)
+    verdict = judge(name, target, actual, completion_rate=completion_rate, rate_against_plan=against_plan,
+                    statement=statement)
+    target_value, actual_value, unit = _values(target, actual)
+    return Indicator(
+        name=name,
+        evidence=evidence,
+        origin=origin,
+        status=verdict.status,
+        category=category,
+        target_text=target_text or None,
+        target_value=target_value,
+        target_op=verdict.op if target is not None else None,
+        actual_text=actual_text or None,
+        actual_value=actual_value,
+        unit=unit,
+        completion_rate=completion_rate,
+    )
+
+
+def _values(target: Value | None, actual: Value | None) -> tuple[float | None, float | None, str | None]:
+    """Target and actual as numbers in one unit (the actual's when both are numbers)."""
+    def number(v: Value | None) -> bool:
+        return v is not None and v.kind in ("number", "rank", "zero") and v.value is not None
+
+    if number(actual) and number(target):
+        return target.value, actual.value, actual.unit or target.unit
+    if number(actual):
+        return None, actual.value, actual.unit
+    if number(target):
+        return target.value, None, target.unit
+    if target is not None and target.kind == "grade":
+        return None, None, "grade"
+    return None, None, None
+
