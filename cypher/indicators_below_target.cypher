@@ -1,0 +1,27 @@
+// @name indicators_below_target
+// @summary Indicators a report marks below target (status not_met), with the sentence or table row that says so.
+// @description The flagship question: which departments reported which indicators below target, where and when.
+//   Filters combine; leave one out to widen the search. Reports whose department could not be identified are
+//   not listed (they have no Department).
+// @param topic: topic = null — Policy topic: a slug (waste_sorting), its Chinese label (垃圾分类) or any alternative label (生活垃圾); narrower topics are included
+// @param year: integer = null — Budget year of the report, e.g. 2021
+// @param district: string = null — District name or part of it, e.g. 黄埔区 or 黄埔
+// @param department: string = null — Department id, full name or part of it, e.g. 荔城 or 荔城街道
+// @example perfkg query indicators_below_target -p topic=垃圾分类 -p year=2022
+// @example perfkg query indicators_below_target -p department=荔城 --format csv
+MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator)
+WHERE i.status = 'not_met'
+  AND ($year IS NULL OR r.year = $year)
+  AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
+OPTIONAL MATCH (d)-[:IN_DISTRICT]->(x:District)
+WITH d, r, i, x
+WHERE $district IS NULL OR x.name CONTAINS $district
+OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)
+WITH d, r, i, x, collect(t.id) AS topics
+WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics)
+OPTIONAL MATCH (task:Task)-[:MEASURED_BY]->(i)
+RETURN d.short_name AS department, x.name AS district, r.year AS year, i.name AS indicator,
+       i.category AS category, i.target_text AS target, i.actual_text AS actual, i.unit AS unit,
+       i.completion_rate AS completion_rate, task.name AS task, topics,
+       r.source_file AS source_file, i.evidence AS evidence, r.id AS report_id, i.id AS indicator_id
+ORDER BY year DESC, department, indicator

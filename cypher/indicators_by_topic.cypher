@@ -1,0 +1,19 @@
+// @name indicators_by_topic
+// @summary Every indicator about a policy topic, met or not, across departments and years.
+// @param topic: topic = null — Policy topic (slug, Chinese label or alternative label); narrower topics are included; all indicators when left out
+// @param status: string = null in [met, not_met, unknown] — Only indicators with this status
+// @param year: integer = null — Budget year of the report
+// @param department: string = null — Department id, full name or part of it
+// @example perfkg query indicators_by_topic -p topic=epidemic_prevention
+// @example perfkg query indicators_by_topic -p topic=生活垃圾 -p status=met
+MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator)
+WHERE ($status IS NULL OR i.status = $status)
+  AND ($year IS NULL OR r.year = $year)
+  AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
+OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)
+WITH d, r, i, collect(t.id) AS topics
+WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics)
+RETURN d.short_name AS department, r.year AS year, i.name AS indicator, i.category AS category,
+       i.target_text AS target, i.actual_text AS actual, i.status AS status, topics,
+       r.source_file AS source_file, i.evidence AS evidence, i.id AS indicator_id
+ORDER BY year DESC, department, indicator

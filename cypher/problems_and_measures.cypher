@@ -1,0 +1,18 @@
+// @name problems_and_measures
+// @summary Problems reports identify, with the measures the same report proposes on the same topics.
+// @param topic: topic = null — Only problems about this topic (narrower topics included)
+// @param department: string = null — Department id, full name or part of it
+// @param year: integer = null — Budget year
+// @example perfkg query problems_and_measures -p topic=economy_business
+MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:IDENTIFIES]->(p:Problem)
+WHERE ($year IS NULL OR r.year = $year)
+  AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
+OPTIONAL MATCH (p)-[:ABOUT]->(t:Topic)
+WITH d, r, p, collect(t.id) AS topics
+WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics)
+OPTIONAL MATCH (r)-[:PROPOSES]->(m:Measure)-[:ABOUT]->(mt:Topic)
+WHERE mt.id IN topics
+WITH d, r, p, topics, collect(DISTINCT m) AS measures
+RETURN d.short_name AS department, r.year AS year, p.ordinal AS ordinal, p.text AS problem, topics,
+       [m IN measures | m.text] AS measures, r.source_file AS source_file, p.evidence AS evidence
+ORDER BY department, year, ordinal

@@ -1,0 +1,14 @@
+// @name score_deductions
+// @summary Where the self-evaluation score lost points: score items below their maximum, by department.
+// @param department: string = null — Department id, full name or part of it
+// @param year: integer = null — Budget year
+// @example perfkg query score_deductions
+MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_SCORE]->(s:ScoreItem)
+WHERE s.score IS NOT NULL AND s.max_score IS NOT NULL AND s.score < s.max_score
+  AND ($year IS NULL OR r.year = $year)
+  AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
+OPTIONAL MATCH (s)-[:PART_OF]->(p:ScoreItem)
+RETURN d.short_name AS department, r.year AS year, r.self_score AS self_score, p.name AS section,
+       s.name AS item, s.level AS level, s.max_score AS max_score, s.score AS score,
+       s.max_score - s.score AS lost, r.source_file AS source_file, s.evidence AS evidence
+ORDER BY lost DESC, department, year, item
