@@ -1,0 +1,218 @@
+"""The HTTP API (FastAPI; OpenAPI at /docs).
+
+Field names follow the graph contract. Every answer that lists facts carries
+their evidence (the source sentence or table row, and the report it belongs
+to). Errors come back as {"error": message} with a 4xx or 5xx status, never a
+stack trace.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from contextlib import asynccontextmanager
+from typing import Any, Iterator
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from cypher import ParameterError, catalogue
+from perfkg import __version__, config
+from perfkg.client import Client
+from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
+
+from . import queries
+
+log = logging.getLogger("perfkg.api")
+
+
+class CypherRequest(BaseModel):
+    query: str = Field(..., max_length=20000, description="Read-only Cypher.")
+    params: dict[str, Any] = Field(default_factory=dict, description="Query parameters.")
+    timeout_ms: int | None = Field(None, gt=0, description="Time limit; may only lower the server's.")
+    row_limit: int | None = Field(None, gt=0, description="Row limit; may only lower the server's.")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def create_app(settings: config.Settings | None = None) -> FastAPI:
+    settings = settings or config.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from ingest.load import prepare
+
+        client = Client.open(settings=settings)
+        prepare(client.store)
+        app.state.client = client
+        try:
+            yield
+        finally:
+            client.close()
+
+    app = FastAPI(
+        title="perfkg",
+        version=__version__,
+        description="A knowledge graph of Chinese public-sector performance self-evaluation reports "
+        "(部门整体支出绩效自评报告): departments, tasks, indicators (target vs actual), funds, scores, "
+        "outcomes, problems and measures, each with the source text it came from.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["*"])
+    _errors(app)
+    _routes(app, settings)
+    return app
+
+
+def _errors(app: FastAPI) -> None:
+    def body(message: str) -> dict:
+        return {"error": message}
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError):
+        return JSONResponse(body(error.message), status_code=error.status)
+
+    @app.exception_handler(ParameterError)
+    async def parameter_error(request: Request, error: ParameterError):
+        return JSONResponse(body(str(error)), status_code=400)
+
+    @app.exception_handler(QueryTimeout)
+    async def timeout(request: Request, error: QueryTimeout):
+        return JSONResponse(body(f"the query ran past its time limit and was stopped ({error})"), status_code=408)
+
+    @app.exception_handler(QueryError)
+    async def query_error(request: Request, error: QueryError):
+        return JSONResponse(body(f"the database refused the query: {error}"), status_code=400)
+
+    @app.exception_handler(StoreUnavailable)
+    async def unavailable(request: Request, error: StoreUnavailable):
+        return JSONResponse(body(f"the graph store is unavailable: {error}"), status_code=503)
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, error: StoreError):
+        return JSONResponse(body(f"graph store error: {error}"), status_code=500)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError):
+        details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+        return JSONResponse(body(f"invalid request: {details}"), status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(body("internal error; the server logged the details"), status_code=500)
+
+
+def _client(request: Request) -> Client:
+    return request.app.state.client
+
+
+def _csv(columns: list[str], rows: list[list]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(["" if v is None else (v if not isinstance(v, (list, dict)) else queries.to_json(v)) for v in row])
+        yield buffer.getvalue()
+
+
+def _routes(app: FastAPI, settings: config.Settings) -> None:
+    @app.get("/health", tags=["service"], summary="Store kind and whether it answers")
+    def health(client: Client = Depends(_client)) -> dict:
+        reachable = client.store.ping()
+        payload = {"status": "ok" if reachable else "unavailable", "store": client.store.kind,
+                   "location": client.store.location, "reachable": reachable, "version": __version__}
+        if not reachable:
+            raise ApiError(503, "the graph store does not answer")
+        return payload
+
+    @app.get("/departments", tags=["graph"], summary="Every department, with its district, city and reports")
+    def departments(client: Client = Depends(_client)) -> list[dict]:
+        return queries.departments(client)
+
+    @app.get("/departments/{department_id}", tags=["graph"], summary="One department and its reports")
+    def department(department_id: str, client: Client = Depends(_client)) -> dict:
+        found = queries.department(client, department_id)
+        if found is None:
+            raise ApiError(404, f"no department with id {department_id!r}")
+        return found
+
+    @app.get("/reports/{report_id}", tags=["graph"],
+             summary="One report: its figures, tasks, indicators, funds, score items, outcomes, problems and measures")
+    def report(report_id: str, client: Client = Depends(_client)) -> dict:
+        found = queries.report(client, report_id)
+        if found is None:
+            raise ApiError(404, f"no report with id {report_id!r}")
+        return found
+
+    @app.get("/indicators", tags=["graph"], summary="Indicators, filtered and paginated, with evidence")
+    def indicators(
+        client: Client = Depends(_client),
+        topic: str | None = Query(None, description="Slug, Chinese label or alternative label; narrower topics included"),
+        status: str | None = Query(None, pattern="^(met|not_met|unknown)$"),
+        year: int | None = Query(None, ge=1990, le=2100),
+        district: str | None = Query(None, max_length=100, description="District name or part of it"),
+        department: str | None = Query(None, max_length=200, description="Department id, full name or part of it"),
+        category: str | None = Query(None, max_length=50, description="数量指标, 质量指标, …, 关键指标"),
+        task: str | None = Query(None, max_length=200, description="Part of the name of the task the indicator measures"),
+        limit: int = Query(50, ge=1, le=1000),
+        offset: int = Query(0, ge=0, le=10_000_000),
+    ) -> dict:
+        return queries.indicators(client, topic=topic, status=status, year=year, district=district,
+                                  department=department, category=category, task=task, limit=limit, offset=offset)
+
+    @app.get("/topics", tags=["graph"], summary="The topic scheme as a tree, with how many nodes are about each topic")
+    def topics(client: Client = Depends(_client)) -> list[dict]:
+        return queries.topic_tree(client)
+
+    @app.get("/queries", tags=["queries"], summary="The catalogue of named queries and their parameters")
+    def named_queries() -> list[dict]:
+        return [q.describe() for q in catalogue().values()]
+
+    @app.get("/queries/{name}", tags=["queries"], summary="Run a named query; ?format=csv streams CSV with a header",
+             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+    def run_named(
+        name: str,
+        request: Request,
+        format: str = Query("json", pattern="^(json|csv)$"),
+        limit: int | None = Query(None, ge=1, description="Row limit; may only lower the server's"),
+        timeout_ms: int | None = Query(None, ge=1, description="Time limit; may only lower the server's"),
+        client: Client = Depends(_client),
+    ):
+        query = catalogue().get(name)
+        if query is None:
+            raise ApiError(404, f"no named query {name!r}; GET /queries lists them")
+        params = {k: v for k, v in request.query_params.items() if k not in ("format", "limit", "timeout_ms")}
+        result = client.run(name, params, timeout_ms=timeout_ms, row_limit=limit)
+        if format == "csv":
+            headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+            if result.truncated:
+                headers["X-Truncated"] = "true"
+            return StreamingResponse(_csv(result.columns, result.rows), media_type="text/csv; charset=utf-8",
+                                     headers=headers)
+        return {"name": name, "params": params, "columns": result.columns, "rows": result.records(),
+                "row_count": len(result.rows), "truncated": result.truncated}
+
+    @app.post("/cypher", tags=["queries"],
+              summary="Ad-hoc read-only Cypher with parameters, time- and row-limited")
+    def cypher(body: CypherRequest, client: Client = Depends(_client)) -> dict:
+        if not body.query.strip():
+            raise ApiError(400, "empty query")
+        result = client.read(body.query, body.params, timeout_ms=body.timeout_ms, row_limit=body.row_limit)
+        return {"columns": result.columns, "rows": result.records(), "row_count": len(result.rows),
+                "truncated": result.truncated}

@@ -1,0 +1,18 @@
+"""perfkg: a knowledge graph of performance self-evaluation reports.
+
+In Python (a notebook, say)::
+
+    import perfkg
+    kg = perfkg.connect()                      # PERFKG_STORE, or ./var/perfkg.db
+    kg.ingest(["examples/reports"])
+    kg.query("indicators_below_target", topic="垃圾分类")   # a pandas DataFrame
+"""
+
+__version__ = "0.1.0"
+
+
+def connect(store: str | None = None):
+    """Open the graph perfkg is configured for (or `store`: a path or a bolt:// URI)."""
+    from .client import Client
+
+    return Client.open(store)

@@ -1,0 +1,284 @@
+"""perfkg: the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import config
+from .client import Client, parse_param
+
+app = typer.Typer(
+    help="perfkg: a knowledge graph of performance self-evaluation reports (部门整体支出绩效自评报告).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+StoreOption = Annotated[
+    Optional[str],
+    typer.Option("--store", "-s", help="Graph store: a file path (embedded FalkorDB) or a bolt://, neo4j:// URI. "
+                                      "Default: $PERFKG_STORE or ./var/perfkg.db."),
+]
+
+
+def _client(store: str | None) -> Client:
+    from .store import StoreError
+
+    try:
+        return Client.open(store)
+    except StoreError as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Report files, or folders to search for *.txt files.")],
+    store: StoreOption = None,
+    workers: Annotated[int, typer.Option(help="Processes extracting reports in parallel.")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary and errors.")] = False,
+) -> None:
+    """Read reports, extract them and load each one into the graph (whole or not at all)."""
+    from ingest.runner import ordered_files
+
+    files = ordered_files(paths)
+    if not files:
+        errors.print(f"[red]error:[/red] no report files found in {', '.join(map(str, paths))}")
+        raise typer.Exit(1)
+    outcomes = []
+    with _client(store) as client:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=errors, transient=True, disable=quiet or len(files) < 2) as progress:
+            task = progress.add_task("ingesting", total=len(files))
+
+            def done(outcome):
+                outcomes.append(outcome)
+                progress.advance(task)
+                if not quiet:
+                    _print_outcome(outcome)
+                elif outcome.status == "failed":
+                    errors.print(f"[red]failed[/red] {outcome.path}: {outcome.error}")
+
+            client.ingest(files, workers=workers, on_file=done)
+    failed = [o for o in outcomes if o.status == "failed"]
+    replaced = [o for o in outcomes if o.status == "replaced"]
+    console.print(
+        f"{len(outcomes) - len(failed)} of {len(outcomes)} reports loaded"
+        + (f", {len(replaced)} replacing an earlier version" if replaced else "")
+        + (f", [red]{len(failed)} failed[/red]" if failed else "")
+    )
+    for outcome in failed:
+        errors.print(f"  [red]✗[/red] {outcome.path}: {outcome.error}")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_outcome(outcome) -> None:
+    if outcome.status == "failed":
+        errors.print(f"[red]✗ {outcome.path}[/red]: {outcome.error}")
+        return
+    title = f"{outcome.path} → {outcome.department or '(department unknown)'} {outcome.year or ''}"
+    table = Table(title=title, title_justify="left", show_header=True, header_style="bold")
+    for key in outcome.counts:
+        table.add_column(key, justify="right")
+    table.add_row(*[str(v) for v in outcome.counts.values()])
+    console.print(table)
+    if outcome.encoding and outcome.encoding not in ("utf-8",):
+        console.print(f"  decoded as {outcome.encoding}")
+    if outcome.status == "replaced":
+        others = ", ".join(outcome.replaced) if outcome.replaced else "an earlier ingest of the same report"
+        console.print(f"  [yellow]replaces[/yellow] {others}")
+    for warning in outcome.warnings:
+        console.print(f"  [yellow]warning:[/yellow] {warning}")
+
+
+@app.command()
+def query(
+    query_text: Annotated[str, typer.Argument(metavar="QUERY", help="A named query (see `perfkg queries`) or read-only Cypher.")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="key=value; values are read as JSON when they are JSON.")] = [],
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    limit: Annotated[Optional[int], typer.Option(help="At most this many rows (never more than PERFKG_ROW_LIMIT).")] = None,
+    timeout_ms: Annotated[Optional[int], typer.Option("--timeout-ms", help="Time limit (never more than PERFKG_QUERY_TIMEOUT_MS).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Run a named query or read-only Cypher and print the rows."""
+    from cypher import ParameterError
+
+    from .store import StoreError
+
+    if output_format not in ("table", "json", "csv"):
+        errors.print("[red]error:[/red] --format must be table, json or csv")
+        raise typer.Exit(2)
+    try:
+        params = dict(parse_param(p) for p in param)
+    except ValueError as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    with _client(store) as client:
+        try:
+            result = client.run(query_text, params, timeout_ms=timeout_ms, row_limit=limit)
+        except (ParameterError, StoreError) as error:
+            errors.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(1) from None
+    _print_rows(result.columns, result.rows, output_format)
+    if result.truncated:
+        errors.print(f"[yellow]truncated[/yellow] at {len(result.rows)} rows")
+
+
+def _print_rows(columns: list[str], rows: list[list], output_format: str) -> None:
+    if output_format == "json":
+        json.dump([dict(zip(columns, row)) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif output_format == "csv":
+        import pandas as pd
+
+        pd.DataFrame(rows, columns=columns).to_csv(sys.stdout, index=False)
+    else:
+        table = Table(show_lines=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*["" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)) for v in row])
+        console.print(table)
+        console.print(f"{len(rows)} rows")
+
+
+@app.command()
+def queries(output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table") -> None:
+    """List the named queries and their parameters."""
+    from cypher import catalogue
+
+    entries = [q.describe() for q in catalogue().values()]
+    if output_format == "json":
+        json.dump(entries, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    table = Table(show_lines=True)
+    table.add_column("name", style="bold")
+    table.add_column("answers")
+    table.add_column("parameters")
+    for entry in entries:
+        params = "\n".join(
+            f"{p['name']}: {p['type']}" + (" (required)" if p["required"] else f" = {p['default']}")
+            + (f" in {p['allowed']}" if p["allowed"] else "")
+            for p in entry["parameters"]
+        )
+        table.add_row(entry["name"], entry["summary"], params or "—")
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Interface to listen on. Default: $PERFKG_HOST or 127.0.0.1.")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port. Default: $PERFKG_PORT or 8000.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import os
+
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = config.from_env().with_store(store)
+    host = host or os.environ.get("PERFKG_HOST") or "127.0.0.1"
+    port = port or int(os.environ.get("PERFKG_PORT") or 8000)
+    errors.print(f"perfkg API on http://{host}:{port} (docs: /docs), store {settings.store}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def stats(
+    store: StoreOption = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Node counts by label and relationship counts by type."""
+    with _client(store) as client:
+        counts = client.stats()
+    if output_format == "json":
+        json.dump(counts, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
+        sys.stdout.write("\n")
+        return
+    for kind, title in (("nodes", "label"), ("relationships", "type")):
+        table = Table(title=kind, title_justify="left")
+        table.add_column(title)
+        table.add_column("count", justify="right")
+        for key, value in counts[kind].items():
+            table.add_row(key, str(value))
+        table.add_row("[bold]total[/bold]", f"[bold]{sum(counts[kind].values())}[/bold]")
+        console.print(table)
+
+
+EXPORT_FORMATS = ("jsonl",)
+
+
+@app.command()
+def export(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="jsonl (APOC JSON lines).")] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write; standard output when left out.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the whole graph out."""
+    from . import export as exporter
+
+    if output_format not in EXPORT_FORMATS:
+        errors.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")
+        raise typer.Exit(2)
+    with _client(store) as client:
+        stream = exporter.jsonl(client.store)
+        if output is None:
+            for line in stream:
+                sys.stdout.write(line)
+        else:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.writelines(stream)
+            errors.print(f"wrote {output}")
+
+
+@app.command()
+def reset(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Empty the graph."""
+    settings = config.from_env().with_store(store)
+    if not yes and not typer.confirm(f"Delete every node and relationship in {settings.store}?"):
+        raise typer.Exit(1)
+    with _client(store) as client:
+        client.reset()
+    console.print(f"emptied {settings.store}")
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Option(help="Folder of gold annotation files (<report stem>.json).")],
+    reports: Annotated[Optional[Path], typer.Option(help="Folder of the reports the gold files name. Default: the gold folder's ../reports.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Measure the extraction against gold annotations (through a scratch embedded store)."""
+    from ingest.evaluate import evaluate_folder, render
+
+    reports = reports or gold.parent / "reports"
+    if not gold.is_dir():
+        errors.print(f"[red]error:[/red] {gold} is not a folder")
+        raise typer.Exit(2)
+    result = evaluate_folder(gold, reports)
+    if as_json:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        render(result, console)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,114 @@
+"""The Python entry point: one object that wires settings, store, ingest and queries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from cypher import NamedQuery, catalogue
+
+from . import config
+from .store import GraphStore, QueryResult, open_store
+
+
+class Client:
+    def __init__(self, store: GraphStore, settings: config.Settings):
+        self.store = store
+        self.settings = settings
+
+    @classmethod
+    def open(cls, store: str | None = None, settings: config.Settings | None = None) -> "Client":
+        settings = (settings or config.from_env()).with_store(store)
+        return cls(open_store(settings), settings)
+
+    # -- ingest ------------------------------------------------------------
+
+    def ingest(self, paths: list[str | Path], *, workers: int = 1, on_file: Callable | None = None):
+        """Ingest report files or folders; returns one outcome per file."""
+        from ingest.runner import ingest
+
+        return ingest(self.store, paths, max_bytes=self.settings.max_report_bytes, workers=workers, on_file=on_file)
+
+    # -- queries -----------------------------------------------------------
+
+    def named(self, name: str) -> NamedQuery | None:
+        return catalogue().get(name)
+
+    def run(
+        self,
+        name_or_cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+        row_limit: int | None = None,
+    ) -> QueryResult:
+        """A named query if there is one by that name, else read-only Cypher."""
+        named = self.named(name_or_cypher)
+        if named is not None:
+            return self.read(named.cypher, named.bind(params or {}), timeout_ms=timeout_ms, row_limit=row_limit)
+        return self.read(name_or_cypher, params, timeout_ms=timeout_ms, row_limit=row_limit)
+
+    def read(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+        row_limit: int | None = None,
+    ) -> QueryResult:
+        """Read-only Cypher within the configured time and row limits (a caller
+        may lower them, never raise them)."""
+        return self.store.read(
+            cypher, dict(params or {}),
+            timeout_ms=_lower(timeout_ms, self.settings.query_timeout_ms),
+            row_limit=_lower(row_limit, self.settings.row_limit),
+        )
+
+    def query(self, name_or_cypher: str, **params: Any):
+        """Run a named query or read-only Cypher; a pandas DataFrame back."""
+        import pandas as pd
+
+        result = self.run(name_or_cypher, params)
+        return pd.DataFrame(result.rows, columns=result.columns)
+
+    # -- the graph ---------------------------------------------------------
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        nodes = self.store.read("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS count ORDER BY label")
+        rels = self.store.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count ORDER BY type")
+        return {
+            "nodes": {label: int(count) for label, count in nodes.rows},
+            "relationships": {rel: int(count) for rel, count in rels.rows},
+        }
+
+    def reset(self) -> None:
+        self.store.clear()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _lower(asked: int | None, ceiling: int) -> int:
+    return ceiling if asked is None or asked <= 0 else min(asked, ceiling)
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """`key=value` from the command line; the value is read as JSON when it
+    is JSON (2021, true, null, "a string"), else kept as a string."""
+    if "=" not in text:
+        raise ValueError(f"parameter {text!r} is not key=value")
+    key, value = text.split("=", 1)
+    key = key.strip()
+    if not key:
+        raise ValueError(f"parameter {text!r} has no name")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
