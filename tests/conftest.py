@@ -1,0 +1,69 @@
+"""Shared fixtures: the example and shared reports, and real embedded stores."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "reports"
+SHARED = Path(os.environ.get("PERFKG_SHARED", ROOT.parent / "shared"))
+GOLD = SHARED / "gold"
+SHARED_REPORTS = SHARED / "reports"
+VARIANTS = Path(__file__).resolve().parent / "variants"
+
+
+def report_path(stem_prefix: str) -> Path:
+    """An example report by the first characters of its name (000, 001, ...)."""
+    return next(EXAMPLES.glob(f"{stem_prefix}*.txt"))
+
+
+def gold(stem_prefix: str) -> dict:
+    if not GOLD.is_dir():
+        pytest.skip(f"gold annotations not found at {GOLD} (set PERFKG_SHARED)")
+    return json.loads(next(GOLD.glob(f"{stem_prefix}*.json")).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def extractions():
+    """The five example reports, extracted once."""
+    from ingest.pipeline import extract_file
+
+    return {path.name[:3]: extract_file(path) for path in sorted(EXAMPLES.glob("*.txt"))}
+
+
+@pytest.fixture
+def store(tmp_path):
+    """An empty embedded store of its own, in a temporary folder."""
+    from perfkg.store.falkor import FalkorStore
+
+    store = FalkorStore(tmp_path / "graph.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def loaded_store_path(tmp_path_factory):
+    """A store path holding the five example reports (shared by read-only tests)."""
+    from perfkg.store.falkor import FalkorStore
+    from ingest.runner import ingest
+
+    path = tmp_path_factory.mktemp("loaded") / "graph.db"
+    store = FalkorStore(path)
+    outcomes = ingest(store, [EXAMPLES])
+    assert [o.status for o in outcomes] == ["loaded"] * 5, [o.error for o in outcomes]
+    yield path
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def loaded_client(loaded_store_path):
+    from perfkg.client import Client
+    from perfkg.config import Settings
+
+    client = Client.open(settings=Settings(store=str(loaded_store_path)))
+    yield client
+    client.close()

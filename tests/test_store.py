@@ -1,0 +1,108 @@
+"""The embedded FalkorDB store behind the GraphStore interface (a real server, no mocks)."""
+
+import pytest
+
+from perfkg.store import QueryError, QueryTimeout, Statement
+from perfkg.store.falkor import FalkorStore
+
+
+def test_read_and_write_round_trip(store):
+    store.write("CREATE (:City {id: $id, name: $name})", {"id": "c1", "name": "广州市 \"quoted\" \\ slash"})
+    result = store.read("MATCH (c:City) RETURN c.id AS id, c.name AS name")
+    assert result.columns == ["id", "name"]
+    assert result.rows == [["c1", "广州市 \"quoted\" \\ slash"]]
+    assert result.records() == [{"id": "c1", "name": "广州市 \"quoted\" \\ slash"}]
+
+
+def test_reading_an_empty_graph_gives_no_rows(store):
+    assert store.read("MATCH (n) RETURN n").rows == []
+
+
+def test_read_refuses_a_write_whatever_its_form(store):
+    store.write("CREATE (:City {id: 'c1'})")
+    for cypher in ("CREATE (:X)", "MATCH (c:City) SET c.name = 'x'", "MATCH (c:City) DELETE c",
+                   "MERGE (:X {id: 1})", "MATCH (c:City) DETACH DELETE c", "CREATE INDEX FOR (n:X) ON (n.id)"):
+        with pytest.raises(QueryError):
+            store.read(cypher)
+    assert store.read("MATCH (n) RETURN count(n)").rows == [[1]]
+
+
+def test_a_read_past_its_time_limit_is_stopped(store):
+    store.write("UNWIND range(1, 300) AS i CREATE (:City {id: toString(i)})")
+    with pytest.raises(QueryTimeout):
+        store.read("MATCH (a), (b), (c), (d) RETURN count(*)", timeout_ms=100)
+
+
+def test_a_read_building_a_huge_list_is_stopped_by_the_memory_cap(store):
+    with pytest.raises(QueryError, match="mem"):
+        store.read("UNWIND range(1, 100000000) AS x RETURN count(x)", timeout_ms=100)
+
+
+def test_row_limit_truncates_and_says_so(store):
+    result = store.read("UNWIND range(1, 10) AS x RETURN x", row_limit=3)
+    assert result.rows == [[1], [2], [3]]
+    assert result.truncated
+    assert not store.read("UNWIND range(1, 3) AS x RETURN x", row_limit=3).truncated
+
+
+def test_nodes_come_back_as_plain_dicts(store):
+    store.write("CREATE (:City {id: 'c1', name: 'A'})-[:IN_CITY]->(:City {id: 'c2'})")
+    row = store.read("MATCH (a)-[r]->(b) RETURN a, r").rows[0]
+    assert row[0] == {"labels": ["City"], "properties": {"id": "c1", "name": "A"}}
+    assert row[1] == {"type": "IN_CITY", "properties": {}}
+
+
+def test_write_batch_is_all_or_nothing(store):
+    store.write("CREATE (:City {id: 'kept'})")
+    batch = [
+        Statement("MATCH (c:City {id: $id}) DETACH DELETE c", {"id": "kept"}),
+        Statement("UNWIND $rows AS row CREATE (c:City) SET c = row", {"rows": [{"id": "new"}]}),
+        Statement("UNWIND [1, 0] AS k CREATE (:City {id: toString(1 / k)})"),  # division by zero
+    ]
+    with pytest.raises(QueryError):
+        store.write_batch(batch)
+    assert store.read("MATCH (c:City) RETURN c.id").rows == [["kept"]]
+
+
+def test_write_batch_statements_see_each_other(store):
+    store.write_batch([
+        Statement("CREATE (r:Report) SET r = $row", {"row": {"id": "r1"}}),
+        Statement("MATCH (r:Report {id: $id}) UNWIND $rows AS row CREATE (r)-[:HAS_TASK]->(t:Task) SET t = row",
+                  {"id": "r1", "rows": [{"id": "t1"}, {"id": "t2"}]}),
+        Statement("MATCH (r:Report {id: $id}) UNWIND $rows AS row CREATE (r)-[:HAS_FUND]->(f:Fund) SET f = row",
+                  {"id": "r1", "rows": []}),  # an empty batch in the middle does not stop the rest
+        Statement("MATCH (t:Task {id: $id}) SET t.name = $name", {"id": "t2", "name": "second"}),
+    ])
+    assert store.read("MATCH (:Report)-[:HAS_TASK]->(t:Task) RETURN t.id, t.name ORDER BY t.id").rows == [
+        ["t1", None], ["t2", "second"]]
+
+
+def test_data_persists_across_a_restart(tmp_path):
+    path = tmp_path / "persist.db"
+    first = FalkorStore(path)
+    first.write("CREATE (:City {id: 'c1'})")
+    first.close()
+    second = FalkorStore(path)
+    try:
+        assert second.read("MATCH (c:City) RETURN c.id").rows == [["c1"]]
+    finally:
+        second.close()
+
+
+def test_clear_empties_the_graph(store):
+    store.write("UNWIND range(1, 25) AS i CREATE (:City {id: toString(i)})")
+    store.clear()
+    assert store.read("MATCH (n) RETURN count(n)").rows == [[0]]
+
+
+def test_ensure_schema_indexes_every_label_once(store):
+    import ontology
+
+    store.ensure_schema(ontology.schema())
+    store.ensure_schema(ontology.schema())  # a second time changes nothing
+    indexed = {(label, prop) for label, props in store.read("CALL db.indexes() YIELD label, properties").rows
+               for prop in props}
+    for label, spec in ontology.schema().labels.items():
+        assert (label, "id") in indexed
+        for prop in spec.indexed:
+            assert (label, prop) in indexed
