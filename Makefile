@@ -1,0 +1,42 @@
+# perfkg — `make run` ingests the example reports and serves the API;
+# `make test` runs the tests. Both create .venv (Python >= 3.12) on first use.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PERFKG := $(VENV)/bin/perfkg
+PERFKG_HOST ?= 127.0.0.1
+PERFKG_PORT ?= 8000
+export PERFKG_STORE ?= var/perfkg.db
+SHARED ?= ../shared
+
+.PHONY: install run ingest serve test eval clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: pyproject.toml
+	@python=$$(.ci/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed  ## create .venv and install perfkg with its test tools
+
+run: install  ## ingest examples/reports into $PERFKG_STORE and serve the API on $PERFKG_HOST:$PERFKG_PORT
+	$(PERFKG) ingest --quiet examples/reports
+	$(PERFKG) serve --host $(PERFKG_HOST) --port $(PERFKG_PORT)
+
+ingest: install  ## ingest examples/reports only
+	$(PERFKG) ingest examples/reports
+
+serve: install  ## serve the API on the current graph
+	$(PERFKG) serve --host $(PERFKG_HOST) --port $(PERFKG_PORT)
+
+test: install  ## run the test suite (Neo4j tests run only when PERFKG_NEO4J_URI is set)
+	$(PY) -m pytest -q
+
+eval: install  ## measure the extraction against the gold annotations in ../shared
+	$(PERFKG) eval --gold $(SHARED)/gold --reports $(SHARED)/reports
+
+clean:  ## remove the virtual environment and the default store
+	rm -rf $(VENV) var
