@@ -319,6 +319,8 @@ def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
             for gold_file in gold_files:
                 gold = json.loads(gold_file.read_text(encoding="utf-8"))
                 path = Path(reports_dir) / gold["file"]
+                if not path.exists() and (gold_file.parent / gold["file"]).exists():
+                    path = gold_file.parent / gold["file"]  # reports kept beside their gold
                 try:
                     extraction = extract_file(path)
                     check_is_report(extraction)

@@ -32,7 +32,7 @@ _UNIT_PATTERN = "|".join(re.escape(u) for u in _UNITS)
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 QUANTITY = re.compile(
     rf"(?P<approx_pre>约|近|超|逾|共|合计|累计)?\s*"
-    rf"(?P<num>{_NUMBER})\s*(?P<more>余|多)?\s*(?P<mult>万|亿|千)?(?!元)\s*(?P<more2>余|多)?\s*"
+    rf"(?P<num>{_NUMBER})\s*(?P<more>余|多)?\s*(?:(?P<mult>万|亿|千)(?!元))?\s*(?P<more2>余|多)?\s*"
     rf"(?P<unit>{_UNIT_PATTERN})?"
 )
 

@@ -15,17 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .numbers import chinese_number
-from .text import Block, Text
-
-_STYLES = [
-    ("part", 0, re.compile(r"^\s*第(?P<n>[一二三四五六七八九十]+)(?:部分|章)\s*")),
-    ("cn", 1, re.compile(r"^\s*(?P<n>[一二三四五六七八九十]{1,3})\s*[、.](?!\d)\s*")),
-    ("paren_cn", 2, re.compile(r"^\s*\(\s*(?P<n>[一二三四五六七八九十]{1,3})\s*\)\s*[、.]?\s*")),
-    ("num", 3, re.compile(r"^\s*(?P<n>\d{1,2})\s*[、.](?!\d)\s*")),
-    ("paren_num", 4, re.compile(r"^\s*\(\s*(?P<n>\d{1,2})\s*\)\s*[、.]?\s*")),
-    ("num_paren", 4, re.compile(r"^\s*(?P<n>\d{1,2})\s*\)\s*")),
-    ("circled", 5, re.compile(r"^\s*(?P<n>[①-⑳])\s*")),
-]
+from .text import Block, Text, marker
 
 SECTION_KEYWORDS: list[tuple[str, re.Pattern]] = [
     ("duties", re.compile(r"部门职能|主要职能|主要职责|职能职责|部门职责|工作职责|职责职能|单位职能")),
@@ -42,22 +32,6 @@ SECTION_KEYWORDS: list[tuple[str, re.Pattern]] = [
     ("measures", re.compile(r"改进措施|改进建议|整改措施|下一步|工作计划|努力方向|改进意见|工作打算|工作思路")),
     ("project", re.compile(r"项目支出|重点项目|项目绩效|项目支出完成")),
 ]
-
-_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
-
-
-def marker(text: str) -> tuple[str, int, int, int] | None:
-    """(style, rank, ordinal, length of the marker) of a numbered paragraph."""
-    for style, rank, pattern in _STYLES:
-        m = pattern.match(text)
-        if m:
-            raw = m.group("n")
-            ordinal = _CIRCLED[raw] if style == "circled" else chinese_number(raw)
-            if ordinal is None:
-                continue
-            return style, rank, ordinal, m.end()
-    return None
-
 
 @dataclass
 class Node:

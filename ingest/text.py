@@ -21,6 +21,8 @@ from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .numbers import chinese_number, quantities
+
 # Markup the PDF-to-text step leaves behind. Only these tags: a '<' in the
 # text itself (≤, 《》 aside) must survive.
 _MARKUP = re.compile(
@@ -65,6 +67,50 @@ MARKER = re.compile(
 )
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# The numbering styles of Chinese official documents, outermost first; the
+# number is their rank in the outline.
+_STYLES = [
+    ("part", 0, re.compile(r"^\s*第(?P<n>[一二三四五六七八九十]+)(?:部分|章)\s*")),
+    ("cn", 1, re.compile(r"^\s*(?P<n>[一二三四五六七八九十]{1,3})\s*[、.](?!\d)\s*")),
+    ("paren_cn", 2, re.compile(r"^\s*\(\s*(?P<n>[一二三四五六七八九十]{1,3})\s*\)\s*[、.]?\s*")),
+    ("num", 3, re.compile(r"^\s*(?P<n>\d{1,2})\s*[、.](?!\d)\s*")),
+    ("paren_num", 4, re.compile(r"^\s*\(\s*(?P<n>\d{1,2})\s*\)\s*[、.]?\s*")),
+    ("num_paren", 4, re.compile(r"^\s*(?P<n>\d{1,2})\s*\)\s*")),
+    ("circled", 5, re.compile(r"^\s*(?P<n>[①-⑳])\s*")),
+]
+
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
+
+
+def marker(text: str) -> tuple[str, int, int, int] | None:
+    """(style, rank, ordinal, length of the marker) of a numbered paragraph."""
+    for style, rank, pattern in _STYLES:
+        m = pattern.match(text)
+        if m:
+            raw = m.group("n")
+            ordinal = _CIRCLED[raw] if style == "circled" else chinese_number(raw)
+            if ordinal is None:
+                continue
+            return style, rank, ordinal, m.end()
+    return None
+
+
+def _item_starts(norm: str) -> list[int]:
+    """Where the numbered items of a line start, when the PDF ran several
+    onto one line: (一)A。(二)B。(三)C。 -> [0, start of (二), start of (三)].
+    The items must continue the line's own numbering, each right after a
+    full stop."""
+    first = marker(norm)
+    if first is None:
+        return [0]
+    style, _, ordinal, _ = first
+    starts = [0]
+    for m in re.finditer(r"(?<=[。；;])\s*", norm):
+        following = marker(norm[m.end() :])
+        if following and following[0] == style and following[2] == ordinal + len(starts):
+            starts.append(m.end())
+    return starts
 
 
 @lru_cache(maxsize=4096)
@@ -116,8 +162,6 @@ def should_join(before: str, after: str) -> bool:
 
 
 def _starts_with_quantity(text: str) -> bool:
-    from .numbers import quantities
-
     found = quantities(text[:16], need_unit=True)
     return bool(found) and found[0].start == 0
 
@@ -214,7 +258,8 @@ def _build(chars: list[str], positions: array) -> tuple[str, array, list[Block]]
         offset = end + 1
         is_table = "\t" in line and line.replace("\t", "").strip() != "" and line.count("\t") >= 1
         if is_table:
-            while end > start and text[end - 1] in " \t":
+            # Trailing tabs are trailing empty cells: they keep the columns aligned.
+            while end > start and text[end - 1] == " ":
                 end -= 1
             while start < end and text[start] == " ":
                 start += 1
@@ -266,7 +311,10 @@ def _build(chars: list[str], positions: array) -> tuple[str, array, list[Block]]
             else:
                 blocks.append(Block("table", line_start, line_end, [row]))
         else:
-            blocks.append(Block("paragraph", line_start, line_end))
+            line = "".join(text[s:e] for s, e in segments).translate(NORM_TABLE)
+            starts = _item_starts(line)
+            for a, b in zip(starts, starts[1:] + [len(line)]):
+                blocks.append(Block("paragraph", line_start + a, line_start + b))
     return "".join(clean_parts), pos, blocks
 
 

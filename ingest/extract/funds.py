@@ -34,7 +34,7 @@ _KINDS = [
     ("carryover", re.compile(r"结转和?结余|结余|结转")),
     ("basic_expenditure", re.compile(r"基本支出")),
     ("project_expenditure", re.compile(r"项目支出")),
-    ("adjustment", re.compile(r"调整(?:额|数|金额)|追加|调增|调减")),
+    ("adjustment", re.compile(r"调整(?:额|数|金额)|调整预算(?!后)|预算调整(?![后率])|追加|调增|调减")),
     ("budget", re.compile(r"(?:调整后|全年|年度|整体)?预算(?:数|金额|总额)?")),
     ("expenditure", re.compile(r"执行数|实际支出|支出数|决算数|支出(?:金额|总额)?|执行")),
 ]
@@ -45,7 +45,7 @@ _UNIT_NOTE = re.compile(r"单位\s*[:：]\s*(万元|元|亿元)")
 
 def extract_funds(ctx: Context) -> None:
     doc = ctx.doc
-    found: list[Fund] = []
+    found: list[Fund] = _column_tables(ctx)
     for block, segment in doc.table_segments:
         if segment.label and re.search(r"资金|预算|收支", segment.label):
             found.extend(_form_rows(ctx, segment, _table_unit(ctx, block)))
@@ -159,4 +159,61 @@ def _form_rows(ctx: Context, segment, unit: str) -> list[Fund]:
             cell_start, cell_end = row.cells[i].start, row.cells[i + 1].end
             funds.append(Fund(kind=kind, source=source or "total", amount=round(amount, 6),
                               evidence=doc.evidence(cell_start, cell_end)))
+    return funds
+
+
+# The budget table of the national form: one column per kind, one row per source.
+#   年度预算执行情况（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
+#   年度资金总额            | 56,780.00 | 60,120.50 | 58,316.89 | 10  | 97.00% | 9.70
+#   其中：当年财政拨款       | …
+_COLUMN_KINDS = [
+    ("initial_budget", re.compile(r"年初预算(?:数|金额)?")),
+    ("adjustment", re.compile(r"(?:预算)?调整(?:数|额|金额)|调整预算(?:数)?")),
+    ("budget", re.compile(r"(?:全年|调整后|年度)?预算(?:数|金额)")),
+    ("expenditure", re.compile(r"(?:全年)?执行数|(?:全年)?实际支出(?:数)?|决算数|(?:全年)?支出数")),
+]
+_RATE_COLUMN = re.compile(r"(?:预算)?(?:执行率|完成率)")
+_TOTAL_ROW = re.compile(r"(?:年度)?(?:资金|预算)?(?:总额|合计|总计)|合计|总计")
+
+
+def _column_kind(text: str) -> str | None:
+    for kind, pattern in _COLUMN_KINDS:
+        if pattern.fullmatch(text):
+            return kind
+    return None
+
+
+def _column_tables(ctx: Context) -> list[Fund]:
+    doc, out = ctx.doc, ctx.out
+    funds = []
+    for block in doc.text.blocks:
+        if block.kind != "table":
+            continue
+        rows = block.rows
+        for index, header in enumerate(rows):
+            texts = [compact(c.text) for c in header.cells]
+            kinds = {i: kind for i, text in enumerate(texts) if (kind := _column_kind(text))}
+            if len(kinds) < 2 or any(NUMERIC.match(t) for t in texts):
+                continue
+            rate_column = next((i for i, t in enumerate(texts) if _RATE_COLUMN.fullmatch(t)), None)
+            unit = _UNIT_NOTE.search("单位:" + texts[0].split("(")[-1].split("（")[-1]) if texts else None
+            to_wan = MONEY_IN_WAN[unit.group(1) if unit else _table_unit(ctx, block)]
+            for row in rows[index + 1 :]:
+                cells = [compact(c.text) for c in row.cells]
+                if not any(NUMERIC.match(cells[i]) for i in kinds if i < len(cells)):
+                    break  # past the budget rows
+                label = next((c for c in cells if c), "")
+                source = "total" if _TOTAL_ROW.fullmatch(re.sub(r"^其中[:：]?", "", label)) else _source(label)[0]
+                if source is None:
+                    continue  # 上年结转资金 and the like: not a source of the graph contract
+                for i, kind in kinds.items():
+                    if i < len(cells) and NUMERIC.match(cells[i]) and not cells[i].endswith("%"):
+                        funds.append(Fund(kind=kind, source=source,
+                                          amount=round(parse_number(cells[i]) * to_wan, 6),
+                                          evidence=doc.evidence(row.start, row.end)))
+                if source == "total" and rate_column is not None and rate_column < len(cells) \
+                        and out.execution_rate is None:
+                    rate = re.fullmatch(r"(\d+(?:\.\d+)?)%?", cells[rate_column])
+                    if rate:
+                        out.execution_rate = float(rate.group(1))
     return funds

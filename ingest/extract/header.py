@@ -93,7 +93,7 @@ def _department_name(doc: Doc, title: str | None) -> str | None:
         for row in segment.rows[:2]:
             cells = [compact(c.text) for c in row.cells]
             for i, cell in enumerate(cells):
-                if re.fullmatch(r"(?:部门|单位|预算单位)(?:名称)?", cell):
+                if re.fullmatch(r"(?:部门|单位|预算单位)(?:[(（](?:单位|部门)[)）])?(?:名称)?", cell):
                     value = next((c for c in cells[i + 1 :] if c), None)
                     if value:
                         return value
@@ -124,15 +124,18 @@ def _department(doc: Doc, name: str) -> DepartmentFacts:
     if city is None and district:
         near = re.search(r"([\u4e00-\u9fa5]{2,4}市)" + re.escape(district), compact(doc.text.norm))
         city = near.group(1) if near else None
-    return DepartmentFacts(name=name, short_name=short_name(unit), district=district, city=city)
+    return DepartmentFacts(name=name, short_name=short_name(unit, district), district=district, city=city)
 
 
-def short_name(unit: str) -> str:
-    """夏港街道办事处 -> 夏港街道, 新塘镇人民政府 -> 新塘镇; a bureau keeps its name."""
+def short_name(unit: str, district: str | None = None) -> str:
+    """夏港街道办事处 -> 夏港街道, 新塘镇人民政府 -> 新塘镇; a bureau keeps its
+    district, since every district has one (天河区卫生健康局)."""
     for suffix, replacement in (("街道办事处", "街道"), ("镇人民政府", "镇"), ("乡人民政府", "乡"), ("办事处", "")):
         if unit.endswith(suffix) and len(unit) > len(suffix):
             return unit[: -len(suffix)] + replacement
-    return unit
+    if re.search(r"[镇乡]$|街道$", unit) or not district:
+        return unit
+    return district + unit
 
 
 def _execution_rate(doc: Doc) -> float | None:
@@ -159,10 +162,10 @@ def _self_score(doc: Doc) -> float | None:
     for _, segment in doc.table_segments:
         for row in segment.rows:
             cells = [compact(c.text) for c in row.cells]
-            for i, cell in enumerate(cells[:-1]):
-                if re.fullmatch(r"(?:自评)?(?:总分|得分|总得分)|自评得分", cell) and segment.label:
-                    m = re.fullmatch(r"(\d+(?:\.\d+)?)分?", cells[i + 1])
-                    if m:
-                        return float(m.group(1))
+            if cells and re.fullmatch(r"(?:自评)?(?:总分|总得分|得分)|自评得分|合计", cells[0]) and segment.label:
+                # 总分 | 100 | 95.70: the maximum, then the score; the score is last.
+                numbers = [float(m.group(1)) for c in cells[1:] if (m := re.fullmatch(r"(\d+(?:\.\d+)?)分?", c))]
+                if numbers:
+                    return numbers[-1]
     m = _SELF_SCORE.search(doc.text.norm.replace(" ", ""))
     return float(m.group("v")) if m else None

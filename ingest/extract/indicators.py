@@ -32,30 +32,38 @@ from ..status import judge
 from ..tables import Segment, compact
 from .context import Context
 from ..validate import EVIDENCE_JOINER
-from .statements import TIMELINESS, measure_name, plan_facts, tidy
+from .statements import TIMELINESS, PlanFacts, measure_name, plan_facts, tidy
 
 _SKIP_SECTIONS = ("problems", "measures", "duties", "offices", "funds", "goal", "performance_mgmt")
 _BUDGET_CONTEXT = re.compile(r"预算|执行数|支出|资金|经费|决算")
 _SEPARATORS = "，,；;。：:！？!?"
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
+_RANK_OR_GRADE = r"(?:全[区市省县镇]|全国|全省|同类)?(?:排名)?前[一二三四五六七八九十\d]+(?:名|位)?|优秀|良好|合格|优|良"
 _TARGET_VALUE = (
-    rf"(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
-    r"(?:%|[\u4e00-\u9fa5]{0,4}?)\s*(?:以上|以下|以内)?"
+    rf"(?:(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
+    rf"(?:%|[\u4e00-\u9fa5]{{0,4}}?)\s*(?:以上|以下|以内)?|{_RANK_OR_GRADE})"
 )
 _PLAN_KEYWORD = (
     r"(?:(?:年度|全年)?(?:指标值|目标值|计划值|预期值|考核目标|预期目标|目标任务)|年度目标|全年目标"
-    r"|(?:计划|目标|预期)(?:完成|达到)?)"
+    r"|(?:年度|全年)(?:考核)?任务(?:量|数)?|(?:任务)?(?:计划|目标|预期)(?:完成|达到)?)"
 )
-_ACTUAL_KEYWORD = r"(?:实际完成(?:值)?|实际值|实际|完成值|已完成|完成)"
+_ACTUAL_KEYWORD = r"(?:实际完成(?:值)?|实际值|实际|完成值|已完成|(?:全年|年度|累计)?完成|实现)"
 
 _PLAN_THEN_ACTUAL = re.compile(
     rf"(?P<kw>{_PLAN_KEYWORD})\s*(?:为|是|:)?\s*(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
-    rf"(?P<akw>{_ACTUAL_KEYWORD})(?:了|为|是|:)?\s*(?P<a>[^；;。]+)"
+    rf"(?P<akw>{_ACTUAL_KEYWORD})(?:了|为|是|:)?\s*(?P<a>[^；;。，,]+)"
 )
+# 计划完成健康讲座 120 场，实际完成 136 场: the plan word comes before the measure.
+_PLAN_NAME_ACTUAL = re.compile(
+    rf"(?P<kw>(?:计划|目标|预期)(?:完成|开展|举办|实现|达到|新增|建设)?)(?P<name>[^，,；;。:：\d]{{2,24}}?)\s*"
+    rf"(?P<t>{_TARGET_VALUE})\s*[，,]\s*(?P<akw>{_ACTUAL_KEYWORD})(?:了|为|是|:)?\s*(?P<a>[^；;。，,]+)"
+)
+# 服务企业 212 家（目标 203 家） / 实际完成 212 家，年度目标 203 家
 _ACTUAL_THEN_PLAN = re.compile(
-    rf"(?P<akw>实际完成|完成|达到)(?:了)?\s*(?P<a>{_TARGET_VALUE})\s*[(（，,]\s*"
-    rf"(?:年度|全年)?(?:目标|计划|指标值|目标值)(?:为|是)?\s*(?P<t>{_TARGET_VALUE})\s*[)）]?"
+    rf"(?:(?P<akw>实际完成|完成|达到)(?:了)?\s*)?(?P<a>{_TARGET_VALUE})\s*"
+    rf"(?:[(（]\s*(?:年度|全年)?(?:目标|计划|指标值|目标值)(?:为|是|:|：)?\s*(?P<t>{_TARGET_VALUE})\s*[)）]"
+    rf"|(?<=\S)[，,]\s*(?:年度|全年)?(?:目标|计划|指标值|目标值)(?:为|是)?\s*(?P<t2>{_TARGET_VALUE}))"
 )
 _PERCENT_OF_PLAN = re.compile(
     r"(?:完成|占|达到|为)(?:了)?(?P<plan>[^，。；,;]{0,30}?(?:任务|目标|计划)(?:量|数)?[^，。；,;]{0,16}?)的\s*"
@@ -113,7 +121,7 @@ def _table(ctx: Context, segment: Segment) -> None:
     inherited: dict[str, str] = {}
     for row in segment.rows:
         cells = row.cells
-        shift = max(0, len(roles) - len(cells))  # merged cells dropped on the left
+        shift = _alignment(segment, cells)
 
         def at(role: str):
             index = segment.column(role)
@@ -140,6 +148,33 @@ def _table(ctx: Context, segment: Segment) -> None:
                                against_plan=facts.against_plan, statement=actual_text or "")
         out.indicators.append(indicator)
         ctx.claim(row.start, row.end)
+
+
+_VALUE_LIKE = re.compile(r"\d|优|良|合格|清零|完成|达标|前|第|无|零")
+
+
+def _alignment(segment: Segment, cells) -> int:
+    """How far a short row sits to the right of the header: a row missing
+    merged cells on the left shifts right, one missing empty cells on the right
+    does not. The shift that puts text in the name column and values in the
+    target and actual columns wins."""
+    missing = len(segment.roles) - len(cells)
+    if missing <= 0:
+        return 0
+
+    def fits(shift: int) -> int:
+        score = 0
+        for role in ("target", "actual"):
+            column = segment.column(role)
+            if column is not None and 0 <= column - shift < len(cells) and _VALUE_LIKE.search(cells[column - shift].text):
+                score += 1
+        name = segment.column("level3") if segment.has("level3") else segment.column("name")
+        if name is not None and 0 <= name - shift < len(cells):
+            text = cells[name - shift].text
+            score += bool(text) and not _VALUE_LIKE.match(text)
+        return score
+
+    return max((missing, 0), key=fits)
 
 
 # -- narrative -------------------------------------------------------------
@@ -195,20 +230,19 @@ def _sentence(ctx: Context, sentence: Span) -> None:
     norm = doc.text.norm
     s, e = sentence.start, sentence.end
     for m in _PLAN_THEN_ACTUAL.finditer(norm, s, e):
-        actual = m.group("a")
-        following = _PLAN_THEN_ACTUAL.search(actual)
-        a_end = m.start("a") + len(actual)
-        if following:  # the next indicator of a comma list starts inside
-            cut = max(actual.rfind(",", 0, following.start()), actual.rfind("，", 0, following.start()))
-            if cut > 0:
-                a_end = m.start("a") + cut
         name_start = _clause_start(norm, m.start("kw"), s)
-        _emit_pair(ctx, name_start, m.start("kw"), m.start("t"), m.end("t"), m.start("a"), a_end, sentence)
-    for m in _ACTUAL_THEN_PLAN.finditer(norm, s, e):
+        _emit_pair(ctx, name_start, m.start("kw"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
+    for m in _PLAN_NAME_ACTUAL.finditer(norm, s, e):
         if ctx.is_claimed(m.start(), m.end()):
             continue
-        name_start = _clause_start(norm, m.start("akw"), s)
-        _emit_pair(ctx, name_start, m.start("akw"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
+        _emit_pair(ctx, m.start("name"), m.end("name"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
+    for m in _ACTUAL_THEN_PLAN.finditer(norm, s, e):
+        if ctx.is_claimed(m.start(), m.end()) or (m.group("t2") and not m.group("akw")):
+            continue  # a bare value then "，目标…" needs the verb to be a pair
+        name_end = m.start("akw") if m.group("akw") else m.start("a")
+        name_start = _clause_start(norm, name_end, s)
+        target = "t" if m.group("t") else "t2"
+        _emit_pair(ctx, name_start, name_end, m.start(target), m.end(target), m.start("a"), m.end("a"), sentence)
     for m in _PERCENT_OF_PLAN.finditer(norm, s, e):
         if ctx.is_claimed(m.start(), m.end()):
             continue
@@ -238,8 +272,9 @@ def _sentence(ctx: Context, sentence: Span) -> None:
     for m in _ALL_DONE.finditer(norm, s, e):
         if ctx.is_claimed(m.start(), m.end()):
             continue
-        # The rate covers every quantity the sentence reports before it.
-        for a, b in _clauses(norm, s, m.start()):
+        # The rate covers every quantity its clause reports before it.
+        clause = doc.enclosing_sentence(m.start(), m.end(), clauses=True)
+        for a, b in _clauses(norm, max(s, clause.start), m.start()):
             if quantities(norm[a:b], need_unit=True) and not ctx.is_claimed(a, b):
                 _emit_achieved_clauses(ctx, sentence, [(a, b)], b, m.end(), rate=float(m.group("r")), claim_end=b)
         ctx.claim(m.start(), m.end())
@@ -254,6 +289,8 @@ def _sentence(ctx: Context, sentence: Span) -> None:
 
 
 def _emit_pair(ctx: Context, name_start, name_end, t_start, t_end, a_start, a_end, sentence: Span) -> None:
+    """A plan and an actual; a completion rate after the actual (，完成率95%) is a
+    percent of that plan."""
     doc = ctx.doc
     raw_name = doc.clean(name_start, name_end)
     names = _split_names(raw_name)
@@ -261,14 +298,17 @@ def _emit_pair(ctx: Context, name_start, name_end, t_start, t_end, a_start, a_en
     actual = tidy(doc.clean(a_start, a_end)).rstrip("，,。")
     clause = doc.enclosing_sentence(name_start, a_end, clauses=True)
     evidence = doc.evidence(clause.start, clause.end)
+    after = plan_facts(doc.norm(a_end, clause.end))
     for name in names:
         if not name or _BUDGET_CONTEXT.search(name):
             continue
         facts = plan_facts(doc.norm(a_start, a_end))
+        if after.completion_rate is not None:
+            facts = PlanFacts(after.completion_rate, True, None)
         indicator = _indicator(name, target, actual, evidence, "narrative", completion_rate=facts.completion_rate,
                                against_plan=facts.against_plan, statement=actual)
         ctx.add_indicator(indicator, name_start)
-    ctx.claim(name_start, a_end)
+    ctx.claim(name_start, clause.end if after.completion_rate is not None else a_end)
 
 
 def _split_names(raw: str) -> list[str]:
@@ -287,6 +327,8 @@ def _bare_name(raw: str) -> str:
     if len(stripped) >= 2:
         name = stripped
     name = re.sub(r"^(?:[一二三四五六七八九十]+是|\d+[.、]|其中|并且|同时)", "", name)
+    name = re.sub(r"^(?:全年|年度|本年|今年)", "", name)
+    name = re.sub(r"(?:控制|任务|考核|的)+$", "", name)
     return name.strip("的 ")
 
 

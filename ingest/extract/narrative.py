@@ -116,7 +116,7 @@ def _statements(ctx: Context, start: int, end: int, kind: str) -> list[tuple[int
             return [(start + a, start + b) for a, b in zip(bounds, bounds[1:])]
     if kind == "outcomes":
         return [(start, end)]
-    sentences = [s for s in doc.sentences(start, end)]
+    sentences = list(doc.sentences(start, end))
     if len(sentences) > 1 and _LEAD_IN.search(doc.norm(sentences[0].start, sentences[0].end)):
         sentences = sentences[1:]
     pieces = []
@@ -126,9 +126,17 @@ def _statements(ctx: Context, start: int, end: int, kind: str) -> list[tuple[int
     return pieces
 
 
+# A comma part that starts with one of these carries on the statement before
+# it (加强项目进度管理，合理安排施工时间); one that starts with its own subject
+# (党建工作仍需…，旧改工作任务…) is a statement of its own.
+_CARRIES_ON = re.compile(
+    r"^(?:加强|加大|提高|提升|强化|完善|推进|推动|落实|合理|统筹|补充|建立|健全|优化|深化|做好|抓好|确保|严格|持续"
+    r"|进一步|全面|继续|着力|积极|认真|切实|实现|促进|扩大|增强|减少|降低|规范|并|及时|努力|不断|从而|以)"
+)
+
+
 def _split_commas(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
-    """A list of short statements separated by commas (党建工作仍需提质增效，旧改工作任务仍然很重，…):
-    a fragment too short to stand alone stays with the one before it."""
+    """The statements of a comma-separated clause (党建工作仍需提质增效，旧改工作任务仍然很重，…)."""
     norm = ctx.doc.norm(start, end)
     bounds = [0] + [m.end() for m in re.finditer(r"[，,]", norm)]
     pieces: list[list[int]] = []
@@ -136,7 +144,7 @@ def _split_commas(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
         fragment = compact(norm[a:b]).strip("，,。；;")
         if not fragment:
             continue
-        if pieces and len(fragment) < 8:
+        if pieces and (len(fragment) < 6 or _CARRIES_ON.match(fragment)):
             pieces[-1][1] = b
         else:
             pieces.append([a, b])

@@ -118,10 +118,13 @@ def _office_lists(doc: Doc) -> list[Office]:
         if not re.search(r"内设机构|科室|机构设置|党政机构", norm):
             continue
         for m in _OFFICE_LIST.finditer(norm):
-            names = _split_list(m.group("list"))
+            listed = m.group("list")
+            # 内设机构8个：办公室、规划财务科… — the names follow the colon.
+            colon = max(listed.rfind("："), listed.rfind(":"))
+            names = _split_list(listed[colon + 1 :])
             if len(names) < 2:
                 continue
-            base = block.start + m.start("list")
+            base = block.start + m.start("list") + colon + 1
             for name, offset in names:
                 found.append(Office(doc.clean(base + offset, base + offset + len(name)),
                                     doc.evidence(base + offset, base + offset + len(name))))

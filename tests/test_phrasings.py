@@ -1,0 +1,101 @@
+"""Indicator statements in the many ways the genre words them, and statements
+that look like indicators but are not (GUIDE section 3). Each case is a short
+text of my own, run through the whole extraction."""
+
+import pytest
+
+from ingest.pipeline import extract_text
+
+
+def indicators(text: str) -> list[tuple]:
+    found = extract_text(text).indicators
+    return [(i.name, i.target_text, i.actual_text, i.status) for i in found]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # plan, then actual
+        ("服务企业数年度指标值为 203 家，实际完成 212 家。", [("服务企业数", "203家", "212家", "met")]),
+        ("外出招商活动次数目标值为4次，实际值为3次。", [("外出招商活动次数", "4次", "3次", "not_met")]),
+        ("新建公园预期目标为5个，实际完成6个。", [("新建公园", "5个", "6个", "met")]),
+        ("开展安全检查年度任务为2000家次，实际完成2350家次。", [("开展安全检查", "2000家次", "2350家次", "met")]),
+        ("改造农村户厕目标任务500户，全年完成520户。", [("改造农村户厕", "500户", "520户", "met")]),
+        ("安全生产事故起数控制目标为不超过3起，实际发生1起。", [("安全生产事故起数", "不超过3起", "发生1起", "met")]),
+        ("群众满意度目标值为≥90%，实际完成88%。", [("群众满意度", "≥90%", "88%", "not_met")]),
+        ("重大事故发生率年度指标值为0%，实际完成0%。", [("重大事故发生率", "0%", "0%", "met")]),
+        ("辖区治安排名目标为全区前五，实际排名全区第七。", [("辖区治安排名", "全区前五", "排名全区第七", "not_met")]),
+        # the plan word before the measure
+        ("全年计划完成健康讲座120场，实际完成136场。", [("健康讲座", "120场", "136场", "met")]),
+        ("计划新增停车位 800 个，实际新增 650 个。", [("停车位", "800个", "新增650个", "not_met")]),
+        # actual, then plan
+        ("服务企业 212 家（目标 203 家）。", [("服务企业", "203家", "212家", "met")]),
+        # a completion rate after the achieved quantity
+        ("检查企业 5042 家，完成率 131%。", [("检查企业", None, "5042家", "met")]),
+        ("完成农村生活污水治理村数12个，完成率80%。", [("农村生活污水治理村数", None, "12个", "not_met")]),
+        ("整治撂荒地 5 宗，面积共 125 亩，复耕完成率 100%。", [("整治撂荒地", None, "5宗，面积共125亩", "met")]),
+        # a percent of a plan
+        ("累计清拆违法建设 310297 平方米，完成全年拆违任务量 310000 平方米的 100.1%。",
+         [("清拆违法建设", "310000平方米", "310297平方米", "met")]),
+        ("共拆除违法建设 82 宗，占区下达拆除目标任务的 91.5%。", [("拆除违法建设", None, "82宗", "not_met")]),
+        # a plan fulfilled
+        ("完成生活垃圾总体减量 18% 目标。", [("生活垃圾总体减量", "18%", "完成", "met")]),
+        ("大力开展出租屋综合税征管，已完成2300万元的税收征管任务。", [("税收征管", "2300万元", "已完成", "met")]),
+        ("先后在 6 个企业成立非公团组织，发展团员 2 名，100%完成了团区委的要求。",
+         [("在企业成立非公团组织", None, "6个", "met"), ("发展团员", None, "2名", "met")]),
+        ("无偿献血活动3次共319人参与，超额完成任务。", [("无偿献血活动", None, "共319人", "met")]),
+        # a rate that is itself the measure
+        ("18岁以上人群第三针加强针完成率达28.90%，全区排名第3。",
+         [("18岁以上人群第三针加强针完成率", None, "28.90%", "unknown")]),
+        # two measures sharing one value
+        ("出租屋建档率、出租屋登记率年度指标值为 100%，实际完成 100%。",
+         [("出租屋建档率", "100%", "100%", "met"), ("出租屋登记率", "100%", "100%", "met")]),
+        # a comma list of plan/actual pairs
+        ("培训次数年度指标值为 10 次，实际完成 12 次，走访企业数年度指标值为 100 家，实际完成 90 家。",
+         [("培训次数", "10次", "12次", "met"), ("走访企业数", "100家", "90家", "not_met")]),
+    ],
+)
+def test_indicator_statements(text, expected):
+    assert indicators(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "累计走访企业 719 家次，协调解决困难问题 7 宗。",  # bare achievements: outcomes
+        "今年省信访系统交办案件66宗，已办结58宗，办结率为87.9%。",  # a rate with no plan
+        "承办 12345 热线工单 35404 件，按时完成率 95.3%。",  # 按时完成率: timeliness, not a plan
+        "全年预算数 6061.31 万元，执行数 6061.31 万元，完成预算的 100%。",  # the budget's own execution
+        "完成整改任务 125 宗，199.63 亩。",  # what was done, no plan
+        "扎实推进民兵整组、年度征兵等工作，超额完成兵员征集任务。",  # fulfilled, but no value at all
+        "全街案件类警情同比下降 8.5%，规上工业总产值同比增长 5.94%。",  # year-on-year changes
+        "60 岁以上老人全程接种覆盖率 101.5%，全区排名第一。",  # a coverage rate, a rank with no target
+    ],
+)
+def test_statements_that_are_not_indicators(text):
+    assert indicators(text) == []
+
+
+def test_future_plans_are_not_indicators():
+    text = "四、下一步改进措施\n\n（一）力争完成全年 GDP 增长 6% 目标，新增停车位计划 800 个，实际完成待定。\n"
+    assert indicators(text) == []
+
+
+def test_indicators_under_a_task_are_tied_to_it():
+    text = (
+        "（二）年度重点工作任务\n\n1.优化营商环境\n\n2.提升城市管理水平\n\n"
+        "二、综合评价分析\n\n（一）各项工作任务绩效目标完成情况\n\n"
+        "1.优化营商环境。服务企业数年度指标值为 203 家，实际完成 212 家。\n\n"
+        "2.提升城市管理水平。城市道路保洁率年度指标值为 95%，实际完成 97%。\n"
+    )
+    extraction = extract_text(text)
+    tied = {(i.name, extraction.tasks[i.task].name) for i in extraction.indicators}
+    assert tied == {("服务企业数", "优化营商环境"), ("城市道路保洁率", "提升城市管理水平")}
+
+
+def test_every_evidence_is_text_of_the_source():
+    from ingest.validate import evidence_in, squeeze
+
+    text = "服务企业数年度指标值为 203 家，实际完成\n\n212 家；检查企业 5042 家，完成率 131%。"
+    for indicator in extract_text(text).indicators:
+        assert evidence_in(indicator.evidence, squeeze(text))
