@@ -161,6 +161,8 @@ def read_value(text: str | None, *, is_target: bool = False) -> Value | None:
         return Value("zero", 0.0, None, "<=", compact)
     if not is_target and found and all(q.value == 0 for q in found):
         return Value("zero", 0.0, found[-1].unit, None, compact)
+    if not found:
+        found = _chinese_quantities(compact)
     if found:
         # The measured value is the last number: 实际完成引进注册资本2000万的企业数1家 -> 1家.
         q = found[-1] if not is_target else found[0]
@@ -182,6 +184,21 @@ def read_value(text: str | None, *, is_target: bool = False) -> Value | None:
     if not is_target and _ZERO_ACTUAL.search(compact):
         return Value("zero", 0.0, None, None, compact)
     return Value("text", None, None, None, compact)
+
+
+_CN_QUANTITY = re.compile(rf"(?P<num>[{_CN_NUM}千万]+)(?P<unit>{_UNIT_PATTERN})")
+
+
+def _chinese_quantities(text: str) -> list[Quantity]:
+    """十次, 两个: a value written in Chinese numerals, with its unit."""
+    found = []
+    for m in _CN_QUANTITY.finditer(text):
+        if m.group("unit") in ("%", "‰", "分") or m.start() > 0 and text[m.start() - 1] in "第前":
+            continue
+        value = chinese_number(m.group("num"))
+        if value is not None:
+            found.append(Quantity(float(value), m.group("unit"), 1.0, m.group(0), m.start(), m.end()))
+    return found
 
 
 def compatible_units(a: str | None, b: str | None) -> bool:

@@ -125,7 +125,7 @@ def test_eval_meets_the_bars_on_the_variants():
     from ingest.evaluate import evaluate_folder
 
     result = evaluate_folder(VARIANTS, VARIANTS)
-    assert len(result["reports"]) == 4
+    assert len(result["reports"]) == 5
     _bars(result)
 
 

@@ -98,14 +98,33 @@ def _department_name(doc: Doc, title: str | None) -> str | None:
                     if value:
                         return value
     if title:
-        head = compact(title)
-        head = re.sub(r"^(?:19|20)\d\d\s*年度?", "", head)
-        head = _NAME_IN_TITLE_END.sub("", head)
-        if len(head) >= 4 and _ORG_SUFFIX.search(head):
-            return head
+        name = _name_in_title(title)
+        if name:
+            return name
+        # A title on two lines: the department, then 关于…的报告.
+        previous = _line_before_title(doc)
+        if previous and _ORG_SUFFIX.search(previous) and len(previous) <= 40:
+            return previous
     found = _OFFICIAL_NAME.findall(compact(doc.text.norm[:5000]))
     if found:
         return Counter(found).most_common(1)[0][0]
+    return None
+
+
+def _name_in_title(title: str) -> str | None:
+    head = compact(title)
+    head = re.sub(r"^(?:19|20)\d\d\s*年度?", "", head)
+    head = _NAME_IN_TITLE_END.sub("", head)
+    head = re.sub(r"(?:关于|对)$", "", head)
+    return head if len(head) >= 4 and _ORG_SUFFIX.search(head) else None
+
+
+def _line_before_title(doc: Doc) -> str | None:
+    block = _title(doc)
+    blocks = doc.text.blocks
+    index = blocks.index(block) if block in blocks else 0
+    if index > 0 and blocks[index - 1].kind == "paragraph":
+        return compact(doc.clean(blocks[index - 1].start, blocks[index - 1].end))
     return None
 
 

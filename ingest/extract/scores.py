@@ -1,8 +1,9 @@
 """The self-evaluation score table (一级/二级/三级指标 | 分值 | 自评分).
 
 Rows are read from the right, where the cells stay put: the last two numbers
-are the row's 分值 and 自评分, the text before them its 三级指标; pairs of
-(name, 分值) further left open a 一级 or 二级 group, by the column they sit in.
+side by side are the row's 分值 and 自评分 (text after them, a reason for lost
+points), the text before them its 三级指标; names further left (with their 分值
+when given) open a 一级 or 二级 group, by the column they sit in.
 A row of text alone continues the name above it (a cell cut by a page break),
 and the 合计 row gives the total. Without a table, a sentence such as
 管理效能分值 40 分，自评得分 31.5 分 gives one item per module.
@@ -26,6 +27,11 @@ _MODULE = re.compile(
     r"(?:其中)?(?:自评)?(?:得分|分数)(?:为)?(?P<score>\d+(?:\.\d+)?)分"
 )
 
+# 履职效能模块自评分数为 49.03 分: a module's score without its maximum.
+_MODULE_SCORE = re.compile(
+    r"(?P<name>[\u4e00-\u9fa5]{2,8}?)模块(?:自评)?(?:得分|分数)(?:为)?(?P<score>\d+(?:\.\d+)?)分"
+)
+
 
 def extract_scores(ctx: Context) -> None:
     for block, segment in ctx.doc.table_segments:
@@ -38,7 +44,7 @@ def extract_scores(ctx: Context) -> None:
 def _table(ctx: Context, segment) -> None:
     doc, out = ctx.doc, ctx.out
     roles = segment.roles or []
-    group_columns = [i for i, r in enumerate(roles) if r in ("level1", "level2")]
+    levels = {i: int(r[-1]) for i, r in enumerate(roles) if r in ("level1", "level2", "level3")}
     parents: dict[int, int] = {}  # level -> index of the current group item
     last_leaf: int | None = None
     for row in segment.rows:
@@ -51,43 +57,54 @@ def _table(ctx: Context, segment) -> None:
             if numbers and out.self_score is None:
                 out.self_score = float(numbers[-1])
             continue
-        if not any(_NUMBER.match(t) for t in texts):
+        numeric = [_NUMBER.match(t) is not None for t in texts]
+        if not any(numeric):
             if last_leaf is not None:  # the rest of a name cut by a page break
                 item = out.score_items[last_leaf]
                 item.name = (item.name or "") + "".join(texts)
                 item.evidence = item.evidence + EVIDENCE_JOINER + doc.evidence(row.start, row.end)
             continue
-        if len(texts) < 2 or not (_NUMBER.match(texts[-1]) and _NUMBER.match(texts[-2])):
+        # 分值 and 自评分 are the last two numbers side by side; text after them
+        # is a reason for lost points.
+        pair = next((k for k in range(len(texts) - 1, 0, -1) if numeric[k] and numeric[k - 1]), None)
+        if pair is None:
             continue
-        max_score, score = parse_number(texts[-2]), parse_number(texts[-1])
-        rest = tokens[:-2]
+        max_score, score = parse_number(texts[pair - 1]), parse_number(texts[pair])
+        rest = tokens[: pair - 1]
         name = None
         if rest and not _NUMBER.match(compact(rest[-1][1].text)):
             name = compact(rest[-1][1].text)
             rest = rest[:-1]
-        # What is left are (group name, 分值) pairs, left to right.
-        for k in range(0, len(rest) - 1, 2):
-            (column, name_cell), (_, max_cell) = rest[k], rest[k + 1]
-            if not _NUMBER.match(compact(max_cell.text)):
-                continue
-            level = _group_level(column, group_columns, k)
+        order = 0
+        for k, (column, cell) in enumerate(rest):
+            if _NUMBER.match(compact(cell.text)):
+                continue  # a group's 分值, taken with its name
+            order += 1
+            level = levels.get(column) or min(order, 2)
+            following = rest[k + 1][1] if k + 1 < len(rest) else None
+            group_max = None
+            if following is not None and _NUMBER.match(compact(following.text)):
+                group_max = parse_number(compact(following.text))
             out.score_items.append(ScoreItem(
-                name=compact(name_cell.text), level=level, max_score=parse_number(compact(max_cell.text)),
-                evidence=doc.evidence(name_cell.start, max_cell.end), parent=parents.get(level - 1),
+                name=compact(cell.text), level=level, max_score=group_max,
+                evidence=doc.evidence(cell.start, (following or cell).end), parent=_nearest(parents, level),
             ))
             parents[level] = len(out.score_items) - 1
-            parents.pop(level + 1, None)
-        parent = parents.get(2, parents.get(1))
-        out.score_items.append(ScoreItem(name=name, level=3, max_score=max_score, score=score,
-                                         evidence=doc.evidence(row.start, row.end), parent=parent))
+            for deeper in [lv for lv in parents if lv > level]:
+                del parents[deeper]
+        # A scored row is a leaf: the table's deepest level, whatever column a
+        # page break pushed its name into.
+        leaf_level = max(levels.values(), default=3)
+        out.score_items.append(ScoreItem(name=name, level=leaf_level, max_score=max_score, score=score,
+                                         evidence=doc.evidence(row.start, row.end),
+                                         parent=_nearest(parents, leaf_level)))
         last_leaf = len(out.score_items) - 1
 
 
-def _group_level(column: int, group_columns: list[int], pair_index: int) -> int:
-    """1 or 2: by the header column the group's name sits in, else by its order in the row."""
-    if column in group_columns:
-        return 1 if column == group_columns[0] else 2
-    return 1 + min(pair_index // 2, 1)
+def _nearest(parents: dict[int, int], level: int) -> int | None:
+    """The innermost open group above a level."""
+    above = [lv for lv in parents if lv < level]
+    return parents[max(above)] if above else None
 
 
 def _sentences(ctx: Context) -> None:
@@ -95,11 +112,12 @@ def _sentences(ctx: Context) -> None:
     for block in doc.text.paragraphs():
         norm = doc.norm(block.start, block.end)
         squeezed, positions = _squeeze(norm)
-        for m in _MODULE.finditer(squeezed):
+        for m in list(_MODULE.finditer(squeezed)) or list(_MODULE_SCORE.finditer(squeezed)):
             name = re.sub(r"^(?:其中|以及|和|及)", "", m.group("name"))
             start = block.start + positions[m.start("name")]
             end = block.start + positions[m.end() - 1] + 1
-            out.score_items.append(ScoreItem(name=name, level=1, max_score=float(m.group("max")),
+            maximum = m.groupdict().get("max")
+            out.score_items.append(ScoreItem(name=name, level=1, max_score=float(maximum) if maximum else None,
                                              score=float(m.group("score")), evidence=doc.evidence(start, end)))
 
 
