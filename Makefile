@@ -9,7 +9,7 @@ PERFKG_PORT ?= 8000
 export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 
-.PHONY: install run ingest serve test eval clean help
+.PHONY: install run ingest serve test eval docs clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -37,6 +37,9 @@ test: install  ## run the test suite (Neo4j tests run only when PERFKG_NEO4J_URI
 
 eval: install  ## measure the extraction against the gold annotations in ../shared
 	$(PERFKG) eval --gold $(SHARED)/gold --reports $(SHARED)/reports
+
+docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
+	$(PY) -m perfkg.docs
 
 clean:  ## remove the virtual environment and the default store
 	rm -rf $(VENV) var

@@ -1,6 +1,7 @@
 // @name topic_coverage
 // @summary Department × topic: how many indicators, tasks and outcomes of each report are about each topic.
-// @description A map of what each department reports on. A node about two topics counts under both.
+// @description A map of what each department reports on. A node about two topics counts under both; `evidence`
+//   quotes one of the nodes counted.
 // @param topic: topic = null — Only this topic and its narrower topics
 // @param year: integer = null — Budget year of the report
 // @param department: string = null — Department id, full name or part of it
@@ -10,11 +11,10 @@ WHERE ($year IS NULL OR r.year = $year)
   AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
 MATCH (r)-[:HAS_INDICATOR|HAS_TASK|REPORTS_OUTCOME]->(n)-[:ABOUT]->(t:Topic)
 WHERE $topics IS NULL OR t.id IN $topics
-WITH d, r, t, labels(n)[0] AS kind, count(DISTINCT n) AS found
-WITH d, r, t,
-     sum(CASE WHEN kind = 'Indicator' THEN found ELSE 0 END) AS indicators,
-     sum(CASE WHEN kind = 'Task' THEN found ELSE 0 END) AS tasks,
-     sum(CASE WHEN kind = 'Outcome' THEN found ELSE 0 END) AS outcomes
+WITH d, r, t, collect(DISTINCT n) AS nodes
 RETURN d.short_name AS department, r.year AS year, t.id AS topic, t.name_zh AS topic_zh,
-       indicators, tasks, outcomes, r.source_file AS source_file
+       size([x IN nodes WHERE labels(x)[0] = 'Indicator']) AS indicators,
+       size([x IN nodes WHERE labels(x)[0] = 'Task']) AS tasks,
+       size([x IN nodes WHERE labels(x)[0] = 'Outcome']) AS outcomes,
+       r.source_file AS source_file, [x IN nodes | x.evidence][0] AS evidence
 ORDER BY department, year, topic

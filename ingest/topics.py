@@ -1,9 +1,8 @@
 """Tag text with the policy topics of the SKOS scheme (ontology/topics.ttl).
 
 A topic matches when one of its Chinese labels occurs in the text. Labels are
-weighed by length (a longer label is more specific: 生活垃圾 over 垃圾分类宣传
-is a tie, 安全生产 beats 事故) and by where they occur (the name of an item
-counts more than its context); the best few topics are kept.
+weighed by length (a longer label is more specific: 安全生产 beats 事故), and
+the best few topics are kept.
 """
 
 from __future__ import annotations
@@ -28,26 +27,29 @@ def _lexicon() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile("|".join(re.escape(label) for label in labels)), label_to_slug
 
 
-def scores(text: str, weight: float = 1.0) -> dict[str, float]:
+def scores(text: str) -> dict[str, float]:
+    """Each topic's weight in a text: the lengths of its labels found there."""
     pattern, label_to_slug = _lexicon()
     found: dict[str, float] = {}
     for m in pattern.finditer(text or ""):
         slug = label_to_slug[m.group(0)]
-        found[slug] = found.get(slug, 0.0) + weight * len(m.group(0))
+        found[slug] = found.get(slug, 0.0) + len(m.group(0))
     return found
 
 
 def tag(primary: str, context: str = "", inherited: list[str] | None = None) -> list[str]:
-    """Topics of an item: from its own text first, its context second, and
-    the topics of what it belongs to (an indicator's task) when it names none."""
-    found = scores(primary, 3.0)
-    for slug, score in scores(context, 1.0).items():
-        found[slug] = found.get(slug, 0.0) + score
-    if not found and inherited:
-        return list(inherited)[:MAX_TOPICS]
+    """Topics of an item. Its own text (a name) decides; only when that names
+    no topic does its context (an indicator's sentence) count, and then only
+    topics near the strongest one, so a passing mention (克服疫情影响，…产值…)
+    does not tag it. With neither, the topics of what it belongs to (its task)."""
+    found = scores(primary)
+    if not found:
+        found = scores(context)
+        if found:
+            best = max(found.values())
+            found = {slug: score for slug, score in found.items() if score >= best * 0.5}
+    if not found:
+        return list(inherited or [])[:MAX_TOPICS]
     ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
-    if not ranked:
-        return []
     best = ranked[0][1]
-    # Keep topics within reach of the best one: a passing mention does not count.
     return [slug for slug, score in ranked[:MAX_TOPICS] if score >= best * 0.34]

@@ -1,0 +1,152 @@
+"""The query layer over real HTTP: named queries (JSON and CSV), topics, and the
+ad-hoc Cypher endpoint that must not write, run away or fall over."""
+
+import csv
+import io
+import socket
+import threading
+import time
+
+import httpx2 as httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from perfkg.config import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(loaded_store_path):
+    settings = Settings(store=str(loaded_store_path), query_timeout_ms=1500, row_limit=200)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def http(base_url):
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
+
+
+def test_the_catalogue_over_http(http):
+    body = http.get("/queries").json()
+    flagship = next(q for q in body if q["name"] == "indicators_below_target")
+    assert {p["name"] for p in flagship["parameters"]} == {"topic", "year", "district", "department"}
+
+
+def test_a_named_query_as_json(http):
+    body = http.get("/queries/indicators_below_target", params={"department": "荔城", "year": 2021}).json()
+    assert body["row_count"] == 3 and not body["truncated"]
+    assert {r["indicator"] for r in body["rows"]} == {"外出招商活动次数", "在册涉毒管控人员帮教服务覆盖率", "开展社区活动次数"}
+    assert body["columns"][:3] == ["department", "district", "year"]
+
+
+def test_a_named_query_as_csv(http):
+    response = http.get("/queries/indicators_below_target", params={"topic": "社区活动", "format": "csv"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0][:4] == ["department", "district", "year", "indicator"]
+    assert rows[1][3] == "开展社区活动次数"
+
+
+def test_named_query_errors(http):
+    assert http.get("/queries/no_such_query").status_code == 404
+    bad = http.get("/queries/indicators_below_target", params={"year": "soon"})
+    assert bad.status_code == 400 and "integer" in bad.json()["error"]
+    assert http.get("/queries/indicators_below_target", params={"colour": "red"}).status_code == 400
+    assert http.get("/queries/department_profile").status_code == 400  # department is required
+
+
+def test_topics_as_a_tree_with_counts(http):
+    tree = http.get("/topics").json()
+    urban = next(t for t in tree if t["id"] == "urban_management")
+    waste = next(t for t in urban["narrower"] if t["id"] == "waste_sorting")
+    assert waste["name_zh"] == "垃圾分类" and "生活垃圾" in waste["alt_labels"]
+    assert waste["counts"]["indicators"] >= 2
+
+
+def test_cypher_reads_with_parameters(http):
+    body = http.post("/cypher", json={"query": "MATCH (r:Report) WHERE r.year = $year RETURN r.year AS year",
+                                      "params": {"year": 2021}}).json()
+    assert body["rows"] == [{"year": 2021}, {"year": 2021}] and body["truncated"] is False
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CREATE (:Department {id: 'intruder'})",
+        "MERGE (:Department {id: 'intruder'})",
+        "MATCH (d:Department) SET d.name = 'hacked'",
+        "MATCH (d:Department) REMOVE d.name",
+        "MATCH (t:Topic) DELETE t",
+        "MATCH (d:Department) DETACH DELETE d",
+        "CREATE INDEX FOR (n:Department) ON (n.short_name)",
+        "DROP INDEX ON :Department(id)",
+        "CREATE CONSTRAINT FOR (n:Department) REQUIRE n.id IS UNIQUE",
+        "CALL db.idx.fulltext.createNodeIndex('Department', 'name')",
+        "MATCH (d:Department) WITH d LIMIT 1 CREATE (d)-[:PUBLISHED]->(:Report {id: 'x'})",
+        "UNWIND range(1, 3) AS i CREATE (:City {id: toString(i)})",
+    ],
+)
+def test_cypher_refuses_every_kind_of_write(http, query):
+    before = http.get("/health").json()
+    response = http.post("/cypher", json={"query": query})
+    assert response.status_code == 400, response.text
+    assert "error" in response.json()
+    assert http.get("/health").json() == before
+    count = http.post("/cypher", json={"query": "MATCH (d:Department) RETURN count(d) AS n"}).json()["rows"]
+    assert count == [{"n": 5}]
+
+
+def test_cypher_errors_are_400_with_the_database_message(http):
+    response = http.post("/cypher", json={"query": "MATCH (n RETURN n"})
+    assert response.status_code == 400 and "error" in response.json()
+    assert http.post("/cypher", json={"query": "   "}).status_code == 400
+    assert http.post("/cypher", json={"query": "RETURN $x AS x", "params": {"x": [1, 2]}}).json()["rows"] == [{"x": [1, 2]}]
+
+
+def test_cypher_rows_are_limited_and_say_so(http):
+    body = http.post("/cypher", json={"query": "UNWIND range(1, 1000) AS x RETURN x"}).json()
+    assert body["row_count"] == 200 and body["truncated"] is True  # the server's limit
+    lowered = http.post("/cypher", json={"query": "UNWIND range(1, 1000) AS x RETURN x", "row_limit": 10}).json()
+    assert lowered["row_count"] == 10 and lowered["truncated"] is True
+    raised = http.post("/cypher", json={"query": "UNWIND range(1, 1000) AS x RETURN x", "row_limit": 5000}).json()
+    assert raised["row_count"] == 200  # a request cannot raise the limit
+
+
+def test_a_runaway_query_is_cut_off_while_others_are_served(http, base_url):
+    runaway = {"query": "MATCH (a), (b), (c), (d) RETURN count(*)"}
+    result = {}
+
+    def run():
+        started = time.monotonic()
+        with httpx.Client(base_url=base_url, timeout=60) as client:
+            result["response"] = client.post("/cypher", json=runaway)
+        result["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    assert http.get("/indicators", params={"status": "not_met"}).json()["total"] == 4
+    assert time.monotonic() - started < 1.0
+    thread.join(timeout=30)
+    assert result["response"].status_code == 408 and "time limit" in result["response"].json()["error"]
+    assert result["seconds"] < 1.5 + 1.0  # the server's 1.5 s limit, and some slack
+    lowered = http.post("/cypher", json={**runaway, "timeout_ms": 200})
+    assert lowered.status_code == 408
