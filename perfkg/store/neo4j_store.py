@@ -87,7 +87,7 @@ class Neo4jStore(GraphStore):
             except ServiceUnavailable as error:
                 raise StoreUnavailable(str(error)) from error
             finally:
-                tx.rollback()  # a read is never committed
+                tx.close()  # rolls back: a read is never committed
         return QueryResult(columns=columns, rows=rows, truncated=truncated)
 
     def write(self, cypher, params=None) -> QueryResult:
