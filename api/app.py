@@ -14,10 +14,10 @@ import logging
 from contextlib import asynccontextmanager
 from typing import Any, Iterator
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from cypher import ParameterError, catalogue
@@ -207,6 +207,29 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
                                      headers=headers)
         return {"name": name, "params": params, "columns": result.columns, "rows": result.records(),
                 "row_count": len(result.rows), "truncated": result.truncated}
+
+    @app.get("/ontology", tags=["ontology"], summary="The ontology (OWL and the SKOS topics): Turtle, or JSON-LD by Accept",
+             responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}}}})
+    def ontology_document(accept: str = Header("text/turtle")):
+        from ontology import ontology_graph
+
+        fmt = "jsonld" if "json" in accept else "ttl"
+        media = {"jsonld": "application/ld+json", "ttl": "text/turtle; charset=utf-8"}[fmt]
+        return Response(ontology_graph().serialize(format={"jsonld": "json-ld", "ttl": "turtle"}[fmt]), media_type=media)
+
+    @app.get("/export", tags=["ontology"], summary="The whole graph: jsonl, ttl, nt, jsonld or cypher",
+             responses={200: {"content": {"application/x-ndjson": {}, "text/turtle": {}, "application/n-triples": {},
+                                          "application/ld+json": {}, "text/plain": {}}}})
+    def export_graph(format: str = Query("jsonl", pattern="^(jsonl|ttl|nt|jsonld|cypher)$"),
+                     client: Client = Depends(_client)):
+        from ontology.rdf import MEDIA_TYPES
+        from perfkg import export as exporter
+
+        if format == "jsonl":
+            return StreamingResponse(exporter.jsonl(client.store), media_type="application/x-ndjson; charset=utf-8")
+        if format == "cypher":
+            return StreamingResponse(exporter.cypher_script(client.store), media_type="text/plain; charset=utf-8")
+        return Response(exporter.rdf(client.store, format), media_type=MEDIA_TYPES[format] + "; charset=utf-8")
 
     @app.post("/cypher", tags=["queries"],
               summary="Ad-hoc read-only Cypher with parameters, time- and row-limited")

@@ -227,6 +227,11 @@ def statements(rows: GraphRows, replaces: list[str]) -> list[Statement]:
         out.append(Statement(
             f"MATCH (p:{parent} {{id: $parent}}) UNWIND $rows AS row CREATE (p)-[:{rel}]->(n:{label}) SET n = row",
             {"parent": parent_id, "rows": batch}))
+    for label in rows.children:
+        for second in schema.secondary_of(label):
+            key, value = second.when
+            out.append(Statement(f"MATCH (n:{label} {{report_id: $rid}}) WHERE n.{key} = $value SET n:{second.name}",
+                                 {"rid": rows.report_id, "value": value}))
     for rel, (source, target) in (("MEASURED_BY", ("Task", "Indicator")), ("FUNDED_BY", ("Task", "Fund")),
                                   ("PART_OF", ("ScoreItem", "ScoreItem"))):
         pairs = rows.links[rel]

@@ -77,6 +77,9 @@ class LabelSpec:
     label_zh: str
     definition: str
     properties: dict[str, PropertySpec] = field(default_factory=dict)
+    # A second label: the label it is added to, and the property=value it marks.
+    secondary_of: str | None = None
+    when: tuple[str, str] | None = None
 
     @property
     def indexed(self) -> list[str]:
@@ -95,8 +98,12 @@ class RelationshipSpec:
 
 @dataclass(frozen=True)
 class Schema:
-    labels: dict[str, LabelSpec]
+    labels: dict[str, LabelSpec]  # the primary labels: one per node
     relationships: dict[str, RelationshipSpec]
+    secondary: dict[str, LabelSpec] = field(default_factory=dict)  # second labels, by name
+
+    def secondary_of(self, label: str) -> list[LabelSpec]:
+        return [spec for spec in self.secondary.values() if spec.secondary_of == label]
 
     def check_node(self, label: str, properties: dict) -> None:
         spec = self.labels.get(label)
@@ -229,16 +236,21 @@ def schema() -> Schema:
     graph = ontology_graph()
     constraints = _shape_constraints(shapes_graph())
     labels: dict[str, LabelSpec] = {}
+    secondary: dict[str, LabelSpec] = {}
     for cls in graph.subjects(RDF.type, OWL.Class):
         if not str(cls).startswith(str(PK)):
             continue
         name = _local(cls)
-        labels[name] = LabelSpec(
+        when = graph.value(cls, PK.labelWhen)
+        spec = LabelSpec(
             name=name,
             label_en=_lang(graph, cls, RDFS.label, "en"),
             label_zh=_lang(graph, cls, RDFS.label, "zh"),
             definition=_lang(graph, cls, SKOS.definition, "en"),
+            secondary_of=_local(graph.value(cls, RDFS.subClassOf)) if when is not None else None,
+            when=tuple(str(when).split("=", 1)) if when is not None else None,
         )
+        (secondary if when is not None else labels)[name] = spec
     for prop in graph.subjects(RDF.type, OWL.DatatypeProperty):
         name = _local(prop)
         datatype = _XSD_TYPES[graph.value(prop, RDFS.range)]
@@ -266,7 +278,8 @@ def schema() -> Schema:
             sources=tuple(sorted(_local(d) for d in graph.objects(prop, SCHEMA.domainIncludes))),
             targets=tuple(sorted(_local(r) for r in graph.objects(prop, SCHEMA.rangeIncludes))),
         )
-    return Schema(labels=dict(sorted(labels.items())), relationships=dict(sorted(relationships.items())))
+    return Schema(labels=dict(sorted(labels.items())), relationships=dict(sorted(relationships.items())),
+                  secondary=dict(sorted(secondary.items())))
 
 
 @lru_cache(maxsize=1)

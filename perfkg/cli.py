@@ -209,23 +209,28 @@ def stats(
         json.dump(counts, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
         sys.stdout.write("\n")
         return
-    for kind, title in (("nodes", "label"), ("relationships", "type")):
-        table = Table(title=kind, title_justify="left")
+    for kind, title in (("nodes", "label"), ("status_labels", "second label"), ("relationships", "type")):
+        table = Table(title=kind.replace("_", " "), title_justify="left")
         table.add_column(title)
         table.add_column("count", justify="right")
         for key, value in counts[kind].items():
             table.add_row(key, str(value))
-        table.add_row("[bold]total[/bold]", f"[bold]{sum(counts[kind].values())}[/bold]")
+        if kind != "status_labels":
+            table.add_row("[bold]total[/bold]", f"[bold]{sum(counts[kind].values())}[/bold]")
         console.print(table)
 
 
-EXPORT_FORMATS = ("jsonl",)
+EXPORT_FORMATS = ("jsonl", "ttl", "nt", "jsonld", "cypher", "csv")
 
 
 @app.command()
 def export(
-    output_format: Annotated[str, typer.Option("--format", "-f", help="jsonl (APOC JSON lines).")] = "jsonl",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write; standard output when left out.")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f",
+        help="jsonl (APOC JSON lines), ttl / nt / jsonld (RDF in the ontology's terms), cypher (a cypher-shell "
+             "script that recreates the graph) or csv (files for neo4j-admin database import; needs --output).",
+    )] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (a folder for csv) to write; standard output when left out.")] = None,
     store: StoreOption = None,
 ) -> None:
     """Write the whole graph out."""
@@ -234,15 +239,54 @@ def export(
     if output_format not in EXPORT_FORMATS:
         errors.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")
         raise typer.Exit(2)
+    if output_format == "csv" and output is None:
+        errors.print("[red]error:[/red] --format csv writes one file per label and type: give --output FOLDER")
+        raise typer.Exit(2)
     with _client(store) as client:
-        stream = exporter.jsonl(client.store)
+        if output_format == "csv":
+            output.mkdir(parents=True, exist_ok=True)
+            files = exporter.admin_csv(client.store)
+            for name, text in files.items():
+                (output / name).write_text(text, encoding="utf-8")
+            errors.print(f"wrote {len(files)} files to {output}; import them with (files in the import folder):")
+            console.print(exporter.admin_import_command(list(files)))
+            return
+        if output_format == "jsonl":
+            chunks = exporter.jsonl(client.store)
+        elif output_format == "cypher":
+            chunks = exporter.cypher_script(client.store)
+        else:
+            chunks = iter([exporter.rdf(client.store, output_format)])
         if output is None:
-            for line in stream:
-                sys.stdout.write(line)
+            for chunk in chunks:
+                sys.stdout.write(chunk)
         else:
             with open(output, "w", encoding="utf-8") as handle:
-                handle.writelines(stream)
+                handle.writelines(chunks)
             errors.print(f"wrote {output}")
+
+
+@app.command()
+def validate(store: StoreOption = None) -> None:
+    """Check the graph against the ontology's SHACL shapes (via its RDF export)."""
+    from ontology.rdf import to_rdf
+    from ontology.rdf import validate as shacl
+
+    from . import export as exporter
+
+    with _client(store) as client:
+        graph = to_rdf(exporter.nodes(client.store), exporter.relationships(client.store))
+    conforms, violations = shacl(graph)
+    if conforms:
+        console.print(f"conforms: {len(graph)} triples, no violation of the SHACL shapes")
+        return
+    table = Table(title=f"{len(violations)} violations", title_justify="left")
+    for column in ("focus node", "path", "value", "message"):
+        table.add_column(column, overflow="fold")
+    for v in violations:
+        table.add_row(v["focus"] or "", (v["path"] or "").rsplit("#", 1)[-1], v["value"] or "", v["message"] or "")
+    console.print(table)
+    raise typer.Exit(1)
 
 
 @app.command()

@@ -75,11 +75,22 @@ class Client:
     # -- the graph ---------------------------------------------------------
 
     def stats(self) -> dict[str, dict[str, int]]:
-        nodes = self.store.read("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS count ORDER BY label")
+        """Nodes by label (each node once, by its primary label), second labels,
+        and relationships by type; labels and types with none are left out."""
+        import ontology
+
+        schema = ontology.schema()
+
+        def count(label: str) -> int:
+            return int(self.store.read(f"MATCH (n:{label}) RETURN count(n)").rows[0][0])
+
+        nodes = {label: count(label) for label in schema.labels}
+        second = {label: count(label) for label in schema.secondary}
         rels = self.store.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count ORDER BY type")
         return {
-            "nodes": {label: int(count) for label, count in nodes.rows},
-            "relationships": {rel: int(count) for rel, count in rels.rows},
+            "nodes": {label: n for label, n in nodes.items() if n},
+            "status_labels": {label: n for label, n in second.items() if n},
+            "relationships": {rel: int(n) for rel, n in rels.rows},
         }
 
     def reset(self) -> None:

@@ -60,6 +60,12 @@ def schema_md() -> str:
                 notes.append("one of " + ", ".join(f"`{v}`" for v in prop.allowed))
             rows.append([f"`{prop.name}`", prop.datatype, "; ".join(notes), prop.definition])
         out += [_table(["property", "type", "constraints", "meaning"], rows), ""]
+    out += ["## Second labels", "",
+            "Set by the loader from a property, so tools that style by label (Neo4j Browser) can tell nodes apart "
+            "by it; see docs/neo4j-browser.md.", ""]
+    rows = [[f"`{s.name}`", s.secondary_of, f"`{s.when[0]} = {s.when[1]}`", s.definition]
+            for s in schema.secondary.values()]
+    out += [_table(["label", "on", "when", "meaning"], rows), ""]
     out += ["## Relationships", ""]
     rows = [[f"`{r.name}`", ", ".join(r.sources), ", ".join(r.targets), r.definition]
             for r in schema.relationships.values()]

@@ -24,8 +24,8 @@ def test_the_loader_writes_only_labels_types_and_properties_the_ontology_declare
     for extraction in extractions.values():
         rows = to_rows(extraction)
         for statement in statements(rows, [rows.report_id]):
-            for label in re.findall(r"\(\w*:(\w+)", statement.cypher):
-                assert label in schema.labels, statement.cypher
+            for label in re.findall(r"\(\w*:(\w+)", statement.cypher) + re.findall(r"SET \w+:(\w+)", statement.cypher):
+                assert label in schema.labels or label in schema.secondary, statement.cypher
             for rel in re.findall(r"\[:(\w+)\]", statement.cypher):
                 assert rel in schema.relationships, statement.cypher
             for key in re.findall(r"\{(\w+):", statement.cypher):

@@ -1,0 +1,100 @@
+"""The ontology as the single source of truth, its RDF export and SHACL shapes."""
+
+import re
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+import ontology
+from ontology import ID, PK
+from ontology.rdf import serialize, to_rdf, validate
+from perfkg.export import nodes, relationships
+
+
+def test_the_ontology_files_parse_and_declare_the_graph_contract():
+    schema = ontology.schema()
+    assert set(schema.labels) == {"City", "District", "Department", "Report", "Duty", "Office", "Task", "Indicator",
+                                  "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Topic"}
+    indicator = schema.labels["Indicator"].properties
+    assert {"name", "category", "target_text", "target_value", "target_op", "actual_text", "actual_value", "unit",
+            "completion_rate", "status", "evidence"} <= set(indicator)
+    assert indicator["status"].allowed == ("met", "not_met", "unknown")
+    assert schema.relationships["MEASURED_BY"].sources == ("Task",)
+    assert set(schema.secondary) == {"MetIndicator", "NotMetIndicator", "UnknownIndicator"}
+    for label, spec in schema.labels.items():
+        assert spec.label_zh and spec.definition, label
+
+
+def test_topics_have_labels_in_both_languages_and_a_broader_chain():
+    scheme = ontology.topics()
+    assert {"party_building", "waste_sorting", "people_congress", "budget_performance_management"} <= set(scheme.topics)
+    for topic in scheme.topics.values():
+        assert topic.name_zh and topic.name_en, topic.slug
+        assert topic.broader is None or topic.broader in scheme.topics
+    assert scheme.resolve("生活垃圾").slug == "waste_sorting"
+    assert scheme.topics["waste_sorting"].broader == "urban_management"
+
+
+@pytest.fixture(scope="module")
+def rdf(loaded_client):
+    return to_rdf(nodes(loaded_client.store), relationships(loaded_client.store))
+
+
+def test_the_rdf_export_parses_back(rdf):
+    for fmt, parser in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
+        again = Graph().parse(data=serialize(rdf, fmt), format=parser)
+        assert len(again) == len(rdf), fmt
+
+
+def test_the_rdf_export_uses_stable_iris_and_typed_literals(rdf, loaded_client):
+    report_id = loaded_client.read("MATCH (r:Report {year: 2021, kind: 'form'}) RETURN r.id").rows[0][0]
+    report = ID[report_id]
+    assert (report, PK.execution_rate, Literal("96.6", datatype=ontology.XSD.decimal)) in rdf
+    assert (report, PK.year, Literal(2021)) in rdf
+    indicator = next(rdf.subjects(URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), report))
+    assert (indicator, None, None) in rdf
+    assert (None, PK.ABOUT, URIRef("https://w3id.org/perfkg/topic/waste_sorting")) in rdf
+
+
+def test_the_export_of_the_five_reports_conforms_to_the_shapes(rdf):
+    conforms, violations = validate(rdf)
+    assert conforms, violations[:5]
+
+
+def test_a_broken_instance_is_caught(rdf):
+    broken = Graph()
+    for triple in rdf:
+        broken.add(triple)
+    indicator = next(broken.subjects(PK.status, Literal("not_met")))
+    broken.remove((indicator, PK.status, None))
+    broken.add((indicator, PK.status, Literal("maybe")))
+    conforms, violations = validate(broken)
+    assert not conforms
+    assert any(v["focus"] == str(indicator) and v["path"].endswith("#status") for v in violations)
+
+
+def test_a_report_with_two_departments_is_caught(rdf):
+    broken = Graph()
+    for triple in rdf:
+        broken.add(triple)
+    report = next(broken.subjects(ontology.RDF.type, PK.Report))
+    broken.add((ID["dept-intruder"], ontology.RDF.type, PK.Department))
+    broken.add((ID["dept-intruder"], PK.id, Literal("dept-intruder")))
+    broken.add((ID["dept-intruder"], PK.name, Literal("另一个部门")))
+    broken.add((ID["dept-intruder"], PK.PUBLISHED, report))
+    conforms, violations = validate(broken)
+    assert not conforms and any(v["focus"] == str(report) for v in violations)
+
+
+def test_the_browser_style_covers_every_label():
+    from ontology import ontology_path
+
+    style = ontology_path("perfkg.grass").read_text(encoding="utf-8")
+    styled = dict(re.findall(r"node\.(\w+)\s*\{(.*?)\n\}", style, re.S))
+    schema = ontology.schema()
+    assert set(styled) == set(schema.labels) | set(schema.secondary)
+    assert '"{short_name}"' in styled["Department"]
+    assert '"{name}"' in styled["Indicator"] and '"{name}"' in styled["Task"]
+    colours = {label: re.search(r"color:\s*(#[0-9A-Fa-f]{6})", styled[label]).group(1)
+               for label in ("MetIndicator", "NotMetIndicator", "UnknownIndicator")}
+    assert len(set(colours.values())) == 3
