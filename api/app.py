@@ -9,12 +9,14 @@ stack trace.
 from __future__ import annotations
 
 import csv
+import hmac
 import io
 import logging
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, Iterator
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -26,6 +28,7 @@ from perfkg.client import Client
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
+from .limits import RequestSizeLimit
 
 log = logging.getLogger("perfkg.api")
 
@@ -68,6 +71,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["*"])
@@ -230,6 +234,39 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
         if format == "cypher":
             return StreamingResponse(exporter.cypher_script(client.store), media_type="text/plain; charset=utf-8")
         return Response(exporter.rdf(client.store, format), media_type=MEDIA_TYPES[format] + "; charset=utf-8")
+
+    @app.post("/reports", status_code=201, tags=["ingest"],
+              summary="Ingest one report file (multipart form field `file`); needs the API key",
+              responses={401: {"description": "no or wrong API key"}, 403: {"description": "uploads disabled"},
+                         413: {"description": "file too large"}, 415: {"description": "not a text file"}})
+    async def upload(
+        file: UploadFile = File(..., description="A report as text (.txt, .text or .md): UTF-8, GB18030/GBK or UTF-16"),
+        x_api_key: str | None = Header(None, description="The server's PERFKG_API_KEY"),
+        authorization: str | None = Header(None, description="Or: Bearer <PERFKG_API_KEY>"),
+        client: Client = Depends(_client),
+    ) -> dict:
+        from starlette.concurrency import run_in_threadpool
+
+        from ingest import uploads
+
+        if not settings.api_key:
+            raise ApiError(403, "uploads are disabled: start the server with PERFKG_API_KEY set")
+        given = x_api_key or (authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else None)
+        if not given or not hmac.compare_digest(given.encode(), settings.api_key.encode()):
+            raise ApiError(401, "a valid API key is required (X-API-Key header or Authorization: Bearer)")
+        name = Path(file.filename or "").name
+        if Path(name).suffix.lower() not in uploads.SUFFIXES:
+            raise ApiError(415, f"{name or 'the file'}: only text reports ({', '.join(uploads.SUFFIXES)}) are accepted")
+        if file.content_type and not file.content_type.startswith(("text/", "application/octet-stream")):
+            raise ApiError(415, f"{name}: content type {file.content_type} is not text")
+        data = await file.read(settings.max_report_bytes + 1)
+        if len(data) > settings.max_report_bytes:
+            raise ApiError(413, f"{name}: over the limit of {settings.max_report_bytes:,} bytes")
+        try:
+            outcome = await run_in_threadpool(uploads.ingest_bytes, client.store, name, data, settings.max_report_bytes)
+        except uploads.Refused as error:
+            raise ApiError(error.status, str(error)) from None
+        return outcome
 
     @app.post("/cypher", tags=["queries"],
               summary="Ad-hoc read-only Cypher with parameters, time- and row-limited")

@@ -1,6 +1,7 @@
 // @name budget_execution
 // @summary Budget execution by department and year: the stated execution rate, the budget and what was spent, ranked.
-// @description `budget` and `expenditure` are the department's totals in 万元 (a project's own budget is not counted);
+// @description One row per report. `budget` and `expenditure` are the department's totals in 万元, the first the
+//   report states (a project's own budget is not counted);
 //   `computed_rate` is expenditure / budget, to check the stated rate against. Ranked by the stated rate,
 //   then by the computed one.
 // @param year: integer = null — Budget year
@@ -13,9 +14,12 @@ WITH d, r, x
 WHERE $district IS NULL OR x.name CONTAINS $district
 OPTIONAL MATCH (r)-[:HAS_FUND]->(b:Fund {kind: 'budget', source: 'total'})
 WHERE NOT (:Task)-[:FUNDED_BY]->(b)
-WITH d, r, x, b
+WITH d, r, x, b ORDER BY b.ordinal
+WITH d, r, x, collect(b)[0] AS b
 OPTIONAL MATCH (r)-[:HAS_FUND]->(e:Fund {kind: 'expenditure', source: 'total'})
 WHERE NOT (:Task)-[:FUNDED_BY]->(e)
+WITH d, r, x, b, e ORDER BY e.ordinal
+WITH d, r, x, b, collect(e)[0] AS e
 WITH d, r, x, b, e,
      CASE WHEN b.amount > 0 AND e.amount IS NOT NULL THEN 100.0 * e.amount / b.amount ELSE null END AS computed
 ORDER BY coalesce(r.execution_rate, computed, -1.0) DESC, d.short_name

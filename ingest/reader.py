@@ -26,6 +26,10 @@ class IngestError(Exception):
         self.problem = problem
 
 
+class NotAReport(IngestError):
+    """A readable file with nothing of a performance report in it: skipped, not failed."""
+
+
 @dataclass(frozen=True)
 class SourceFile:
     name: str
@@ -55,11 +59,12 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     candidates = []
     nul = data.count(0)
     if nul:
-        # UTF-16 without a BOM: every other byte of ASCII text is NUL.
+        # UTF-16 without a BOM: the digits, spaces and line breaks among the
+        # Chinese put a NUL in every other byte, always on the same side.
         even, odd = data[0::2].count(0), data[1::2].count(0)
-        if odd > len(data) // 8 and even < odd // 4:
+        if len(data) % 2 == 0 and odd >= 0.95 * nul:
             candidates.append("utf-16-le")
-        elif even > len(data) // 8 and odd < even // 4:
+        elif len(data) % 2 == 0 and even >= 0.95 * nul:
             candidates.append("utf-16-be")
         else:
             raise IngestError(name, "binary file (NUL bytes), not a text report")
@@ -69,7 +74,12 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding.startswith("utf-16") and _looks_binary(text):
+            raise IngestError(name, "binary file (NUL bytes), not a text report")
         return text, encoding
+    controls = sum(1 for byte in data[:20000] if byte < 9 or 13 < byte < 32)
+    if nul or controls > max(8, len(data[:20000]) // 200):
+        raise IngestError(name, "binary file (control bytes), not a text report")
     raise IngestError(name, "cannot decode the text: it is not UTF-8, UTF-16 or GB18030/GBK")
 
 

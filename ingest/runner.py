@@ -18,13 +18,13 @@ from perfkg.store import GraphStore, StoreError
 from .load import load, prepare
 from .model import Extraction
 from .pipeline import extract_source
-from .reader import IngestError, read_source, report_files
+from .reader import IngestError, NotAReport, read_source, report_files
 
 
 @dataclass
 class FileOutcome:
     path: str
-    status: str  # loaded | replaced | failed
+    status: str  # loaded | replaced | skipped (not a report) | failed
     report_id: str | None = None
     department: str | None = None
     year: int | None = None
@@ -39,8 +39,8 @@ def check_is_report(extraction: Extraction) -> None:
     """A file with no recognisable part of a report is refused, not stored empty."""
     found = extraction.counts()
     if extraction.department is None and extraction.title is None and not any(found.values()):
-        raise IngestError(extraction.source_file, "not a performance report: no recognisable section "
-                          "(title, department, duties, tasks, indicators, funds, problems or measures)")
+        raise NotAReport(extraction.source_file, "not a performance report: no recognisable section "
+                         "(title, department, duties, tasks, indicators, funds, problems or measures); nothing written")
 
 
 def extract_path(path: str, max_bytes: int | None) -> Extraction | IngestError:
@@ -101,6 +101,8 @@ def ingest(
 
 
 def _load_one(store: GraphStore, path: Path, result: Extraction | IngestError) -> FileOutcome:
+    if isinstance(result, NotAReport):
+        return FileOutcome(str(path), "skipped", warnings=[result.problem])
     if isinstance(result, IngestError):
         return FileOutcome(str(path), "failed", error=result.problem)
     extraction = result

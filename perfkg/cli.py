@@ -71,10 +71,12 @@ def ingest(
 
             client.ingest(files, workers=workers, on_file=done)
     failed = [o for o in outcomes if o.status == "failed"]
+    skipped = [o for o in outcomes if o.status == "skipped"]
     replaced = [o for o in outcomes if o.status == "replaced"]
     console.print(
-        f"{len(outcomes) - len(failed)} of {len(outcomes)} reports loaded"
+        f"{len(outcomes) - len(failed) - len(skipped)} of {len(outcomes)} reports loaded"
         + (f", {len(replaced)} replacing an earlier version" if replaced else "")
+        + (f", [yellow]{len(skipped)} skipped (not reports)[/yellow]" if skipped else "")
         + (f", [red]{len(failed)} failed[/red]" if failed else "")
     )
     for outcome in failed:
@@ -86,6 +88,9 @@ def ingest(
 def _print_outcome(outcome) -> None:
     if outcome.status == "failed":
         errors.print(f"[red]✗ {outcome.path}[/red]: {outcome.error}")
+        return
+    if outcome.status == "skipped":
+        console.print(f"[yellow]skipped[/yellow] {outcome.path}: {'; '.join(outcome.warnings)}")
         return
     title = f"{outcome.path} → {outcome.department or '(department unknown)'} {outcome.year or ''}"
     table = Table(title=title, title_justify="left", show_header=True, header_style="bold")
@@ -322,6 +327,20 @@ def evaluate(
         sys.stdout.write("\n")
     else:
         render(result, console)
+
+
+@app.command(name="bench-corpus")
+def bench_corpus(
+    count: Annotated[int, typer.Argument(help="How many reports to write.")],
+    out: Annotated[Path, typer.Argument(help="Folder to write them to.")],
+    examples: Annotated[Path, typer.Option(help="Template reports.")] = Path("examples/reports"),
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed writes the same corpus.")] = 0,
+) -> None:
+    """Write N synthetic reports (for load tests and benchmarks only, never for accuracy)."""
+    from .corpus import generate
+
+    written = generate(count, out, examples, seed=seed)
+    console.print(f"wrote {len(written)} reports to {out}")
 
 
 if __name__ == "__main__":

