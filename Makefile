@@ -9,7 +9,7 @@ PERFKG_PORT ?= 8000
 export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 
-.PHONY: install run ingest serve test eval docs clean help
+.PHONY: install run ingest serve test eval fuzz check-load docs clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -37,6 +37,14 @@ test: install  ## run the test suite (Neo4j tests run only when PERFKG_NEO4J_URI
 
 eval: install  ## measure the extraction against the gold annotations in ../shared
 	$(PERFKG) eval --gold $(SHARED)/gold --reports $(SHARED)/reports
+
+fuzz: install  ## the hypothesis properties at length (3000 examples each)
+	PERFKG_FUZZ_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py
+
+check-load: install  ## 32 clients for 30 s on the served API, then schemathesis over its OpenAPI schema
+	$(PY) -m pip install --quiet -e '.[test,check]'
+	$(PY) benchmarks/load.py --clients 32 --seconds 30
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/api_fuzz.py --max-examples 50
 
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
 	$(PY) -m perfkg.docs

@@ -1,0 +1,119 @@
+"""A bounded load test of the HTTP API on loopback.
+
+Starts `perfkg serve` on the embedded store with the example reports loaded,
+then runs N concurrent clients for S seconds, each request picked in turn
+from /indicators, /queries/indicators_below_target and POST /cypher. Prints
+per-endpoint latency (p50, p99), throughput and error counts as markdown, and
+exits non-zero on any 5xx.
+
+    python benchmarks/load.py --clients 32 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUESTS = [
+    ("GET /indicators", "GET", "/indicators", {"params": {"topic": "垃圾分类", "limit": 50}}),
+    ("GET /indicators?status", "GET", "/indicators", {"params": {"status": "not_met", "district": "增城"}}),
+    ("GET /queries/indicators_below_target", "GET", "/queries/indicators_below_target", {"params": {"year": 2021}}),
+    ("POST /cypher", "POST", "/cypher", {"json": {
+        "query": "MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator) "
+                 "WHERE r.year = $year RETURN d.short_name, i.name, i.status", "params": {"year": 2022}}}),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def client(base: str, deadline: float, offset: int, results: dict) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        turn = offset
+        while time.monotonic() < deadline:
+            label, method, path, kwargs = REQUESTS[turn % len(REQUESTS)]
+            turn += 1
+            started = time.monotonic()
+            try:
+                response = await http.request(method, path, **kwargs)
+                status = response.status_code
+            except httpx.HTTPError:
+                status = 599
+            results.setdefault(label, []).append((time.monotonic() - started, status))
+
+
+async def run(base: str, clients: int, seconds: float) -> dict:
+    results: dict = {}
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(client(base, deadline, i, results) for i in range(clients)))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+
+    scratch = tempfile.mkdtemp(prefix="perfkg-load-")
+    env = dict(os.environ, PERFKG_STORE=str(Path(scratch) / "load.db"))
+    subprocess.run([sys.executable, "-m", "perfkg.cli", "ingest", "--quiet", str(ROOT / "examples" / "reports")],
+                   env=env, check=True, cwd=ROOT)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "perfkg.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not start")
+        started = time.monotonic()
+        results = asyncio.run(run(base, args.clients, args.seconds))
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print(f"{args.clients} clients, {args.seconds:.0f} s, {sys.platform}, {os.cpu_count()} cores\n")
+    print("| endpoint | requests | req/s | p50 ms | p99 ms | 4xx | 5xx |")
+    print("|---|---|---|---|---|---|---|")
+    server_errors = 0
+    total = 0
+    for label, samples in results.items():
+        latencies = [s * 1000 for s, _ in samples]
+        client_errors = sum(1 for _, status in samples if 400 <= status < 500)
+        errors = sum(1 for _, status in samples if status >= 500)
+        server_errors += errors
+        total += len(samples)
+        print(f"| {label} | {len(samples)} | {len(samples) / elapsed:.1f} | {statistics.median(latencies):.1f} | "
+              f"{percentile(latencies, 0.99):.1f} | {client_errors} | {errors} |")
+    print(f"\ntotal: {total} requests, {total / elapsed:.1f} req/s, {server_errors} server errors")
+    return 1 if server_errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

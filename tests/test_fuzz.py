@@ -1,0 +1,86 @@
+"""Properties that must hold for any input (hypothesis). `make test` runs a
+short profile; `make fuzz` runs the same properties at length."""
+
+import math
+import os
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from ingest.load import to_rows
+from ingest.numbers import quantities, read_value
+from ingest.pipeline import extract_text
+from ingest.status import judge
+from ingest.validate import evidence_in, squeeze
+
+from conftest import EXAMPLES
+
+settings.register_profile("quick", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("PERFKG_FUZZ_PROFILE", "quick"))
+
+# The characters and words the rules look for, so the examples reach them.
+WORDS = ["年度指标值为", "实际完成", "完成率", "目标", "计划", "任务", "的", "%", "％", "≥", "以上", "不超过", "前", "第",
+         "名", "优", "清零", "万元", "亿元", "元", "万", "次", "家", "个", "宗", "平方米", "，", "。", "；", "：", "、",
+         "（", "）", "(", ")", "一是", "二是", "1.", "2、", "（一）", "一、", "\n", "\n\n", "\t", "<p>", "</p>", "**",
+         "部门职能", "存在问题", "改进措施", "预算数", "执行数", "其中", "一般公共预算", "自评得分", "分", "街道办事处",
+         "广州市", "黄埔区", "2021年度", "绩效自评报告", "超额完成", "达标", "未完成", "0", "1", "12", "3.5", "1,234.56",
+         "一二三", "十", " "]
+texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=3)), max_size=60).map("".join)
+example_texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+
+
+@st.composite
+def report_slices(draw):
+    """A slice of a real report, cut anywhere and damaged here and there."""
+    text = draw(st.sampled_from(example_texts))
+    start = draw(st.integers(0, len(text) - 1))
+    end = draw(st.integers(start, min(len(text), start + 3000)))
+    piece = text[start:end]
+    for _ in range(draw(st.integers(0, 5))):
+        at = draw(st.integers(0, len(piece)))
+        piece = piece[:at] + draw(st.sampled_from(WORDS)) + piece[at:]
+    return piece
+
+
+@given(texts)
+def test_quantities_are_spans_of_the_text(text):
+    for q in quantities(text):
+        assert 0 <= q.start < q.end <= len(text)
+        assert math.isfinite(q.value) and q.value >= 0
+        assert q.text.replace(" ", "") in text.replace(" ", "")
+
+
+@given(texts, st.booleans())
+def test_any_value_text_is_read(text, is_target):
+    value = read_value(text, is_target=is_target)
+    if value is not None:
+        assert value.kind in ("number", "rank", "grade", "done", "zero", "text")
+        assert value.op in (None, ">=", "<=", "=", "rank<=")
+        assert value.value is None or math.isfinite(value.value)
+
+
+@given(texts, texts, texts, st.one_of(st.none(), st.floats(0, 1000)), st.booleans())
+def test_any_pair_gets_a_status(name, target, actual, rate, against_plan):
+    verdict = judge(name, read_value(target, is_target=True), read_value(actual),
+                    completion_rate=rate, rate_against_plan=against_plan, statement=actual)
+    assert verdict.status in ("met", "not_met", "unknown")
+
+
+def _check(text):
+    extraction = extract_text(text)
+    source = squeeze(text)
+    for field in ("duties", "offices", "tasks", "indicators", "funds", "score_items", "outcomes", "problems",
+                  "measures"):
+        for item in getattr(extraction, field):
+            assert evidence_in(item.evidence, source), (field, item.evidence)
+    to_rows(extraction)  # whatever comes out passes the ontology's schema
+
+
+@given(texts)
+def test_the_extractor_takes_any_text(text):
+    _check(text)
+
+
+@given(report_slices())
+def test_the_extractor_takes_any_slice_of_a_report(text):
+    _check(text)
