@@ -4,6 +4,7 @@ short profile; `make fuzz` runs the same properties at length."""
 import math
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ingest.load import to_rows
@@ -84,3 +85,43 @@ def test_the_extractor_takes_any_text(text):
 @given(report_slices())
 def test_the_extractor_takes_any_slice_of_a_report(text):
     _check(text)
+
+
+@pytest.fixture(scope="module")
+def echo_store(tmp_path_factory):
+    from perfkg.store.falkor import FalkorStore
+
+    store = FalkorStore(tmp_path_factory.mktemp("echo") / "graph.db")
+    yield store
+    store.close()
+
+
+# Any text a report may hold (no lone surrogates: they are not text; no NUL:
+# the reader refuses it and the store cannot take it), numbers
+# FalkorDB stores (64-bit ints, doubles short of the largest, which its
+# 15-digit replies round up to infinity), and lists and maps of them.
+param_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**63 - 1),
+              st.floats(-1e300, 1e300), st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\0"))),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True), inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+def same(returned, sent) -> bool:
+    """Equal, except that FalkorDB prints doubles in its replies to 15
+    significant digits (the parameter itself arrives exact)."""
+    if isinstance(sent, float):
+        return isinstance(returned, float) and math.isclose(returned, sent, rel_tol=1e-14, abs_tol=1e-300)
+    if isinstance(sent, list):
+        return isinstance(returned, list) and len(returned) == len(sent) and all(map(same, returned, sent))
+    if isinstance(sent, dict):
+        return isinstance(returned, dict) and returned.keys() == sent.keys() and all(same(returned[k], sent[k]) for k in sent)
+    return type(returned) is type(sent) and returned == sent
+
+
+@given(param_values)
+def test_any_parameter_value_reaches_the_embedded_store_unchanged(echo_store, value):
+    returned = echo_store.read("RETURN $value", {"value": value}).rows[0][0]
+    assert same(returned, value), (returned, value)

@@ -14,6 +14,12 @@ def test_read_and_write_round_trip(store):
     assert result.records() == [{"id": "c1", "name": "广州市 \"quoted\" \\ slash"}]
 
 
+def test_a_string_with_a_nul_character_is_refused_by_name(store):
+    with pytest.raises(QueryError, match="NUL"):
+        store.write("CREATE (:City {id: $id})", {"id": "a\0b"})
+    assert store.read("MATCH (n) RETURN count(n)").rows == [[0]]
+
+
 def test_reading_an_empty_graph_gives_no_rows(store):
     assert store.read("MATCH (n) RETURN n").rows == []
 

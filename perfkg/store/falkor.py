@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import math
 import os
 import re
 import shutil
@@ -12,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Sequence
 
-from falkordb.helpers import stringify_param_value
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
@@ -37,6 +37,37 @@ _SERVER_CONFIG = {
 }
 
 
+# The escapes FalkorDB's parameter parser reads; any other character, control
+# characters included, goes in as itself, except NUL, which it cannot read.
+_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
+                                 "\b": "\\b", "\f": "\\f"})
+
+
+def _literal(value: Any) -> str:
+    """A parameter value as FalkorDB reads it in a query's CYPHER header
+    (map keys must be identifiers)."""
+    if isinstance(value, str):
+        if "\0" in value:
+            raise QueryError("a parameter string holds a NUL character, which the embedded store cannot take")
+        return '"' + value.translate(_STRING_ESCAPES) + '"'
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise QueryError(f"parameter value {value!r} is not a finite number")
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        for key in value:
+            if not (isinstance(key, str) and key.isidentifier()):
+                raise QueryError(f"invalid map key {key!r} in a parameter")
+        return "{" + ",".join(f"{key}:{_literal(v)}" for key, v in value.items()) + "}"
+    raise QueryError(f"parameter values must be strings, numbers, booleans, lists or maps, not {type(value).__name__}")
+
+
 def _params_header(params: dict[str, Any] | None) -> str:
     if not params:
         return ""
@@ -44,7 +75,7 @@ def _params_header(params: dict[str, Any] | None) -> str:
     for key, value in params.items():
         if not key.isidentifier():
             raise QueryError(f"invalid parameter name {key!r}")
-        parts.append(f"{key}={stringify_param_value(value)}")
+        parts.append(f"{key}={_literal(value)}")
     return "CYPHER " + " ".join(parts) + " "
 
 
@@ -146,7 +177,7 @@ class FalkorStore(GraphStore):
         if depth > MAX_NESTING:
             raise QueryError(f"the query nests {depth} levels deep; the embedded store parses at most {MAX_NESTING}")
         try:
-            result = self._graph.ro_query(cypher, params or None, timeout=timeout_ms)
+            result = self._graph.ro_query(_params_header(params) + cypher, timeout=timeout_ms)
         except (ResponseError, RedisTimeoutError) as error:
             raise _classify(error) from error
         except RedisConnectionError as error:
@@ -155,7 +186,7 @@ class FalkorStore(GraphStore):
 
     def write(self, cypher, params=None) -> QueryResult:
         try:
-            result = self._graph.query(cypher, params or None)
+            result = self._graph.query(_params_header(params) + cypher)
         except (ResponseError, RedisTimeoutError) as error:
             raise _classify(error) from error
         except RedisConnectionError as error:
