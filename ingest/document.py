@@ -27,6 +27,7 @@ class Doc:
 
     def __post_init__(self):
         self.outline = build_outline(self.text)
+        self._sentences: dict[tuple[int, int, bool], list[Span]] = {}
 
     @cached_property
     def table_segments(self) -> list[tuple[Block, Segment]]:
@@ -62,7 +63,14 @@ class Doc:
         return self.text.evidence(start, end)
 
     def sentences(self, start: int, end: int, *, clauses: bool = False) -> list[Span]:
-        """Sentences (split at 。！？, or also at ；; with clauses) of clean[start:end]."""
+        """Sentences (split at 。！？, or also at ；; with clauses) of clean[start:end].
+        Several steps ask for the same spans, so the answers are kept."""
+        key = (start, end, clauses)
+        if key not in self._sentences:
+            self._sentences[key] = self._split(start, end, clauses)
+        return self._sentences[key]
+
+    def _split(self, start: int, end: int, clauses: bool) -> list[Span]:
         pattern = _CLAUSE_END if clauses else _SENTENCE_END
         spans = []
         cursor = start

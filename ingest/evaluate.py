@@ -39,6 +39,7 @@ from .load import load, prepare
 from .pipeline import extract_file
 from .reader import IngestError
 from .runner import check_is_report
+from .text import to_half_width
 
 TOLERANCE = 0.005
 AMOUNT_TOLERANCE = 0.01
@@ -48,7 +49,7 @@ def norm_text(text: str | None) -> str:
     if not text:
         return ""
     text = re.sub(r"<[^>]{1,10}>", "", text)
-    text = text.translate(str.maketrans("０１２３４５６７８９％（）", "0123456789%()"))
+    text = to_half_width(text)
     return "".join(ch for ch in text.lower() if ch.isalnum() or ch in "%.≥≤")
 
 

@@ -259,10 +259,13 @@ class LoadResult:
 def load(store: GraphStore, extraction: Extraction) -> LoadResult:
     """Write one report in one transaction, replacing any earlier version of it
     (the same department and year, or the same file)."""
-    rows = to_rows(extraction)
+    return write_rows(store, to_rows(extraction))
+
+
+def write_rows(store: GraphStore, rows: GraphRows) -> LoadResult:
     found = store.read(
         "MATCH (r:Report) WHERE r.id = $rid OR r.sha256 = $sha RETURN r.id, r.source_file",
-        {"rid": rows.report_id, "sha": extraction.sha256},
+        {"rid": rows.report_id, "sha": rows.report["sha256"]},
     )
     earlier = {row[0]: row[1] for row in found.rows}
     store.write_batch(statements(rows, sorted(set(earlier) | {rows.report_id})))

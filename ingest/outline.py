@@ -44,6 +44,8 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     body: list[Block] = field(default_factory=list)
     kinds: frozenset[str] = frozenset()
+    # The kinds of this node and every node above it: what `under` asks.
+    path_kinds: frozenset[str] = frozenset()
 
     def heading(self, text: Text) -> str:
         """The whole heading paragraph after its number."""
@@ -116,6 +118,7 @@ def build_outline(text: Text) -> Node:
         node = Node(rank=rank, style=style, ordinal=ordinal, block=block, title_start=block.start + length,
                     parent=stack[-1])
         node.kinds = classify(node.title(text))
+        node.path_kinds = node.kinds | stack[-1].path_kinds
         stack[-1].children.append(node)
         stack.append(node)
     return root
@@ -128,7 +131,8 @@ def sections(root: Node, kind: str) -> list[Node]:
 
 
 def under(node: Node, kind: str) -> bool:
-    return node.has(kind) or any(a.has(kind) for a in node.ancestors())
+    """Is the node, or a node above it, a section of this kind?"""
+    return kind in node.path_kinds
 
 
 # A point starts a paragraph (a line of the clean text) or follows punctuation.

@@ -8,14 +8,15 @@ and the others go on; nothing of a failed file is written.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from perfkg.store import GraphStore, StoreError
 
-from .load import load, prepare
+from .load import GraphRows, prepare, to_rows, write_rows
 from .model import Extraction
 from .pipeline import extract_source
 from .reader import IngestError, NotAReport, read_source, report_files
@@ -33,6 +34,7 @@ class FileOutcome:
     replaced: list[str] = field(default_factory=list)  # source files of the versions it replaced
     error: str | None = None
     encoding: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # read, extract, load
 
 
 def check_is_report(extraction: Extraction) -> None:
@@ -43,28 +45,35 @@ def check_is_report(extraction: Extraction) -> None:
                          "(title, department, duties, tasks, indicators, funds, problems or measures); nothing written")
 
 
-def extract_path(path: str, max_bytes: int | None) -> Extraction | IngestError:
-    """Read and extract one file; errors come back as values so a worker process can return them."""
+def extract_path(path: str, max_bytes: int | None) -> tuple[Extraction | IngestError, dict[str, float]]:
+    """Read and extract one file. Errors come back as values, and the time
+    spent reading and extracting with them, so a worker process can return both."""
+    started = time.perf_counter()
+    seconds: dict[str, float] = {}
     try:
-        extraction = extract_source(read_source(path, max_bytes=max_bytes))
+        source = read_source(path, max_bytes=max_bytes)
+        seconds["read"] = time.perf_counter() - started
+        extraction = extract_source(source)
+        seconds["extract"] = time.perf_counter() - started - seconds["read"]
         check_is_report(extraction)
-        return extraction
+        return extraction, seconds
     except IngestError as error:
-        return error
+        return error, seconds
     except Exception as error:  # an extractor bug must not stop the other files
-        return IngestError(Path(path).name, f"extraction failed: {type(error).__name__}: {error}")
+        return IngestError(Path(path).name, f"extraction failed: {type(error).__name__}: {error}"), seconds
 
 
-def extractions(paths: list[Path], *, max_bytes: int | None, workers: int) -> Iterable[tuple[Path, Extraction | IngestError]]:
+def extractions(paths: list[Path], *, max_bytes: int | None,
+                workers: int) -> Iterable[tuple[Path, Extraction | IngestError, dict[str, float]]]:
     if workers <= 1 or len(paths) < 2:
         for path in paths:
-            yield path, extract_path(str(path), max_bytes)
+            yield path, *extract_path(str(path), max_bytes)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # map keeps input order, so loading (and which duplicate wins) does not depend on timing.
-        for path, result in zip(paths, pool.map(extract_path, [str(p) for p in paths], [max_bytes] * len(paths),
-                                                chunksize=8)):
-            yield path, result
+        results = pool.map(extract_path, [str(p) for p in paths], [max_bytes] * len(paths), chunksize=8)
+        for path, (result, seconds) in zip(paths, results):
+            yield path, result, seconds
 
 
 def ordered_files(paths: list[str | Path]) -> list[Path]:
@@ -89,39 +98,62 @@ def ingest(
     workers: int = 1,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
+    """Ingest files, one transaction per report. A single writer thread sends
+    report i to the store while this thread prepares report i+1 (its rows and
+    statements), so the store and Python work at the same time; writes stay
+    in file order."""
     files = ordered_files(paths)
     prepare(store)
-    outcomes = []
-    for path, result in extractions(files, max_bytes=max_bytes, workers=workers):
-        outcome = _load_one(store, path, result)
-        outcomes.append(outcome)
-        if on_file:
-            on_file(outcome)
+    outcomes: list[FileOutcome] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfkg-writer") as writer:
+        pending: Future | None = None
+        for path, result, seconds in extractions(files, max_bytes=max_bytes, workers=workers):
+            outcome, rows = _prepare_one(path, result, seconds)
+            if pending is not None:
+                _finish(pending, outcomes, on_file)
+            pending = writer.submit(_write_one, store, outcome, rows)
+        if pending is not None:
+            _finish(pending, outcomes, on_file)
     return outcomes
 
 
-def _load_one(store: GraphStore, path: Path, result: Extraction | IngestError) -> FileOutcome:
+def _finish(pending: Future, outcomes: list[FileOutcome], on_file) -> None:
+    outcome = pending.result()
+    outcomes.append(outcome)
+    if on_file:
+        on_file(outcome)
+
+
+def _prepare_one(path: Path, result: Extraction | IngestError,
+                 seconds: dict[str, float]) -> tuple[FileOutcome, GraphRows | None]:
     if isinstance(result, NotAReport):
-        return FileOutcome(str(path), "skipped", warnings=[result.problem])
+        return FileOutcome(str(path), "skipped", warnings=[result.problem], seconds=seconds), None
     if isinstance(result, IngestError):
-        return FileOutcome(str(path), "failed", error=result.problem)
+        return FileOutcome(str(path), "failed", error=result.problem, seconds=seconds), None
     extraction = result
     outcome = FileOutcome(
         str(path), "loaded",
         department=extraction.department.short_name if extraction.department else None,
         year=extraction.year, counts=extraction.counts(), warnings=list(extraction.warnings),
-        encoding=extraction.encoding,
+        encoding=extraction.encoding, seconds=seconds,
     )
+    return outcome, to_rows(extraction)
+
+
+def _write_one(store: GraphStore, outcome: FileOutcome, rows: GraphRows | None) -> FileOutcome:
+    if rows is None:
+        return outcome
+    started = time.perf_counter()
     try:
-        loaded = load(store, extraction)
+        loaded = write_rows(store, rows)
     except StoreError as error:
         outcome.status, outcome.error = "failed", f"not written: {error}"
         return outcome
+    outcome.seconds["load"] = time.perf_counter() - started
     outcome.report_id = loaded.report_id
-    others = [f for f in loaded.replaced_files if f != extraction.source_file]
     if loaded.replaced:
         outcome.status = "replaced"
-        outcome.replaced = others
+        outcome.replaced = [f for f in loaded.replaced_files if f != rows.report["source_file"]]
     return outcome
 
 

@@ -46,7 +46,8 @@ NUMERIC = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
 
 
 def compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """The text without whitespace."""
+    return "".join(text.split())
 
 
 def role_of(cell: str) -> str | None:

@@ -188,10 +188,13 @@ def _narrative_spans(ctx: Context) -> list[tuple[int, int]]:
     long text cells of a form (its 整体目标完成情况)."""
     doc = ctx.doc
     spans = []
+    skipped: dict[int, bool] = {}
     for block in doc.text.blocks:
         if block.kind == "paragraph":
             node = doc.node_of(block)
-            if not any(under(node, kind) for kind in _SKIP_SECTIONS) or under(node, "task_results"):
+            if id(node) not in skipped:
+                skipped[id(node)] = any(under(node, kind) for kind in _SKIP_SECTIONS) and not under(node, "task_results")
+            if not skipped[id(node)]:
                 spans.append((block.start, block.end))
     for _, segment in doc.table_segments:
         if segment.label and re.search(r"目标", segment.label) and not segment.has("task"):
@@ -228,10 +231,27 @@ def _clauses(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
+_HAS_PLAN = re.compile(r"目标|计划|预期|指标|任务|要求")
+_HAS_DONE = re.compile(r"完成|实际|实现|达到|超额|超指标")
+
+
 def _sentence(ctx: Context, sentence: Span) -> None:
     doc = ctx.doc
     norm = doc.text.norm
     s, e = sentence.start, sentence.end
+    text = norm[s:e]
+    # Every rule needs a word of plan or of achievement, most both: most
+    # sentences need no pattern run at all.
+    has_plan = _HAS_PLAN.search(text)
+    if not has_plan and not _HAS_DONE.search(text):
+        return
+    if not has_plan:  # only a completion rate can stand without a plan word
+        for m in _RATE.finditer(norm, s, e):
+            if not ctx.is_claimed(m.start(), m.end()) and not TIMELINESS.search(m.group("q")):
+                rate = float(m.group("r"))
+                if not _emit_achieved(ctx, sentence, m.start(), m.end(), rate=rate, against_plan=True, own_clause=True):
+                    _emit_rate_measure(ctx, sentence, m, rate)
+        return
     for m in _PLAN_THEN_ACTUAL.finditer(norm, s, e):
         name_start = _clause_start(norm, m.start("kw"), s)
         _emit_pair(ctx, name_start, m.start("kw"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)

@@ -111,6 +111,8 @@ def _sentences(ctx: Context) -> None:
     doc, out = ctx.doc, ctx.out
     for block in doc.text.paragraphs():
         norm = doc.norm(block.start, block.end)
+        if "模块" not in norm and "分值" not in norm:
+            continue
         squeezed, positions = _squeeze(norm)
         for m in list(_MODULE.finditer(squeezed)) or list(_MODULE_SCORE.finditer(squeezed)):
             name = re.sub(r"^(?:其中|以及|和|及)", "", m.group("name"))
