@@ -132,9 +132,7 @@ def indicators(client: Client, *, topic: str | None, status: str | None, year: i
 def topic_tree(client: Client) -> list[dict]:
     counts = {row[0]: row[1:] for row in client.read(
         "MATCH (t:Topic) OPTIONAL MATCH (t)<-[:ABOUT]-(n) "
-        "WITH t, labels(n)[0] AS kind, count(n) AS found "
-        "RETURN t.id, sum(CASE WHEN kind = 'Indicator' THEN found ELSE 0 END), "
-        "sum(CASE WHEN kind = 'Task' THEN found ELSE 0 END), sum(found)"
+        "RETURN t.id, sum(CASE WHEN n:Indicator THEN 1 ELSE 0 END), sum(CASE WHEN n:Task THEN 1 ELSE 0 END), count(n)"
     ).rows}
     scheme = ontology.topics()
 

@@ -12,6 +12,7 @@ WITH d, r, p, collect(t.id) AS topics
 WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics)
 OPTIONAL MATCH (r)-[:PROPOSES]->(m:Measure)-[:ABOUT]->(mt:Topic)
 WHERE mt.id IN topics
+WITH d, r, p, topics, m ORDER BY m.ordinal
 WITH d, r, p, topics, collect(DISTINCT m) AS measures
 RETURN d.short_name AS department, r.year AS year, p.ordinal AS ordinal, p.text AS problem, topics,
        [m IN measures | m.text] AS measures, r.source_file AS source_file, p.evidence AS evidence

@@ -14,6 +14,7 @@ WITH d, r, t, collect(tp.id) AS topics
 WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics)
 OPTIONAL MATCH (t)-[:FUNDED_BY]->(f:Fund)
 WHERE f.kind IN ['task_allocation', 'budget']
+WITH d, r, t, topics, f ORDER BY f.ordinal
 WITH d, r, t, topics, sum(f.amount) AS amount, count(f) AS funds, collect(f.evidence) AS fund_evidence
 OPTIONAL MATCH (t)-[:MEASURED_BY]->(i:Indicator)
 WITH d, r, t, topics, amount, funds, fund_evidence, collect(i) AS indicators

@@ -11,10 +11,11 @@ WHERE ($year IS NULL OR r.year = $year)
   AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
 MATCH (r)-[:HAS_INDICATOR|HAS_TASK|REPORTS_OUTCOME]->(n)-[:ABOUT]->(t:Topic)
 WHERE $topics IS NULL OR t.id IN $topics
+WITH d, r, t, n ORDER BY CASE WHEN n:Indicator THEN 0 WHEN n:Task THEN 1 ELSE 2 END, n.ordinal
 WITH d, r, t, collect(DISTINCT n) AS nodes
 RETURN d.short_name AS department, r.year AS year, t.id AS topic, t.name_zh AS topic_zh,
-       size([x IN nodes WHERE labels(x)[0] = 'Indicator']) AS indicators,
-       size([x IN nodes WHERE labels(x)[0] = 'Task']) AS tasks,
-       size([x IN nodes WHERE labels(x)[0] = 'Outcome']) AS outcomes,
+       size([x IN nodes WHERE x:Indicator]) AS indicators,
+       size([x IN nodes WHERE x:Task]) AS tasks,
+       size([x IN nodes WHERE x:Outcome]) AS outcomes,
        r.source_file AS source_file, [x IN nodes | x.evidence][0] AS evidence
 ORDER BY department, year, topic

@@ -1,4 +1,4 @@
-"""Extraction -> graph: stable ids, one transaction per report.
+"""Extraction -> graph: stable ids, one transaction per batch of reports.
 
 Ids are derived from content: a department from its name, a report from its
 department and year, every other node from its report, its label and its
@@ -187,60 +187,94 @@ def _row(label: str, item: Any, ordinal: int) -> dict[str, Any]:
     raise ValueError(label)
 
 
-def statements(rows: GraphRows, replaces: list[str]) -> list[Statement]:
-    """The statements that write one report, replacing the reports listed."""
+def _node_pattern(label: str, extra_labels: tuple[str, ...] = (), row: str = "row") -> str:
+    """`(n:Label:Extra {p: row.p, …})` over every property the ontology
+    declares for the label; absent ones are null, which CREATE leaves unset.
+    Properties given in the pattern, not SET after it: a SET is a second
+    write of each node and of its index entries."""
+    schema = ontology.schema()
+    props = ", ".join(f"{name}: {row}.{name}" for name in schema.labels[label].properties)
+    return f"(n:{':'.join((label, *extra_labels))} {{{props}}})"
+
+
+def _second_labels(label: str, row: dict[str, Any]) -> tuple[str, ...]:
+    """The ontology's second labels a node carries (MetIndicator for status=met)."""
+    return tuple(second.name for second in ontology.schema().secondary_of(label)
+                 if str(row.get(second.when[0])) == second.when[1])
+
+
+def statements(batch: list[GraphRows], replaces: list[str]) -> list[Statement]:
+    """The statements that write a batch of reports, after deleting the
+    reports listed (earlier versions, and the batch's own ids when they are
+    re-ingested). A batch holds each report id once.
+
+    Each statement covers the whole batch, so a batch costs the same number
+    of write operations as one report: in FalkorDB each operation has a cost
+    that grows with the graph (creating ABOUT edges into a Topic with
+    thousands of them most of all), so writing reports one at a time made
+    ingest quadratic."""
     schema = ontology.schema()
     out: list[Statement] = []
-    for old in replaces:
+    if replaces:
         for label in REPORT_SCOPED:
-            out.append(Statement(f"MATCH (n:{label} {{report_id: $rid}}) DETACH DELETE n", {"rid": old}))
-        out.append(Statement("MATCH (r:Report {id: $rid}) DETACH DELETE r", {"rid": old}))
-    places = rows.places
-    if "city" in places:
-        out.append(Statement("MERGE (c:City {id: $row.id}) SET c += $row", {"row": places["city"]}))
-    if "district" in places:
-        out.append(Statement("MERGE (d:District {id: $row.id}) SET d += $row", {"row": places["district"]}))
-        if "city" in places:
-            schema.check_relationship("IN_CITY", "District", "City")
+            out.append(Statement(f"MATCH (n:{label}) WHERE n.report_id IN $rids DETACH DELETE n", {"rids": replaces}))
+        out.append(Statement("MATCH (r:Report) WHERE r.id IN $rids DETACH DELETE r", {"rids": replaces}))
+
+    def unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return list({row["id"]: row for row in rows}.values())  # a later report's facts win
+
+    cities = unique([r.places["city"] for r in batch if "city" in r.places])
+    districts = unique([r.places["district"] for r in batch if "district" in r.places])
+    departments = unique([r.places["department"] for r in batch if "department" in r.places])
+    for label, rows in (("City", cities), ("District", districts), ("Department", departments)):
+        if rows:
+            out.append(Statement(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row", {"rows": rows}))
+    in_city = sorted({(r.places["district"]["id"], r.places["city"]["id"])
+                      for r in batch if "district" in r.places and "city" in r.places})
+    in_district = sorted({(r.department_id, r.places["district"]["id"]) for r in batch if "district" in r.places})
+    for rel, source, target, pairs in (("IN_CITY", "District", "City", in_city),
+                                       ("IN_DISTRICT", "Department", "District", in_district)):
+        if pairs:
+            schema.check_relationship(rel, source, target)
             out.append(Statement(
-                "MATCH (d:District {id: $district}) MATCH (c:City {id: $city}) MERGE (d)-[:IN_CITY]->(c)",
-                {"district": places["district"]["id"], "city": places["city"]["id"]}))
-    if "department" in places:
-        out.append(Statement("MERGE (d:Department {id: $row.id}) SET d += $row", {"row": places["department"]}))
-        if "district" in places:
-            schema.check_relationship("IN_DISTRICT", "Department", "District")
-            out.append(Statement(
-                "MATCH (d:Department {id: $department}) MATCH (x:District {id: $district}) MERGE (d)-[:IN_DISTRICT]->(x)",
-                {"department": rows.department_id, "district": places["district"]["id"]}))
-    out.append(Statement("CREATE (r:Report) SET r = $row", {"row": rows.report}))
-    if rows.department_id:
+                f"UNWIND $pairs AS p MATCH (a:{source} {{id: p.from}}) MATCH (b:{target} {{id: p.to}}) "
+                f"MERGE (a)-[:{rel}]->(b)", {"pairs": [{"from": a, "to": b} for a, b in pairs]}))
+
+    out.append(Statement(f"UNWIND $rows AS row CREATE {_node_pattern('Report')}", {"rows": [r.report for r in batch]}))
+    published = [{"from": r.department_id, "to": r.report_id} for r in batch if r.department_id]
+    if published:
         schema.check_relationship("PUBLISHED", "Department", "Report")
         out.append(Statement(
-            "MATCH (d:Department {id: $department}) MATCH (r:Report {id: $report}) CREATE (d)-[:PUBLISHED]->(r)",
-            {"department": rows.department_id, "report": rows.report_id}))
+            "UNWIND $pairs AS p MATCH (d:Department {id: p.from}) MATCH (r:Report {id: p.to}) CREATE (d)-[:PUBLISHED]->(r)",
+            {"pairs": published}))
+
     for label, rel, parent, _ in _CHILDREN:
-        batch = rows.children.get(label) or []
-        if not batch:
-            continue
-        schema.check_relationship(rel, parent, label)
-        parent_id = rows.department_id if parent == "Department" else rows.report_id
-        out.append(Statement(
-            f"MATCH (p:{parent} {{id: $parent}}) UNWIND $rows AS row CREATE (p)-[:{rel}]->(n:{label}) SET n = row",
-            {"parent": parent_id, "rows": batch}))
-    for label in rows.children:
-        for second in schema.secondary_of(label):
-            key, value = second.when
-            out.append(Statement(f"MATCH (n:{label} {{report_id: $rid}}) WHERE n.{key} = $value SET n:{second.name}",
-                                 {"rid": rows.report_id, "value": value}))
+        # One statement per set of second labels: labels cannot be parameters.
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for rows in batch:
+            parent_id = rows.department_id if parent == "Department" else rows.report_id
+            by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in rows.children.get(label) or []:
+                by_labels.setdefault(_second_labels(label, row), []).append(row)
+            for extra, children in by_labels.items():
+                groups.setdefault(extra, []).append({"parent": parent_id, "rows": children})
+        if groups:
+            schema.check_relationship(rel, parent, label)
+        for extra, parents in sorted(groups.items()):
+            out.append(Statement(
+                f"UNWIND $parents AS g MATCH (p:{parent} {{id: g.parent}}) UNWIND g.rows AS row "
+                f"CREATE (p)-[:{rel}]->{_node_pattern(label, extra)}", {"parents": parents}))
+
     for rel, (source, target) in (("MEASURED_BY", ("Task", "Indicator")), ("FUNDED_BY", ("Task", "Fund")),
                                   ("PART_OF", ("ScoreItem", "ScoreItem"))):
-        pairs = rows.links[rel]
+        pairs = [pair for rows in batch for pair in rows.links[rel]]
         if pairs:
             schema.check_relationship(rel, source, target)
             out.append(Statement(
                 f"UNWIND $pairs AS p MATCH (a:{source} {{id: p.from}}) MATCH (b:{target} {{id: p.to}}) "
                 f"CREATE (a)-[:{rel}]->(b)", {"pairs": pairs}))
-    for label, pairs in rows.topics.items():
+    for label in sorted({label for rows in batch for label in rows.topics}):
+        pairs = [pair for rows in batch for pair in rows.topics.get(label, [])]
         schema.check_relationship("ABOUT", label, "Topic")
         out.append(Statement(
             f"UNWIND $pairs AS p MATCH (n:{label} {{id: p.node}}) MATCH (t:Topic {{id: p.topic}}) "
@@ -259,17 +293,28 @@ class LoadResult:
 def load(store: GraphStore, extraction: Extraction) -> LoadResult:
     """Write one report in one transaction, replacing any earlier version of it
     (the same department and year, or the same file)."""
-    return write_rows(store, to_rows(extraction))
+    return write_rows(store, [to_rows(extraction)])[0]
 
 
-def write_rows(store: GraphStore, rows: GraphRows) -> LoadResult:
+def write_rows(store: GraphStore, batch: list[GraphRows]) -> list[LoadResult]:
+    """Write a batch of reports in one transaction: all of them or none.
+    Each replaces any earlier version of itself (the same department and
+    year, or the same file)."""
+    ids = [rows.report_id for rows in batch]
+    if len(set(ids)) != len(ids):
+        raise ValueError("a batch must hold each report once; write a report's versions in separate batches")
+    shas = [rows.report["sha256"] for rows in batch]
     found = store.read(
-        "MATCH (r:Report) WHERE r.id = $rid OR r.sha256 = $sha RETURN r.id, r.source_file",
-        {"rid": rows.report_id, "sha": rows.report["sha256"]},
-    )
-    earlier = {row[0]: row[1] for row in found.rows}
-    store.write_batch(statements(rows, sorted(set(earlier) | {rows.report_id})))
-    return LoadResult(rows.report_id, sorted(earlier), sorted(set(earlier.values())), rows.node_count())
+        "MATCH (r:Report) WHERE r.id IN $rids OR r.sha256 IN $shas RETURN r.id, r.source_file, r.sha256",
+        {"rids": ids, "shas": shas},
+    ).rows
+    results, replaces = [], set(ids)
+    for rows in batch:
+        earlier = {rid: source for rid, source, sha in found if rid == rows.report_id or sha == rows.report["sha256"]}
+        replaces |= set(earlier)
+        results.append(LoadResult(rows.report_id, sorted(earlier), sorted(set(earlier.values())), rows.node_count()))
+    store.write_batch(statements(batch, sorted(replaces)))
+    return results
 
 
 def prepare(store: GraphStore) -> None:

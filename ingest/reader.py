@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import unicodedata
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,9 +83,13 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     raise IngestError(name, "cannot decode the text: it is not UTF-8, UTF-16 or GB18030/GBK")
 
 
+# Unicode's control characters (category Cc) but the layout ones, \t to \r.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:20000]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL_CHARACTERS.findall(sample))
     return controls > max(8, len(sample) // 200)
 
 

@@ -1,8 +1,11 @@
 """Ingest many files: read and extract (in worker processes when asked),
-load one report per transaction, and report what happened to each file.
+load them in batches, one transaction each, and report what happened to
+each file.
 
 A file that fails (unreadable, not a report, a database error) is reported
-and the others go on; nothing of a failed file is written.
+and the others go on; nothing of a failed file is written. A batch the store
+refuses is written again one report at a time, so a report is loaded whole
+or not at all, and one bad report fails alone.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from perfkg.store import GraphStore, StoreError
+from perfkg.store import GraphStore, StoreError, StoreUnavailable
 
 from .load import GraphRows, prepare, to_rows, write_rows
 from .model import Extraction
@@ -90,38 +93,63 @@ def ordered_files(paths: list[str | Path]) -> list[Path]:
     return sorted(files, key=lambda p: (mtime(p), str(p)))
 
 
+# Reports per transaction. Each write operation costs the embedded store
+# time that grows with the graph, and a batch costs as many operations as a
+# single report (see ingest.load.statements); beyond a few dozen reports the
+# gain flattens while a batch's query text grows.
+BATCH_REPORTS = 25
+
+
 def ingest(
     store: GraphStore,
     paths: list[str | Path],
     *,
     max_bytes: int | None = None,
     workers: int = 1,
+    batch_size: int = BATCH_REPORTS,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
-    """Ingest files, one transaction per report. A single writer thread sends
-    report i to the store while this thread prepares report i+1 (its rows and
-    statements), so the store and Python work at the same time; writes stay
-    in file order."""
+    """Ingest files in file order, in batches of up to `batch_size` reports.
+    A single writer thread sends batch k to the store while this thread
+    prepares batch k+1, so the store and Python work at the same time. A
+    report whose id or file content is already in the open batch starts the
+    next one, so the later version replaces the earlier, as it would alone."""
     files = ordered_files(paths)
     prepare(store)
     outcomes: list[FileOutcome] = []
+    batch: list[tuple[FileOutcome, GraphRows | None]] = []
+    in_batch: set[str] = set()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfkg-writer") as writer:
         pending: Future | None = None
-        for path, result, seconds in extractions(files, max_bytes=max_bytes, workers=workers):
-            outcome, rows = _prepare_one(path, result, seconds)
+
+        def send() -> None:
+            nonlocal pending, batch, in_batch
             if pending is not None:
                 _finish(pending, outcomes, on_file)
-            pending = writer.submit(_write_one, store, outcome, rows)
+            pending = writer.submit(_write_batch, store, batch)
+            batch, in_batch = [], set()
+
+        for path, result, seconds in extractions(files, max_bytes=max_bytes, workers=workers):
+            outcome, rows = _prepare_one(path, result, seconds)
+            keys = {rows.report_id, rows.report["sha256"]} if rows is not None else set()
+            if keys & in_batch:
+                send()
+            batch.append((outcome, rows))
+            in_batch |= keys
+            if len(batch) >= batch_size:
+                send()
+        if batch:
+            send()
         if pending is not None:
             _finish(pending, outcomes, on_file)
     return outcomes
 
 
 def _finish(pending: Future, outcomes: list[FileOutcome], on_file) -> None:
-    outcome = pending.result()
-    outcomes.append(outcome)
-    if on_file:
-        on_file(outcome)
+    for outcome in pending.result():
+        outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
 
 
 def _prepare_one(path: Path, result: Extraction | IngestError,
@@ -140,21 +168,30 @@ def _prepare_one(path: Path, result: Extraction | IngestError,
     return outcome, to_rows(extraction)
 
 
-def _write_one(store: GraphStore, outcome: FileOutcome, rows: GraphRows | None) -> FileOutcome:
-    if rows is None:
-        return outcome
-    started = time.perf_counter()
-    try:
-        loaded = write_rows(store, rows)
-    except StoreError as error:
-        outcome.status, outcome.error = "failed", f"not written: {error}"
-        return outcome
-    outcome.seconds["load"] = time.perf_counter() - started
-    outcome.report_id = loaded.report_id
-    if loaded.replaced:
-        outcome.status = "replaced"
-        outcome.replaced = [f for f in loaded.replaced_files if f != rows.report["source_file"]]
-    return outcome
+def _write_batch(store: GraphStore, batch: list[tuple[FileOutcome, GraphRows | None]]) -> list[FileOutcome]:
+    """Write a batch's reports in one transaction; the outcomes in batch order.
+    Each report's `load` seconds are its share of the batch's time."""
+    to_write = [(outcome, rows) for outcome, rows in batch if rows is not None]
+    if to_write:
+        started = time.perf_counter()
+        try:
+            loaded = write_rows(store, [rows for _, rows in to_write])
+        except StoreError as error:
+            if len(to_write) == 1 or isinstance(error, StoreUnavailable):
+                for outcome, _ in to_write:
+                    outcome.status, outcome.error = "failed", f"not written: {error}"
+            else:  # find the report the store refused: write them one at a time
+                for one in to_write:
+                    _write_batch(store, [one])
+            return [outcome for outcome, _ in batch]
+        share = (time.perf_counter() - started) / len(to_write)
+        for (outcome, rows), result in zip(to_write, loaded):
+            outcome.seconds["load"] = share
+            outcome.report_id = result.report_id
+            if result.replaced:
+                outcome.status = "replaced"
+                outcome.replaced = [f for f in result.replaced_files if f != rows.report["source_file"]]
+    return [outcome for outcome, _ in batch]
 
 
 def default_workers() -> int:

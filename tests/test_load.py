@@ -1,15 +1,18 @@
 """Loading extractions: stable ids, idempotence, replacement, and the ontology's say."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
 import ontology
 from ingest.load import load, prepare, statements, to_rows
-from ingest.runner import ingest
+from ingest.runner import FileOutcome, _write_batch, ingest
 from perfkg.client import Client
 from perfkg.config import Settings
 from perfkg.export import jsonl
+from perfkg.store.falkor import FalkorStore
 
 from conftest import EXAMPLES, report_path
 
@@ -23,13 +26,17 @@ def test_the_loader_writes_only_labels_types_and_properties_the_ontology_declare
     schema = ontology.schema()
     for extraction in extractions.values():
         rows = to_rows(extraction)
-        for statement in statements(rows, [rows.report_id]):
-            for label in re.findall(r"\(\w*:(\w+)", statement.cypher) + re.findall(r"SET \w+:(\w+)", statement.cypher):
-                assert label in schema.labels or label in schema.secondary, statement.cypher
+        for statement in statements([rows], [rows.report_id]):
+            for labels in re.findall(r"\(\w*:(\w+(?::\w+)*)", statement.cypher):
+                label, *seconds = labels.split(":")
+                assert label in schema.labels, statement.cypher
+                for second in seconds:
+                    assert schema.secondary[second].secondary_of == label, statement.cypher
+            for label, properties in re.findall(r"\(\w+:(\w+)[\w:]* \{([^}]*)\}\)", statement.cypher):
+                for key in re.findall(r"(\w+): ", properties):
+                    assert key in schema.labels[label].properties, statement.cypher
             for rel in re.findall(r"\[:(\w+)\]", statement.cypher):
                 assert rel in schema.relationships, statement.cypher
-            for key in re.findall(r"\{(\w+):", statement.cypher):
-                assert any(key in spec.properties for spec in schema.labels.values()), statement.cypher
         for label, batch in rows.children.items():
             for row in batch:
                 assert set(row) <= set(schema.labels[label].properties)
@@ -96,3 +103,44 @@ def test_a_fragment_without_department_is_kept_under_an_unknown_department(store
     assert store.read("MATCH (:Report)-[:HAS_INDICATOR]->(i) RETURN i.name, i.status ORDER BY i.name").rows == [
         ["外出招商活动次数", "not_met"], ["服务企业数", "met"]]
     assert store.read("MATCH (d:Department) RETURN count(d)").rows == [[0]]
+
+
+def test_two_versions_in_one_run_load_in_file_order_and_the_later_wins(store, tmp_path):
+    original = report_path("004").read_text(encoding="utf-8")
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text(original, encoding="utf-8")
+    new.write_text(original.replace("开展社区活动次数年度指标值为 220 次，实际完成 170 次；", ""), encoding="utf-8")
+    os.utime(old, (1_000_000, 1_000_000))
+    os.utime(new, (2_000_000, 2_000_000))  # files are taken oldest first
+    outcomes = ingest(store, [tmp_path])
+    assert [(Path(o.path).name, o.status, o.replaced) for o in outcomes] == [
+        ("old.txt", "loaded", []), ("new.txt", "replaced", ["old.txt"])]
+    assert store.read("MATCH (r:Report)-[:HAS_INDICATOR]->(i) RETURN r.source_file, count(i)").rows == [["new.txt", 18]]
+
+
+def test_batches_write_the_same_graph_as_one_report_at_a_time(tmp_path):
+    graphs = []
+    for batch_size in (1, 25):
+        store = FalkorStore(tmp_path / f"batch{batch_size}" / "graph.db")
+        try:
+            assert {o.status for o in ingest(store, [EXAMPLES], batch_size=batch_size)} == {"loaded"}
+            graphs.append("".join(jsonl(store)))
+        finally:
+            store.close()
+    assert graphs[0] == graphs[1]
+
+
+def test_a_report_the_store_refuses_fails_alone_and_the_rest_of_its_batch_lands(store, extractions):
+    prepare(store)
+    batch = []
+    for key in ("001", "002", "003"):
+        extraction = extractions[key]
+        batch.append((FileOutcome(extraction.source_file, "loaded"), to_rows(extraction)))
+    batch[1][1].report["execution_rate"] = float("nan")  # no store takes NaN
+    outcomes = _write_batch(store, batch)
+    assert [o.status for o in outcomes] == ["loaded", "failed", "loaded"]
+    assert "not written" in outcomes[1].error and "finite" in outcomes[1].error
+    written = {row[0] for row in store.read("MATCH (r:Report) RETURN r.source_file").rows}
+    assert written == {extractions["001"].source_file, extractions["003"].source_file}
+    failed_id = batch[1][1].report_id
+    assert store.read("MATCH (n) WHERE n.report_id = $id OR n.id = $id RETURN count(n)", {"id": failed_id}).rows == [[0]]

@@ -95,6 +95,26 @@ def test_data_persists_across_a_restart(tmp_path):
         second.close()
 
 
+def test_closing_compacts_a_grown_query_log_into_a_snapshot(tmp_path, monkeypatch):
+    import perfkg.store.falkor as falkor
+
+    monkeypatch.setattr(falkor, "_COMPACT_AOF_BYTES", 1)  # any growth counts
+    path = tmp_path / "compact.db"
+    first = FalkorStore(path)
+    first.write("UNWIND range(1, 50) AS i CREATE (:City {id: toString(i)})")
+    log = tmp_path / "appendonlydir"
+    assert sum(f.stat().st_size for f in log.glob("*.incr.aof")) > 0
+    first.close()
+    # The queries went into the base snapshot; the log of queries to replay is empty.
+    assert sum(f.stat().st_size for f in log.glob("*.incr.aof")) == 0
+    assert list(log.glob("*.base.rdb"))
+    second = FalkorStore(path)
+    try:
+        assert second.read("MATCH (c:City) RETURN count(c)").rows == [[50]]
+    finally:
+        second.close()
+
+
 def test_clear_empties_the_graph(store):
     store.write("UNWIND range(1, 25) AS i CREATE (:City {id: toString(i)})")
     store.clear()
