@@ -79,12 +79,18 @@ def parse_number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-def quantities(text: str, *, need_unit: bool = False) -> list[Quantity]:
+def quantities(text: str, *, need_unit: bool = False) -> tuple[Quantity, ...]:
     """Every number in the text with its multiplier and unit.
 
     Years (2021年), dates (12月8日), ordinals (第3) and identifiers like
     12345 热线 are skipped: they are not measured values.
     """
+    return _quantities(text, need_unit)
+
+
+# The extractors ask about the same cells and clauses again and again.
+@lru_cache(maxsize=8192)
+def _quantities(text: str, need_unit: bool) -> tuple[Quantity, ...]:
     found = []
     for m in QUANTITY.finditer(text):
         number = m.group("num")
@@ -112,7 +118,7 @@ def quantities(text: str, *, need_unit: bool = False) -> list[Quantity]:
                 approx=bool(m.group("approx_pre") in ("约", "近", "超", "逾") or m.group("more") or m.group("more2")),
             )
         )
-    return found
+    return tuple(found)
 
 
 @lru_cache(maxsize=256)

@@ -105,7 +105,7 @@ def ingest(
     paths: list[str | Path],
     *,
     max_bytes: int | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     batch_size: int = BATCH_REPORTS,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
@@ -113,8 +113,10 @@ def ingest(
     A single writer thread sends batch k to the store while this thread
     prepares batch k+1, so the store and Python work at the same time. A
     report whose id or file content is already in the open batch starts the
-    next one, so the later version replaces the earlier, as it would alone."""
+    next one, so the later version replaces the earlier, as it would alone.
+    `workers` extracting processes; by default one per core for 16 files or more."""
     files = ordered_files(paths)
+    workers = default_workers(len(files)) if workers is None else workers
     prepare(store)
     outcomes: list[FileOutcome] = []
     batch: list[tuple[FileOutcome, GraphRows | None]] = []
@@ -194,5 +196,11 @@ def _write_batch(store: GraphStore, batch: list[tuple[FileOutcome, GraphRows | N
     return [outcome for outcome, _ in batch]
 
 
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+# Below this many files, starting worker processes (each loads jieba's
+# dictionary, about a second) costs more than it saves.
+PARALLEL_FROM_FILES = 16
+
+
+def default_workers(files: int) -> int:
+    """One extracting process per core for a large ingest, none for a small one."""
+    return max(1, min(os.cpu_count() or 1, 8)) if files >= PARALLEL_FROM_FILES else 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .text import Block, Row
 
@@ -50,6 +51,7 @@ def compact(text: str) -> str:
     return "".join(text.split())
 
 
+@lru_cache(maxsize=4096)  # header cells repeat across rows, tables and reports
 def role_of(cell: str) -> str | None:
     text = compact(cell)
     if not text or len(text) > 16:

@@ -17,7 +17,7 @@ what evidence quotes.
 from __future__ import annotations
 
 import re
-from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -78,29 +78,31 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # The numbering styles of Chinese official documents, outermost first; the
 # number is their rank in the outline.
+# (Matched at a position, so no ^: it would only match at the string's start.)
 _STYLES = [
-    ("part", 0, re.compile(r"^\s*第(?P<n>[一二三四五六七八九十]+)(?:部分|章)\s*")),
-    ("cn", 1, re.compile(r"^\s*(?P<n>[一二三四五六七八九十]{1,3})\s*[、.](?!\d)\s*")),
-    ("paren_cn", 2, re.compile(r"^\s*\(\s*(?P<n>[一二三四五六七八九十]{1,3})\s*\)\s*[、.]?\s*")),
-    ("num", 3, re.compile(r"^\s*(?P<n>\d{1,2})\s*[、.](?!\d)\s*")),
-    ("paren_num", 4, re.compile(r"^\s*\(\s*(?P<n>\d{1,2})\s*\)\s*[、.]?\s*")),
-    ("num_paren", 4, re.compile(r"^\s*(?P<n>\d{1,2})\s*\)\s*")),
-    ("circled", 5, re.compile(r"^\s*(?P<n>[①-⑳])\s*")),
+    ("part", 0, re.compile(r"\s*第(?P<n>[一二三四五六七八九十]+)(?:部分|章)\s*")),
+    ("cn", 1, re.compile(r"\s*(?P<n>[一二三四五六七八九十]{1,3})\s*[、.](?!\d)\s*")),
+    ("paren_cn", 2, re.compile(r"\s*\(\s*(?P<n>[一二三四五六七八九十]{1,3})\s*\)\s*[、.]?\s*")),
+    ("num", 3, re.compile(r"\s*(?P<n>\d{1,2})\s*[、.](?!\d)\s*")),
+    ("paren_num", 4, re.compile(r"\s*\(\s*(?P<n>\d{1,2})\s*\)\s*[、.]?\s*")),
+    ("num_paren", 4, re.compile(r"\s*(?P<n>\d{1,2})\s*\)\s*")),
+    ("circled", 5, re.compile(r"\s*(?P<n>[①-⑳])\s*")),
 ]
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 
 
-def marker(text: str) -> tuple[str, int, int, int] | None:
-    """(style, rank, ordinal, length of the marker) of a numbered paragraph."""
+def marker(text: str, pos: int = 0) -> tuple[str, int, int, int] | None:
+    """(style, rank, ordinal, length of the marker) of a numbered paragraph
+    (of the text from `pos`)."""
     for style, rank, pattern in _STYLES:
-        m = pattern.match(text)
+        m = pattern.match(text, pos)
         if m:
             raw = m.group("n")
             ordinal = _CIRCLED[raw] if style == "circled" else chinese_number(raw)
             if ordinal is None:
                 continue
-            return style, rank, ordinal, m.end()
+            return style, rank, ordinal, m.end() - pos
     return None
 
 
@@ -115,7 +117,7 @@ def _item_starts(norm: str) -> list[int]:
     style, _, ordinal, _ = first
     starts = [0]
     for m in re.finditer(r"(?<=[。；;])\s*", norm):
-        following = marker(norm[m.end() :])
+        following = marker(norm, m.end())
         if following and following[0] == style and following[2] == ordinal + len(starts):
             starts.append(m.end())
     return starts
@@ -202,6 +204,49 @@ class Block:
     rows: list[Row] = field(default_factory=list)
 
 
+class OffsetMap:
+    """Where each character of a derived text came from in another, kept as
+    runs: the characters from ``starts[k]`` on, up to the next run, came
+    from ``origins[k]`` on, one for one. Text is copied in long runs, so a
+    report needs a few hundred entries where a table of every character
+    took a millisecond to fill."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.origins: list[int] = []
+        self.length = 0
+        self._next_origin = -1  # where a run continuing the last one would come from
+
+    def add(self, origin: int, length: int) -> None:
+        """The next `length` characters came from `origin` on."""
+        if length <= 0:
+            return
+        if origin != self._next_origin:
+            self.starts.append(self.length)
+            self.origins.append(origin)
+        self.length += length
+        self._next_origin = origin + length
+
+    def add_span(self, source: "OffsetMap", start: int, end: int) -> None:
+        """The next characters are source's [start, end): they came from where those came from."""
+        k = bisect_right(source.starts, start) - 1
+        while start < end:
+            run_end = source.starts[k + 1] if k + 1 < len(source.starts) else source.length
+            take = min(end, run_end) - start
+            self.add(source.origins[k] + start - source.starts[k], take)
+            start += take
+            k += 1
+
+    def __getitem__(self, index: int) -> int:
+        if not 0 <= index < self.length:
+            raise IndexError(index)
+        k = bisect_right(self.starts, index) - 1
+        return self.origins[k] + index - self.starts[k]
+
+    def __len__(self) -> int:
+        return self.length
+
+
 class Text:
     def __init__(self, raw: str):
         self.raw = raw
@@ -224,32 +269,33 @@ class Text:
 
 
 def collapse_ws(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Runs of whitespace as one space, none at the ends."""
+    return " ".join(text.split())
 
 
 _DROPPED = re.compile("[" + _INVISIBLE + "\r]")
 _ODD_SPACE = re.compile("[\u3000\u00a0\f\v]")
 
 
-def _strip_markup(raw: str) -> tuple[list[str], array]:
-    """Pieces of raw without markup or invisible characters, and the raw index
-    of each character they hold. Copied a segment at a time; only a segment
-    holding a character to drop is walked character by character."""
+def _strip_markup(raw: str) -> tuple[list[str], OffsetMap]:
+    """Pieces of raw without markup or invisible characters, and where their
+    characters are in raw. Copied a segment at a time; only a segment holding
+    a character to drop is walked character by character."""
     pieces: list[str] = []
-    positions = array("l")
+    positions = OffsetMap()
 
     def copy(start: int, end: int) -> None:
         segment = raw[start:end]
         if not _DROPPED.search(segment):
             pieces.append(_ODD_SPACE.sub(lambda m: _SPACES[m.group(0)], segment))
-            positions.extend(range(start, end))
+            positions.add(start, end - start)
             return
         for index in range(start, end):
             char = raw[index]
             if char in _INVISIBLE or char == "\r":
                 continue
             pieces.append(_SPACES.get(char, char))
-            positions.append(index)
+            positions.add(index, 1)
 
     last = 0
     for match in _MARKUP.finditer(raw):
@@ -257,13 +303,13 @@ def _strip_markup(raw: str) -> tuple[list[str], array]:
         replacement = _ENTITIES.get(match.group(0).lower())
         if replacement:  # an entity stands for one character; a tag for none
             pieces.append(replacement)
-            positions.append(match.start())
+            positions.add(match.start(), 1)
         last = match.end()
     copy(last, len(raw))
     return pieces, positions
 
 
-def _build(pieces: list[str], positions: array) -> tuple[str, array, list[Block]]:
+def _build(pieces: list[str], positions: OffsetMap) -> tuple[str, OffsetMap, list[Block]]:
     """Join cut lines, drop blank ones, and find the paragraphs and tables."""
     text = "".join(pieces)
     # Physical lines as (start, end) in `text`, spaces trimmed; tab rows keep
@@ -306,18 +352,18 @@ def _build(pieces: list[str], positions: array) -> tuple[str, array, list[Block]
         logical.append(([(start, end)], is_table))
 
     clean_parts: list[str] = []
-    pos = array("l")
+    pos = OffsetMap()
     blocks: list[Block] = []
     cursor = 0
     for segments, is_table in logical:
         if clean_parts:
             clean_parts.append("\n")
-            pos.append(positions[segments[0][0]] - 1 if segments[0][0] > 0 else 0)
+            pos.add(positions[segments[0][0]] - 1 if segments[0][0] > 0 else 0, 1)
             cursor += 1
         line_start = cursor
         for s, e in segments:
             clean_parts.append(text[s:e])
-            pos.extend(positions[s:e])
+            pos.add_span(positions, s, e)
             cursor += e - s
         line_end = cursor
         if is_table:

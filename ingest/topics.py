@@ -7,8 +7,9 @@ the best few topics are kept.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
+
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 import ontology
 
@@ -16,24 +17,29 @@ MAX_TOPICS = 3
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[re.Pattern, dict[str, str]]:
-    """One alternation of every label, longest first, and label -> slug."""
+def _lexicon() -> tuple[AhoCorasick, list[tuple[str, int]]]:
+    """An automaton over every label, and each label's (slug, length)."""
     label_to_slug: dict[str, str] = {}
     for topic in ontology.topics().topics.values():
         for label in topic.labels:
             # A label shared by two topics stays with the first (more specific) one listed.
             label_to_slug.setdefault(label, topic.slug)
-    labels = sorted(label_to_slug, key=len, reverse=True)
-    return re.compile("|".join(re.escape(label) for label in labels)), label_to_slug
+    labels = list(label_to_slug)
+    # Leftmost-longest: where labels overlap, the one starting first and, of
+    # those, the longest counts (垃圾分类, not 垃圾).
+    automaton = AhoCorasick(labels, matchkind=MatchKind.LeftmostLongest)
+    return automaton, [(label_to_slug[label], len(label)) for label in labels]
 
 
 def scores(text: str) -> dict[str, float]:
     """Each topic's weight in a text: the lengths of its labels found there."""
-    pattern, label_to_slug = _lexicon()
+    if not text:
+        return {}
+    automaton, labels = _lexicon()
     found: dict[str, float] = {}
-    for m in pattern.finditer(text or ""):
-        slug = label_to_slug[m.group(0)]
-        found[slug] = found.get(slug, 0.0) + len(m.group(0))
+    for index, _, _ in automaton.find_matches_as_indexes(text):
+        slug, length = labels[index]
+        found[slug] = found.get(slug, 0.0) + length
     return found
 
 

@@ -9,23 +9,19 @@ in range.
 from __future__ import annotations
 
 import math
-import re
 
 from .model import Extraction
+from .tables import compact
 
 EVIDENCE_JOINER = " … "  # between the parts of a statement made in two places
 
 
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def evidence_in(evidence: str, source: str) -> bool:
-    return all(squeeze(part) in source for part in evidence.split(EVIDENCE_JOINER))
+    return all(compact(part) in source for part in evidence.split(EVIDENCE_JOINER))
 
 
 def validate(out: Extraction, raw: str) -> None:
-    source = squeeze(raw)
+    source = compact(raw)
     for field in ("duties", "offices", "tasks", "indicators", "funds", "score_items", "outcomes", "problems", "measures"):
         items = getattr(out, field)
         kept = []

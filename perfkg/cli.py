@@ -45,7 +45,9 @@ def _client(store: str | None) -> Client:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Report files, or folders to search for *.txt files.")],
     store: StoreOption = None,
-    workers: Annotated[int, typer.Option(help="Processes extracting reports in parallel.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Processes extracting reports in parallel. Default: one per CPU core for 16 files or more.",
+        show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary and errors.")] = False,
 ) -> None:
     """Read reports, extract them and load each one into the graph (whole or not at all)."""

@@ -24,8 +24,9 @@ class Client:
 
     # -- ingest ------------------------------------------------------------
 
-    def ingest(self, paths: list[str | Path], *, workers: int = 1, on_file: Callable | None = None):
-        """Ingest report files or folders; returns one outcome per file."""
+    def ingest(self, paths: list[str | Path], *, workers: int | None = None, on_file: Callable | None = None):
+        """Ingest report files or folders; returns one outcome per file. `workers`
+        extracting processes; by default one per core for 16 files or more."""
         from ingest.runner import ingest
 
         return ingest(self.store, paths, max_bytes=self.settings.max_report_bytes, workers=workers, on_file=on_file)

@@ -81,12 +81,13 @@ def test_the_form_yields_its_key_indicators_and_task_rows(extractions):
 
 
 def test_every_fact_carries_evidence_from_its_source(extractions):
-    from ingest.validate import evidence_in, squeeze
+    from ingest.tables import compact
+    from ingest.validate import evidence_in
     from conftest import EXAMPLES
 
     for path in EXAMPLES.glob("*.txt"):
         extraction = extractions[path.name[:3]]
-        source = squeeze(path.read_text(encoding="utf-8"))
+        source = compact(path.read_text(encoding="utf-8"))
         for field in ("duties", "offices", "tasks", "indicators", "funds", "score_items", "outcomes", "problems",
                       "measures"):
             for item in getattr(extraction, field):

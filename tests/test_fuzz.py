@@ -11,7 +11,8 @@ from ingest.load import to_rows
 from ingest.numbers import quantities, read_value
 from ingest.pipeline import extract_text
 from ingest.status import judge
-from ingest.validate import evidence_in, squeeze
+from ingest.tables import compact
+from ingest.validate import evidence_in
 
 from conftest import EXAMPLES
 
@@ -69,7 +70,7 @@ def test_any_pair_gets_a_status(name, target, actual, rate, against_plan):
 
 def _check(text):
     extraction = extract_text(text)
-    source = squeeze(text)
+    source = compact(text)
     for field in ("duties", "offices", "tasks", "indicators", "funds", "score_items", "outcomes", "problems",
                   "measures"):
         for item in getattr(extraction, field):
@@ -125,3 +126,16 @@ def same(returned, sent) -> bool:
 def test_any_parameter_value_reaches_the_embedded_store_unchanged(echo_store, value):
     returned = echo_store.read("RETURN $value", {"value": value}).rows[0][0]
     assert same(returned, value), (returned, value)
+
+
+@given(st.lists(st.one_of(texts, st.sampled_from(["&nbsp;", "&amp;", "\u200b", "\r\n", "\u3000", "<b>", "**", "\f"])),
+                max_size=8).map("".join))
+def test_every_clean_character_points_at_its_raw_source(raw):
+    from ingest.text import Text
+
+    text = Text(raw)
+    assert len(text.pos) == len(text.clean)
+    for index, char in enumerate(text.clean):
+        source = raw[text.pos[index]]
+        # the same character, an entity's first, or a space or line break standing for another
+        assert char == source or source == "&" or char in " \n", (index, char, source)

@@ -16,7 +16,7 @@ def test_quantities_read_separators_multipliers_and_units():
 
 
 def test_years_and_dates_are_not_quantities():
-    assert quantities("2022 年 9 月通过审议，截至12月8日", need_unit=True) == []
+    assert quantities("2022 年 9 月通过审议，截至12月8日", need_unit=True) == ()
 
 
 @pytest.mark.parametrize(

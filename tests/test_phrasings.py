@@ -94,8 +94,9 @@ def test_indicators_under_a_task_are_tied_to_it():
 
 
 def test_every_evidence_is_text_of_the_source():
-    from ingest.validate import evidence_in, squeeze
+    from ingest.tables import compact
+    from ingest.validate import evidence_in
 
     text = "服务企业数年度指标值为 203 家，实际完成\n\n212 家；检查企业 5042 家，完成率 131%。"
     for indicator in extract_text(text).indicators:
-        assert evidence_in(indicator.evidence, squeeze(text))
+        assert evidence_in(indicator.evidence, compact(text))

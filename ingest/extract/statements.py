@@ -54,12 +54,15 @@ def plan_facts(text: str) -> PlanFacts:
     return PlanFacts()
 
 
+# A space with something other than a Latin letter, digit or space on one side.
+_WRAP_SPACE = re.compile(r"(?<=[^A-Za-z0-9 ]) | (?=[^A-Za-z0-9 ])")
+
+
 def tidy(text: str) -> str:
     """Drop PDF wrap spaces between Chinese characters and around numbers:
     强化社 会管理 -> 强化社会管理, 4.71 亿元 -> 4.71亿元; spaces between two
     Latin words or numbers stay."""
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"(?<=[^A-Za-z0-9 ]) | (?=[^A-Za-z0-9 ])", "", text)
+    return _WRAP_SPACE.sub("", " ".join(text.split()))
 
 
 def measure_name(text: str) -> str:
