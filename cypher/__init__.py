@@ -5,7 +5,8 @@ API and docs/queries.md all read:
 
     // @name indicators_below_target
     // @summary One line: what the query answers.
-    // @description More lines, optional.
+    // @description More lines, optional; a tag goes on over the lines
+    //   below it that are indented by two spaces or more.
     // @param department: string = required — a parameter the caller must give
     // @param topic: topic = null — what it filters
     // @param year: integer = null — ...
@@ -19,9 +20,11 @@ parameter accepts a slug, a Chinese label or any alternative label of the
 SKOS scheme and reaches the query as `$<name>s`: the list of that topic's slug
 and every narrower one (null when not given).
 
+Any other `//` line is a comment of the query itself, and starts its body.
+
 The queries keep to the Cypher that both FalkorDB and Neo4j 5 speak: no
-EXISTS {} or COUNT {} subqueries, no =~, no round(x, n); a mandatory MATCH
-never follows an OPTIONAL MATCH.
+EXISTS {} or COUNT {} subqueries, no =~, no round(x, n); a WITH between an
+OPTIONAL MATCH and a MATCH after it.
 """
 
 from __future__ import annotations
@@ -148,14 +151,16 @@ def parse(text: str, file: str = "<string>") -> NamedQuery:
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("//") and not body:
-            content = stripped[2:].strip()
-            m = re.match(r"@(\w+)\s*(.*)$", content)
+            after = stripped[2:]
+            m = re.match(r"@(\w+)\s*(.*)$", after.strip())
             if m:
                 key = m.group(1)
                 header.setdefault(key, []).append(m.group(2).strip())
-            elif key and content:
-                header[key][-1] += " " + content
-            continue
+                continue
+            if key and after.startswith("  ") and after.strip():  # an indented line continues a tag
+                header[key][-1] += " " + after.strip()
+                continue
+            # any other comment is the query's own, and starts its body
         if stripped or body:
             body.append(line)
     for required in ("name", "summary"):

@@ -9,16 +9,25 @@
 // @param department: string = null — Department id, full name or part of it, e.g. 荔城 or 荔城街道
 // @example perfkg query indicators_below_target -p topic=垃圾分类 -p year=2022
 // @example perfkg query indicators_below_target -p department=荔城 --format csv
-MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator)
-WHERE i.status = 'not_met'
-  AND ($year IS NULL OR r.year = $year)
+// The indicators to look at: those about the topic when one is given (found
+// through their ABOUT edges), else every not-met one. Collected first, so the
+// rest starts from them, not from every department's every indicator.
+OPTIONAL MATCH (topic:Topic)<-[:ABOUT]-(about:Indicator)
+WHERE topic.id IN $topics AND about.status = 'not_met'
+WITH collect(DISTINCT about) AS topical
+OPTIONAL MATCH (every:Indicator)
+WHERE $topics IS NULL AND every.status = 'not_met'
+WITH topical, collect(every) AS every
+UNWIND topical + every AS i
+WITH i
+MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i)
+WHERE ($year IS NULL OR r.year = $year)
   AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
 OPTIONAL MATCH (d)-[:IN_DISTRICT]->(x:District)
 WITH d, r, i, x
 WHERE $district IS NULL OR x.name CONTAINS $district
 OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)
 WITH d, r, i, x, collect(t.id) AS topics
-WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics)
 OPTIONAL MATCH (task:Task)-[:MEASURED_BY]->(i)
 RETURN d.short_name AS department, x.name AS district, r.year AS year, i.name AS indicator,
        i.category AS category, i.target_text AS target, i.actual_text AS actual, i.unit AS unit,

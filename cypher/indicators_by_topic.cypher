@@ -6,13 +6,22 @@
 // @param department: string = null — Department id, full name or part of it
 // @example perfkg query indicators_by_topic -p topic=epidemic_prevention
 // @example perfkg query indicators_by_topic -p topic=生活垃圾 -p status=met
-MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator)
-WHERE ($status IS NULL OR i.status = $status)
-  AND ($year IS NULL OR r.year = $year)
+// The indicators to look at: those about the topic when one is given (found
+// through their ABOUT edges), else every one. Collected first, so the rest
+// starts from them, not from every department's every indicator.
+OPTIONAL MATCH (topic:Topic)<-[:ABOUT]-(about:Indicator)
+WHERE topic.id IN $topics AND ($status IS NULL OR about.status = $status)
+WITH collect(DISTINCT about) AS topical
+OPTIONAL MATCH (every:Indicator)
+WHERE $topics IS NULL AND ($status IS NULL OR every.status = $status)
+WITH topical, collect(every) AS every
+UNWIND topical + every AS i
+WITH i
+MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i)
+WHERE ($year IS NULL OR r.year = $year)
   AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
 OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)
 WITH d, r, i, collect(t.id) AS topics
-WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics)
 RETURN d.short_name AS department, r.year AS year, i.name AS indicator, i.category AS category,
        i.target_text AS target, i.actual_text AS actual, i.status AS status, topics,
        r.source_file AS source_file, i.evidence AS evidence, i.id AS indicator_id

@@ -52,6 +52,13 @@ def test_a_malformed_header_is_refused():
         parse("// @name x\n// @summary s\n// @param year: date = null — a bad type\nRETURN 1")
 
 
+def test_indented_lines_continue_a_tag_and_other_comments_belong_to_the_query():
+    query = parse("// @name x\n// @summary s\n// @description first line\n//   and the second\n"
+                  "// why the query starts where it does\nMATCH (n) RETURN n")
+    assert query.description == "first line and the second"
+    assert query.cypher == "// why the query starts where it does\nMATCH (n) RETURN n"
+
+
 @pytest.mark.parametrize("name", sorted(catalogue()))
 def test_every_query_runs_and_carries_evidence(loaded_client, name):
     query = catalogue()[name]
