@@ -9,7 +9,7 @@ PERFKG_PORT ?= 8000
 export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 
-.PHONY: install run ingest serve test eval fuzz check-load docs clean help
+.PHONY: install run ingest serve test eval fuzz check-load bench docs clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,6 +45,9 @@ check-load: install  ## 32 clients for 30 s on the served API, then schemathesis
 	$(PY) -m pip install --quiet -e '.[test,check]'
 	$(PY) benchmarks/load.py --clients 32 --seconds 30
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/api_fuzz.py --max-examples 50
+
+bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest, queries, pandas side by side -> BENCHMARKS.md (about 15 min)
+	$(PY) benchmarks/bench.py
 
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
 	$(PY) -m perfkg.docs

@@ -1,0 +1,602 @@
+"""How perfkg's cost grows with the corpus, side by side with the alternatives.
+
+For each corpus size N (the five example reports for N = 5, synthetic reports
+from `perfkg bench-corpus` above that) it measures, in this order:
+
+- the floor: reading and decoding the files, nothing else;
+- extraction alone in one process on the example reports (reports/s per core);
+- the pandas alternative: the same extraction in worker processes, kept as
+  tables (what a user without a graph database would build), and the same
+  questions answered with pandas;
+- ingest into a fresh embedded store end to end (`perfkg ingest` with its
+  default workers), split into read, extraction and load, with peak memory;
+- the latency of every named query, and of GET /indicators over HTTP from a
+  `perfkg serve` process, at p50 and p95;
+- the same ingest and queries on Neo4j when PERFKG_NEO4J_URI is set (that
+  database is emptied: point it at a disposable one).
+
+The graph and pandas answers to the same question are compared row for row;
+a difference stops the run. Results go to a JSON file and to a markdown
+report with a plot of time against N.
+
+    python benchmarks/bench.py                         # N = 5, 100, 1000, 10000 -> BENCHMARKS.md
+    python benchmarks/bench.py --sizes 5 100 --out /tmp/bench.md --json /tmp/bench.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "reports"
+SIZES = (5, 100, 1000, 10000)
+FLAGSHIP_TOPIC = "waste_sorting"
+# Each question the pandas alternative answers too: (label, named query, parameters).
+COMPARED = (
+    ("indicators_below_target", "indicators_below_target", {}),
+    (f"indicators_below_target topic={FLAGSHIP_TOPIC}", "indicators_below_target", {"topic": FLAGSHIP_TOPIC}),
+    (f"indicators_by_topic topic={FLAGSHIP_TOPIC}", "indicators_by_topic", {"topic": FLAGSHIP_TOPIC}),
+)
+# Targets from issue 7 (these 2-core machines).
+EXTRACTION_TARGET_PER_CORE = 100  # reports/s
+LOAD_TARGET = 20_000  # nodes + relationships per second
+INGEST_10K_TARGET_S = 300
+FLAGSHIP_P95_TARGET_MS = {1000: 20, 10000: 100}
+
+
+# -- timing helpers ---------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def latencies(call: Callable[[], Any], repeats: int, budget_s: float) -> dict[str, float]:
+    """p50/p95 in ms of `call` after one warm-up run, at most `repeats` runs
+    and at most `budget_s` seconds (at least three runs)."""
+    call()
+    samples: list[float] = []
+    deadline = time.perf_counter() + budget_s
+    while len(samples) < repeats and (len(samples) < 3 or time.perf_counter() < deadline):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"p50_ms": percentile(samples, 0.5), "p95_ms": percentile(samples, 0.95), "runs": len(samples)}
+
+
+# -- the corpus -------------------------------------------------------------
+
+
+def corpus(size: int, work: Path, seed: int) -> list[Path]:
+    """The example reports for N = 5; N synthetic reports otherwise, written
+    once per size and seed and reused by later runs."""
+    if size == 5:
+        return sorted(EXAMPLES.glob("*.txt"))
+    from perfkg.corpus import generate
+
+    folder = work / f"corpus-{size}-seed{seed}"
+    done = folder / ".complete"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(size, folder, EXAMPLES, seed=seed)
+        done.touch()
+    return sorted(folder.glob("*.txt"))
+
+
+# -- the floor and extraction ----------------------------------------------
+
+
+def measure_floor(files: list[Path]) -> dict[str, float]:
+    from ingest.reader import read_source
+
+    started = time.perf_counter()
+    size = sum(read_source(path).size for path in files)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "bytes": size, "reports_per_s": len(files) / seconds, "mb_per_s": size / 1e6 / seconds}
+
+
+def measure_extraction_per_core(rounds: int) -> dict[str, float]:
+    """Extraction of the example reports in this one process, after a warm-up
+    (jieba's dictionary, compiled patterns), `rounds` times over."""
+    from ingest.pipeline import extract_source
+    from ingest.reader import read_source
+
+    sources = [read_source(path) for path in sorted(EXAMPLES.glob("*.txt"))]
+    for source in sources:
+        extract_source(source)
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for source in sources:
+            extract_source(source)
+    seconds = time.perf_counter() - started
+    reports = rounds * len(sources)
+    return {"reports": reports, "seconds": seconds, "reports_per_s_per_core": reports / seconds,
+            "ms_per_report": 1000 * seconds / reports}
+
+
+# -- the pandas alternative -------------------------------------------------
+
+
+def _tables_of(path: str) -> dict[str, Any] | None:
+    """One report as the rows of the tables the pandas questions need (a
+    worker process): what `perfkg` extracts, without a graph."""
+    from ingest.load import to_rows
+    from ingest.pipeline import extract_file
+
+    rows = to_rows(extract_file(path))
+    places = rows.places
+    report = {"report_id": rows.report_id, "department_id": rows.department_id, "year": rows.report.get("year"),
+              "source_file": rows.report["source_file"]}
+    department = None
+    if "department" in places:
+        department = {"department_id": rows.department_id, "department": places["department"].get("short_name"),
+                      "department_name": places["department"]["name"],
+                      "district": places.get("district", {}).get("name")}
+    tasks = {task["id"]: task["name"] for task in rows.children.get("Task", [])}
+    return {
+        "report": report,
+        "department": department,
+        "indicators": rows.children.get("Indicator", []),
+        "indicator_topics": [{"indicator_id": p["node"], "topic": p["topic"]} for p in rows.topics.get("Indicator", [])],
+        "indicator_tasks": [{"indicator_id": p["to"], "task": tasks[p["from"]]} for p in rows.links["MEASURED_BY"]],
+    }
+
+
+def build_tables(files: list[Path], workers: int) -> tuple[dict[str, Any], dict[str, float]]:
+    import pandas as pd
+
+    started = time.perf_counter()
+    parts: dict[str, list] = {"report": [], "department": [], "indicators": [], "indicator_topics": [],
+                              "indicator_tasks": []}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for one in pool.map(_tables_of, [str(p) for p in files], chunksize=8):
+            parts["report"].append(one["report"])
+            if one["department"]:
+                parts["department"].append(one["department"])
+            for key in ("indicators", "indicator_topics", "indicator_tasks"):
+                parts[key].extend(one[key])
+    extracted = time.perf_counter()
+    departments = pd.DataFrame(parts["department"], columns=["department_id", "department", "department_name", "district"])
+    tables = {
+        "reports": pd.DataFrame(parts["report"]),
+        "departments": departments.drop_duplicates("department_id", keep="last"),
+        "indicators": pd.DataFrame(parts["indicators"]),
+        "indicator_topics": pd.DataFrame(parts["indicator_topics"], columns=["indicator_id", "topic"]),
+        "indicator_tasks": pd.DataFrame(parts["indicator_tasks"], columns=["indicator_id", "task"]),
+    }
+    built = time.perf_counter()
+    memory = sum(int(frame.memory_usage(deep=True).sum()) for frame in tables.values())
+    return tables, {"extract_seconds": extracted - started, "build_seconds": built - extracted, "memory_bytes": memory}
+
+
+def pandas_answer(tables: dict[str, Any], query: str, params: dict[str, Any]):
+    """The pandas answer to a compared question: the same rows as the named
+    query (reports without a department left out; below target, one row per
+    task measured), with their topics, sorted as it sorts them."""
+    import ontology
+
+    hits = tables["indicators"]
+    if query == "indicators_below_target":
+        hits = hits[hits.status == "not_met"]
+    if params.get("topic"):
+        about = tables["indicator_topics"]
+        closure = ontology.topics().narrower_closure(params["topic"])
+        hits = hits[hits.id.isin(about.loc[about.topic.isin(closure), "indicator_id"])]
+    out = hits.merge(tables["reports"], on="report_id").merge(tables["departments"], on="department_id")
+    if query == "indicators_below_target":
+        out = out.merge(tables["indicator_tasks"], how="left", left_on="id", right_on="indicator_id")
+    topics = tables["indicator_topics"]
+    out["topics"] = out["id"].map(topics[topics.indicator_id.isin(out.id)].groupby("indicator_id")["topic"].agg(list))
+    return out.sort_values(["year", "department", "name"], ascending=[False, True, True])
+
+
+# -- the graph ----------------------------------------------------------------
+
+
+def _ingest_in_child(store: str, files: list[str], queue) -> None:
+    """Ingest in a process of its own, so its peak memory is its own."""
+    from perfkg.client import Client
+
+    started = time.perf_counter()
+    with Client.open(store) as client:
+        outcomes = client.ingest(files)
+        wall = time.perf_counter() - started
+        counts = client.read("MATCH (n) RETURN count(n)").rows[0][0], client.read(
+            "MATCH ()-[r]->() RETURN count(r)").rows[0][0]
+        server_peak = None
+        if not client.settings.is_neo4j:
+            server_peak = client.store._db.client.info("memory").get("used_memory_peak")
+    stages = {"read": 0.0, "extract": 0.0, "load": 0.0}
+    for outcome in outcomes:
+        for stage, seconds in outcome.seconds.items():
+            stages[stage] += seconds
+    queue.put({
+        "wall_seconds": wall,
+        "statuses": {status: sum(o.status == status for o in outcomes) for status in {o.status for o in outcomes}},
+        "stage_seconds": stages,
+        "nodes": int(counts[0]), "relationships": int(counts[1]),
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "worker_peak_rss_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+        "server_peak_bytes": server_peak,
+    })
+
+
+def measure_ingest(store: str, files: list[Path]) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_ingest_in_child, args=(store, [str(p) for p in files], queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    if child.exitcode:
+        raise SystemExit(f"the ingest process failed with exit code {child.exitcode}")
+    size = sum(p.stat().st_size for p in files)
+    wall = result["wall_seconds"]
+    result.update({
+        "reports_per_s": len(files) / wall,
+        "mb_per_s": size / 1e6 / wall,
+        "load_nodes_rels_per_s": (result["nodes"] + result["relationships"]) / max(result["stage_seconds"]["load"], 1e-9),
+    })
+    return result
+
+
+def bench_settings(store: str):
+    """Settings for measuring: no row limit or time limit cutting an answer short."""
+    from perfkg.config import from_env
+
+    return replace(from_env().with_store(store), row_limit=10_000_000, query_timeout_ms=600_000)
+
+
+def measure_queries(client, repeats: int, budget_s: float) -> dict[str, dict[str, Any]]:
+    from cypher import catalogue
+
+    # Queries that need a department get the one with the most indicators.
+    department = client.read("MATCH (d:Department)-[:PUBLISHED]->(:Report)-[:HAS_INDICATOR]->(i:Indicator) "
+                             "RETURN d.name, count(i) AS n ORDER BY n DESC, d.name LIMIT 1").rows
+    department = department[0][0] if department else "none"
+    params_of = {name: {p.name: department for p in query.parameters if p.required}
+                 for name, query in catalogue().items()}
+    for label, name, params in COMPARED:
+        params_of.setdefault(label, {}).update(params)
+    measured = {}
+    for label, params in sorted(params_of.items()):
+        name = label.split(" ")[0]
+        rows = client.run(name, params).rows
+        measured[label] = {**latencies(lambda: client.run(name, params), repeats, budget_s), "rows": len(rows)}
+    return measured
+
+
+def compare_answers(client, tables) -> dict[str, Any]:
+    """The graph's and pandas' answers to each compared question, which must
+    hold the same indicators; and how long pandas takes."""
+    found = {}
+    for label, name, params in COMPARED:
+        graph = client.run(name, params).records()
+        frame = pandas_answer(tables, name, params)
+        graph_ids = sorted(row["indicator_id"] for row in graph)
+        pandas_ids = sorted(frame["id"])
+        if graph_ids != pandas_ids:
+            raise SystemExit(f"{label}: the graph answers {len(graph_ids)} rows, pandas {len(pandas_ids)}; "
+                             "they must agree")
+        found[label] = len(graph_ids)
+    return found
+
+
+def measure_pandas(tables, repeats: int, budget_s: float) -> dict[str, dict[str, Any]]:
+    return {label: {**latencies(lambda: pandas_answer(tables, name, params), repeats, budget_s),
+                    "rows": len(pandas_answer(tables, name, params))}
+            for label, name, params in COMPARED}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure_http(store: str, repeats: int, budget_s: float) -> dict[str, Any]:
+    """GET /indicators?topic=…&status=not_met against `perfkg serve` on loopback."""
+    import httpx2 as httpx
+
+    port = free_port()
+    env = {**os.environ, "PERFKG_STORE": store}
+    server = subprocess.Popen([sys.executable, "-m", "perfkg.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=600) as http:
+            deadline = time.time() + 120
+            while True:
+                try:
+                    if http.get("/health").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.time() > deadline or server.poll() is not None:
+                    raise SystemExit("perfkg serve did not start")
+                time.sleep(0.2)
+            params = {"topic": FLAGSHIP_TOPIC, "status": "not_met", "limit": 100}
+
+            def call():
+                response = http.get("/indicators", params=params)
+                response.raise_for_status()
+                return response.json()
+
+            total = call()["total"]
+            return {**latencies(call, repeats, budget_s), "total": total,
+                    "request": f"GET /indicators?topic={FLAGSHIP_TOPIC}&status=not_met&limit=100"}
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+# -- one size, all of it ----------------------------------------------------
+
+
+def run_size(size: int, work: Path, args) -> dict[str, Any]:
+    from perfkg.client import Client
+
+    files = corpus(size, work, args.seed)
+    workers = min(os.cpu_count() or 1, 8)
+    result: dict[str, Any] = {"n": size, "files": len(files),
+                              "mb": sum(p.stat().st_size for p in files) / 1e6}
+    say(f"N={size}: floor")
+    result["floor"] = measure_floor(files)
+    say(f"N={size}: pandas tables")
+    tables, result["pandas_tables"] = build_tables(files, workers)
+    say(f"N={size}: ingest (embedded)")
+    store = str(work / f"store-{size}" / "perfkg.db")
+    shutil.rmtree(Path(store).parent, ignore_errors=True)
+    result["ingest"] = measure_ingest(store, files)
+    with Client.open(settings=bench_settings(store)) as client:
+        say(f"N={size}: queries")
+        result["agreement"] = compare_answers(client, tables)
+        result["queries"] = measure_queries(client, args.repeats, args.budget)
+    result["pandas"] = measure_pandas(tables, args.repeats, args.budget)
+    say(f"N={size}: HTTP")
+    result["http"] = measure_http(store, args.repeats, args.budget)
+    neo4j = os.environ.get("PERFKG_NEO4J_URI")
+    if neo4j:
+        say(f"N={size}: Neo4j")
+        with Client.open(settings=bench_settings(neo4j)) as client:
+            client.reset()
+        result["neo4j"] = {"ingest": measure_ingest(neo4j, files)}
+        with Client.open(settings=bench_settings(neo4j)) as client:
+            compare_answers(client, tables)
+            result["neo4j"]["queries"] = measure_queries(client, args.repeats, args.budget)
+    if not args.keep:
+        shutil.rmtree(Path(store).parent, ignore_errors=True)
+    return result
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                      if line.startswith("model name")), "")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    versions = {name: metadata.version(name) for name in ("perfkg", "falkordblite", "falkordb", "pandas", "neo4j")}
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(memory / 2**30, 1),
+            "os": platform.platform(), "python": platform.python_version(), "versions": versions,
+            "date": time.strftime("%Y-%m-%d")}
+
+
+# -- the report ---------------------------------------------------------------
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else (f"{value:.1f}" if value < 100 else f"{value:,.0f}")
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def _mb(value: float | None) -> str:
+    if value is None:
+        return "–"
+    mib = value / 2**20
+    return f"{mib:,.0f}" if mib >= 10 else f"{mib:.2f}"
+
+
+def markdown(results: dict[str, Any], command: str, plot: str | None) -> str:
+    runs = results["sizes"]
+    m = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"One run of `{command}` on {m['date']}: {m['cpu'] or 'unknown CPU'}, {m['cores']} cores, "
+        f"{m['memory_gb']} GB; {m['os']}; Python {m['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
+        "",
+        "N = 5 is the five example reports; larger N are synthetic reports from `perfkg bench-corpus` "
+        "(other departments, districts and years, perturbed numbers, shuffled items; for load only). "
+        "Ingest runs in a process of its own with the default workers (one per core); its stage seconds are "
+        "summed over reports (extraction runs on all cores at once, so they add up to more than the wall "
+        "time). Query latencies are after one warm-up run, with no row or time limit.",
+        "",
+    ]
+    if plot:
+        lines += [f"![time against N]({plot})", ""]
+    extraction = results["extraction_per_core"]
+    lines += [
+        "## Extraction, one core",
+        "",
+        f"{extraction['reports']} extractions of the example reports in one process: "
+        f"**{extraction['reports_per_s_per_core']:.0f} reports/s per core** "
+        f"({extraction['ms_per_report']:.1f} ms a report; target {EXTRACTION_TARGET_PER_CORE}).",
+        "",
+        "## Ingest",
+        "",
+        "| N | MB | read+decode only (reports/s) | ingest wall (s) | reports/s | MB/s | read (s) | extract (s) | "
+        "load (s) | nodes + rels | load (nodes+rels/s) | peak RSS main / worker / server (MiB) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        ingest = run["ingest"]
+        stages = ingest["stage_seconds"]
+        lines.append(
+            f"| {run['n']:,} | {run['mb']:.1f} | {_n(run['floor']['reports_per_s'])} | {ingest['wall_seconds']:.1f} | "
+            f"{_n(ingest['reports_per_s'])} | {ingest['mb_per_s']:.2f} | {stages['read']:.1f} | "
+            f"{stages['extract']:.1f} | {stages['load']:.1f} | {ingest['nodes'] + ingest['relationships']:,} | "
+            f"{_n(ingest['load_nodes_rels_per_s'])} | {_mb(ingest['peak_rss_bytes'])} / "
+            f"{_mb(ingest['worker_peak_rss_bytes'])} / {_mb(ingest['server_peak_bytes'])} |")
+    labels = sorted({label for run in runs for label in run["queries"]})
+    lines += ["", "## Query latency, embedded store (ms, p50 / p95)", "",
+              "| query | " + " | ".join(f"N={run['n']:,}" for run in runs) + " |",
+              "|---|" + "---|" * len(runs)]
+    for label in labels:
+        cells = []
+        for run in runs:
+            q = run["queries"].get(label)
+            cells.append(f"{_ms(q['p50_ms'])} / {_ms(q['p95_ms'])} ({q['rows']:,} rows)" if q else "–")
+        lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
+    http = [run["http"] for run in runs]
+    lines.append(f"| HTTP `{http[0]['request']}` | "
+                 + " | ".join(f"{_ms(h['p50_ms'])} / {_ms(h['p95_ms'])} ({h['total']:,} in all)" for h in http) + " |")
+    lines += ["", "## The same questions with pandas", "",
+              "The alternative without a graph database: the extractor's output kept as pandas tables "
+              "(reports, departments, indicators, indicator topics, indicator tasks) and the questions as "
+              "filters and joins. The answers were checked to hold the same indicators as the graph's.", "",
+              "| N | tables built (s, after extraction) | tables in memory (MiB) | question | graph p50 / p95 (ms) | "
+              "pandas p50 / p95 (ms) |", "|---|---|---|---|---|---|"]
+    for run in runs:
+        tables = run["pandas_tables"]
+        for label, _, _ in COMPARED:
+            g, p = run["queries"][label], run["pandas"][label]
+            lines.append(f"| {run['n']:,} | {tables['build_seconds']:.2f} | {_mb(tables['memory_bytes'])} | `{label}` | "
+                         f"{_ms(g['p50_ms'])} / {_ms(g['p95_ms'])} | {_ms(p['p50_ms'])} / {_ms(p['p95_ms'])} |")
+    neo4j_runs = [run for run in runs if "neo4j" in run]
+    lines += ["", "## Neo4j", ""]
+    if neo4j_runs:
+        lines += ["| N | ingest wall (s) | reports/s | " + " | ".join(f"`{label}` p50 / p95 (ms)" for label, _, _ in COMPARED)
+                  + " |", "|---|---|---|" + "---|" * len(COMPARED)]
+        for run in neo4j_runs:
+            neo = run["neo4j"]
+            lines.append(f"| {run['n']:,} | {neo['ingest']['wall_seconds']:.1f} | {_n(neo['ingest']['reports_per_s'])} | "
+                         + " | ".join(f"{_ms(neo['queries'][label]['p50_ms'])} / {_ms(neo['queries'][label]['p95_ms'])}"
+                                      for label, _, _ in COMPARED) + " |")
+    else:
+        lines.append("Not measured in this run: PERFKG_NEO4J_URI was not set.")
+    lines += ["", "## Against the targets", ""] + [f"- {line}" for line in verdicts(results)]
+    return "\n".join(lines) + "\n"
+
+
+def verdicts(results: dict[str, Any]) -> list[str]:
+    """Each target of issue 7, met or missed by how much, from the numbers."""
+    out = []
+    per_core = results["extraction_per_core"]["reports_per_s_per_core"]
+    out.append(f"Extraction {per_core:.0f} reports/s per core: "
+               + ("met." if per_core >= EXTRACTION_TARGET_PER_CORE else
+                  f"missed by {100 * (1 - per_core / EXTRACTION_TARGET_PER_CORE):.0f}% (target {EXTRACTION_TARGET_PER_CORE})."))
+    for run in results["sizes"]:
+        rate = run["ingest"]["load_nodes_rels_per_s"]
+        out.append(f"N={run['n']:,}: load {rate:,.0f} nodes+rels/s: "
+                   + ("met." if rate >= LOAD_TARGET else f"missed by {100 * (1 - rate / LOAD_TARGET):.0f}% (target {LOAD_TARGET:,}).")
+                   + f" Ingest {run['ingest']['wall_seconds']:.1f} s end to end.")
+        if run["n"] == 10000:
+            wall = run["ingest"]["wall_seconds"]
+            out.append(f"10,000 reports ingested in {wall:.0f} s: "
+                       + ("met." if wall <= INGEST_10K_TARGET_S else f"missed by {wall - INGEST_10K_TARGET_S:.0f} s."))
+        target = FLAGSHIP_P95_TARGET_MS.get(run["n"])
+        if target:
+            p95 = run["queries"]["indicators_below_target"]["p95_ms"]
+            out.append(f"N={run['n']:,}: indicators_below_target p95 {p95:.1f} ms: "
+                       + ("met." if p95 <= target else f"missed (target {target} ms)."))
+        if run["n"] == 10000:
+            graph = run["queries"]["indicators_below_target"]["p95_ms"]
+            frame = run["pandas"]["indicators_below_target"]["p95_ms"]
+            out.append(f"N=10,000: graph {graph:.1f} ms against pandas {frame:.1f} ms at p95: "
+                       + ("not slower: met." if graph <= frame else "slower: missed."))
+    sized = [run for run in results["sizes"] if run["n"] >= 100]
+    if len(sized) >= 2:
+        first, last = sized[0], sized[-1]
+        per_first = first["ingest"]["wall_seconds"] / first["n"]
+        per_last = last["ingest"]["wall_seconds"] / last["n"]
+        out.append(f"Growth: {1000 * per_first:.1f} ms a report at N={first['n']:,}, {1000 * per_last:.1f} ms at "
+                   f"N={last['n']:,} (ratio {per_last / per_first:.2f}; 1.00 is linear).")
+    return out
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = results["sizes"]
+    n = [run["n"] for run in runs]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    left.plot(n, [run["floor"]["seconds"] for run in runs], "o-", label="read + decode only")
+    left.plot(n, [run["ingest"]["wall_seconds"] for run in runs], "o-", label="ingest, end to end")
+    left.plot(n, [run["pandas_tables"]["extract_seconds"] + run["pandas_tables"]["build_seconds"] for run in runs],
+              "o-", label="extract to pandas tables")
+    left.set(xscale="log", yscale="log", xlabel="reports (N)", ylabel="seconds", title="Ingest")
+    left.legend()
+    for label, _, _ in COMPARED[:2]:
+        right.plot(n, [run["queries"][label]["p95_ms"] for run in runs], "o-", label=f"graph: {label}")
+        right.plot(n, [run["pandas"][label]["p95_ms"] for run in runs], "s--", label=f"pandas: {label}")
+    right.plot(n, [run["http"]["p95_ms"] for run in runs], "^-", label="HTTP /indicators?topic&status=not_met")
+    right.set(xscale="log", yscale="log", xlabel="reports (N)", ylabel="p95 (ms)", title="Query latency")
+    right.legend(fontsize=7)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="corpus sizes N")
+    parser.add_argument("--repeats", type=int, default=50, help="runs per query at most")
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds per query at most (three runs at least)")
+    parser.add_argument("--rounds", type=int, default=40, help="rounds over the examples for extraction per core")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus")
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench", help="corpora and scratch stores")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="the markdown report")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json", help="the raw numbers")
+    parser.add_argument("--no-plot", action="store_true", help="no PNG plot (no matplotlib needed)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch stores")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    results: dict[str, Any] = {"machine": machine()}
+    say("extraction on one core")
+    results["extraction_per_core"] = measure_extraction_per_core(args.rounds)
+    results["sizes"] = [run_size(size, args.work, args) for size in sorted(args.sizes)]
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    picture = None
+    if not args.no_plot:
+        picture_path = args.out.with_suffix(".png")
+        plot(results, picture_path)
+        picture = os.path.relpath(picture_path, args.out.parent)
+    command = " ".join(["python benchmarks/bench.py", *(sys.argv[1:] if argv is None else argv)])
+    args.out.write_text(markdown(results, command, picture), encoding="utf-8")
+    say(f"wrote {args.out} and {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

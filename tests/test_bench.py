@@ -1,0 +1,71 @@
+"""The benchmark itself, at N = 5 (the example reports): `make bench` runs it
+at N up to 10,000. A real run, short: every measurement, the graph and pandas
+answers compared, the markdown report and its plot."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    command = [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--sizes", "5", "--repeats", "3",
+               "--budget", "1", "--rounds", "2", "--work", str(out / "work"), "--out", str(out / "BENCHMARKS.md"),
+               "--json", str(out / "results.json")]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out, json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def test_the_ingest_is_measured_and_split_into_its_stages(bench_run, loaded_client):
+    _, results = bench_run
+    run = results["sizes"][0]
+    assert run["n"] == run["files"] == 5
+    ingest = run["ingest"]
+    assert ingest["statuses"] == {"loaded": 5}
+    stats = loaded_client.stats()  # the same five reports, ingested by the test suite
+    assert ingest["nodes"] == sum(stats["nodes"].values())
+    assert ingest["relationships"] == sum(stats["relationships"].values())
+    assert all(ingest["stage_seconds"][stage] > 0 for stage in ("read", "extract", "load"))
+    assert ingest["reports_per_s"] == pytest.approx(5 / ingest["wall_seconds"])
+    assert ingest["peak_rss_bytes"] > 10 * 2**20 and ingest["server_peak_bytes"] > 0
+    assert run["floor"]["bytes"] == sum(p.stat().st_size for p in (ROOT / "examples" / "reports").glob("*.txt"))
+    assert results["extraction_per_core"]["reports"] == 10
+
+
+def test_every_named_query_and_the_http_endpoint_are_timed(bench_run):
+    from cypher import catalogue
+
+    _, results = bench_run
+    run = results["sizes"][0]
+    assert set(catalogue()) <= set(run["queries"])
+    for timing in run["queries"].values():
+        assert 0 < timing["p50_ms"] <= timing["p95_ms"] and timing["runs"] >= 3
+    # Every query that needs a department was given one that has indicators.
+    assert run["queries"]["department_over_years"]["rows"] > 0
+    assert run["queries"]["indicators_below_target"]["rows"] == 4  # the gold's four not-met indicators
+    assert run["http"]["p50_ms"] > 0 and "status=not_met" in run["http"]["request"]
+
+
+def test_pandas_answers_the_same_questions_with_the_same_rows(bench_run):
+    _, results = bench_run
+    run = results["sizes"][0]
+    for label, count in run["agreement"].items():
+        assert run["pandas"][label]["rows"] == count == run["queries"][label]["rows"]
+    assert run["agreement"]["indicators_below_target"] == 4
+
+
+def test_the_report_has_its_tables_plot_and_verdicts(bench_run):
+    out, _ = bench_run
+    report = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
+    for heading in ("## Ingest", "## Query latency", "## The same questions with pandas", "## Neo4j",
+                    "## Against the targets"):
+        assert heading in report
+    assert "![time against N](BENCHMARKS.png)" in report
+    assert (out / "BENCHMARKS.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Extraction" in report and "reports/s per core" in report
