@@ -103,9 +103,18 @@ def indicators(client: Client, *, topic: str | None, status: str | None, year: i
         topics = scheme.narrower_closure(found.slug)
     params = {"topics": topics, "status": status, "year": year, "district": district, "department": department,
               "category": category, "task": task, "skip": offset, "limit": limit}
+    # As in cypher/indicators_by_topic.cypher: start from the topic's
+    # indicators (or every indicator of the status), then their reports.
     match = (
-        "MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator) "
-        "WHERE ($status IS NULL OR i.status = $status) AND ($year IS NULL OR r.year = $year) "
+        "OPTIONAL MATCH (topic:Topic) WHERE topic.id IN $topics "
+        "OPTIONAL MATCH (topic)<-[:ABOUT]-(about:Indicator) WHERE ($status IS NULL OR about.status = $status) "
+        "WITH collect(DISTINCT about) AS topical "
+        "OPTIONAL MATCH (every:Indicator) WHERE $topics IS NULL AND ($status IS NULL OR every.status = $status) "
+        "WITH topical, collect(every) AS every "
+        "UNWIND topical + every AS i "
+        "WITH i "
+        "MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i) "
+        "WHERE ($year IS NULL OR r.year = $year) "
         "AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department) "
         "AND ($category IS NULL OR i.category = $category) "
         "OPTIONAL MATCH (d)-[:IN_DISTRICT]->(x:District) "
@@ -114,7 +123,6 @@ def indicators(client: Client, *, topic: str | None, status: str | None, year: i
         "WITH d, r, i, x, task WHERE $task IS NULL OR task.name CONTAINS $task "
         "OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic) "
         "WITH d, r, i, x, task, collect(t.id) AS topics "
-        "WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics) "
     )
     total = client.read(match + "RETURN count(i) AS total", params).rows
     rows = client.read(

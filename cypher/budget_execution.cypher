@@ -22,7 +22,7 @@ WITH d, r, x, b, e ORDER BY e.ordinal
 WITH d, r, x, b, collect(e)[0] AS e
 WITH d, r, x, b, e,
      CASE WHEN b.amount > 0 AND e.amount IS NOT NULL THEN 100.0 * e.amount / b.amount ELSE null END AS computed
-ORDER BY coalesce(r.execution_rate, computed, -1.0) DESC, d.short_name
+ORDER BY coalesce(r.execution_rate, computed, -1.0) DESC, d.short_name, r.source_file
 WITH collect({department: d.short_name, district: x.name, year: r.year, execution_rate: r.execution_rate,
               budget: b.amount, expenditure: e.amount, computed_rate: computed,
               evidence: coalesce(e.evidence, b.evidence), source_file: r.source_file}) AS ranked

@@ -19,4 +19,4 @@ RETURN d.short_name AS department, r.year AS year, size(indicators) AS indicator
        size([i IN indicators WHERE i.status = 'unknown']) AS unknown,
        size(tasks) AS tasks, [i IN indicators | i.name][0..5] AS examples,
        r.source_file AS source_file, [i IN indicators | i.evidence][0..3] AS evidence
-ORDER BY indicators DESC, department, year
+ORDER BY indicators DESC, department, year, source_file

@@ -11,4 +11,4 @@ WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics)
 RETURN d.short_name AS department, i.name AS indicator, r.year AS year, i.target_text AS target,
        i.actual_text AS actual, i.status AS status, i.unit AS unit, i.actual_value AS actual_value,
        topics, r.source_file AS source_file, i.evidence AS evidence
-ORDER BY department, indicator, year
+ORDER BY department, indicator, year, source_file

@@ -9,11 +9,11 @@
 // @param department: string = null — Department id, full name or part of it, e.g. 荔城 or 荔城街道
 // @example perfkg query indicators_below_target -p topic=垃圾分类 -p year=2022
 // @example perfkg query indicators_below_target -p department=荔城 --format csv
-// The indicators to look at: those about the topic when one is given (found
-// through their ABOUT edges), else every not-met one. Collected first, so the
-// rest starts from them, not from every department's every indicator.
-OPTIONAL MATCH (topic:Topic)<-[:ABOUT]-(about:Indicator)
-WHERE topic.id IN $topics AND about.status = 'not_met'
+// The indicators to look at: when a topic is given, those reached from its
+// Topic nodes through ABOUT; else every not-met one. Collected first, so the rest starts
+// from them, not from every department's every indicator.
+OPTIONAL MATCH (topic:Topic) WHERE topic.id IN $topics
+OPTIONAL MATCH (topic)<-[:ABOUT]-(about:Indicator) WHERE about.status = 'not_met'
 WITH collect(DISTINCT about) AS topical
 OPTIONAL MATCH (every:Indicator)
 WHERE $topics IS NULL AND every.status = 'not_met'
@@ -33,4 +33,4 @@ RETURN d.short_name AS department, x.name AS district, r.year AS year, i.name AS
        i.category AS category, i.target_text AS target, i.actual_text AS actual, i.unit AS unit,
        i.completion_rate AS completion_rate, task.name AS task, topics,
        r.source_file AS source_file, i.evidence AS evidence, r.id AS report_id, i.id AS indicator_id
-ORDER BY year DESC, department, indicator
+ORDER BY year DESC, department, indicator, source_file, task

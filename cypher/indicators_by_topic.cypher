@@ -6,11 +6,11 @@
 // @param department: string = null — Department id, full name or part of it
 // @example perfkg query indicators_by_topic -p topic=epidemic_prevention
 // @example perfkg query indicators_by_topic -p topic=生活垃圾 -p status=met
-// The indicators to look at: those about the topic when one is given (found
-// through their ABOUT edges), else every one. Collected first, so the rest
-// starts from them, not from every department's every indicator.
-OPTIONAL MATCH (topic:Topic)<-[:ABOUT]-(about:Indicator)
-WHERE topic.id IN $topics AND ($status IS NULL OR about.status = $status)
+// The indicators to look at: when a topic is given, those reached from its
+// Topic nodes through ABOUT; else every one. Collected first, so the rest starts
+// from them, not from every department's every indicator.
+OPTIONAL MATCH (topic:Topic) WHERE topic.id IN $topics
+OPTIONAL MATCH (topic)<-[:ABOUT]-(about:Indicator) WHERE ($status IS NULL OR about.status = $status)
 WITH collect(DISTINCT about) AS topical
 OPTIONAL MATCH (every:Indicator)
 WHERE $topics IS NULL AND ($status IS NULL OR every.status = $status)
@@ -25,4 +25,4 @@ WITH d, r, i, collect(t.id) AS topics
 RETURN d.short_name AS department, r.year AS year, i.name AS indicator, i.category AS category,
        i.target_text AS target, i.actual_text AS actual, i.status AS status, topics,
        r.source_file AS source_file, i.evidence AS evidence, i.id AS indicator_id
-ORDER BY year DESC, department, indicator
+ORDER BY year DESC, department, indicator, source_file, indicator_id

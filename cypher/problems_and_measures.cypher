@@ -10,10 +10,15 @@ WHERE ($year IS NULL OR r.year = $year)
 OPTIONAL MATCH (p)-[:ABOUT]->(t:Topic)
 WITH d, r, p, collect(t.id) AS topics
 WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics)
-OPTIONAL MATCH (r)-[:PROPOSES]->(m:Measure)-[:ABOUT]->(mt:Topic)
-WHERE mt.id IN topics
-WITH d, r, p, topics, m ORDER BY m.ordinal
-WITH d, r, p, topics, collect(DISTINCT m) AS measures
+// The report's measures with their topics, gathered once per report, not once per problem.
+WITH d, r, collect({problem: p, topics: topics}) AS problems
+OPTIONAL MATCH (r)-[:PROPOSES]->(m:Measure)
+OPTIONAL MATCH (m)-[:ABOUT]->(mt:Topic)
+WITH d, r, problems, m, collect(mt.id) AS measure_topics ORDER BY m.ordinal
+WITH d, r, problems, collect({text: m.text, topics: measure_topics}) AS measures
+UNWIND problems AS found
+WITH d, r, found.problem AS p, found.topics AS topics, measures
 RETURN d.short_name AS department, r.year AS year, p.ordinal AS ordinal, p.text AS problem, topics,
-       [m IN measures | m.text] AS measures, r.source_file AS source_file, p.evidence AS evidence
-ORDER BY department, year, ordinal
+       [m IN measures WHERE any(s IN m.topics WHERE s IN topics) | m.text] AS measures,
+       r.source_file AS source_file, p.evidence AS evidence
+ORDER BY department, year, source_file, ordinal

@@ -11,4 +11,4 @@ OPTIONAL MATCH (s)-[:PART_OF]->(p:ScoreItem)
 RETURN d.short_name AS department, r.year AS year, r.self_score AS self_score, p.name AS section,
        s.name AS item, s.level AS level, s.max_score AS max_score, s.score AS score,
        s.max_score - s.score AS lost, r.source_file AS source_file, s.evidence AS evidence
-ORDER BY lost DESC, department, year, item
+ORDER BY lost DESC, department, year, source_file, item

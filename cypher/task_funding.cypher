@@ -25,4 +25,4 @@ RETURN d.short_name AS department, r.year AS year, t.ordinal AS ordinal, t.name 
        size([i IN indicators WHERE i.status = 'not_met']) AS not_met,
        size([i IN indicators WHERE i.status = 'unknown']) AS unknown,
        topics, r.source_file AS source_file, coalesce(fund_evidence[0], t.evidence) AS evidence
-ORDER BY coalesce(allocated, -1.0) DESC, department, year, ordinal
+ORDER BY coalesce(allocated, -1.0) DESC, department, year, source_file, ordinal

@@ -52,6 +52,10 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b
 _TO_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
+# Values that come back from the server as they are (most of them).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _literal(value: Any) -> str:
     """A parameter value as FalkorDB reads it in a query's CYPHER header
     (map keys must be identifiers)."""
@@ -220,7 +224,8 @@ class FalkorStore(GraphStore):
         truncated = row_limit is not None and len(rows) > row_limit
         if truncated:
             rows = rows[:row_limit]
-        return QueryResult(columns=columns, rows=[[plain(v) for v in row] for row in rows], truncated=truncated)
+        return QueryResult(columns=columns, rows=[[v if type(v) in _SCALARS else plain(v) for v in row] for row in rows],
+                           truncated=truncated)
 
     # -- schema ----------------------------------------------------------
 
