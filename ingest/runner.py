@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,17 +67,41 @@ def extract_path(path: str, max_bytes: int | None) -> tuple[Extraction | IngestE
         return IngestError(Path(path).name, f"extraction failed: {type(error).__name__}: {error}"), seconds
 
 
+def extract_paths(paths: list[str], max_bytes: int | None) -> list[tuple[Extraction | IngestError, dict[str, float]]]:
+    """A few files in one round trip to a worker process."""
+    return [extract_path(path, max_bytes) for path in paths]
+
+
+# Files a worker extracts per round trip, and how many round trips each
+# worker may run ahead of loading. Loading is slower than extraction on all
+# cores, so without a bound the extractions waiting to be loaded piled up in
+# memory (450 MB more at 10,000 reports).
+_CHUNK = 8
+_AHEAD_PER_WORKER = 4
+
+
 def extractions(paths: list[Path], *, max_bytes: int | None,
                 workers: int) -> Iterable[tuple[Path, Extraction | IngestError, dict[str, float]]]:
+    """(path, extraction or error, seconds) in input order, so loading (and
+    which duplicate wins) does not depend on timing."""
     if workers <= 1 or len(paths) < 2:
         for path in paths:
             yield path, *extract_path(str(path), max_bytes)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        # map keeps input order, so loading (and which duplicate wins) does not depend on timing.
-        results = pool.map(extract_path, [str(p) for p in paths], [max_bytes] * len(paths), chunksize=8)
-        for path, (result, seconds) in zip(paths, results):
-            yield path, result, seconds
+        pending: deque[tuple[list[Path], Future]] = deque()
+        for start in range(0, len(paths), _CHUNK):
+            chunk = paths[start : start + _CHUNK]
+            pending.append((chunk, pool.submit(extract_paths, [str(p) for p in chunk], max_bytes)))
+            while len(pending) >= workers * _AHEAD_PER_WORKER:
+                yield from _results(*pending.popleft())
+        while pending:
+            yield from _results(*pending.popleft())
+
+
+def _results(chunk: list[Path], future: Future) -> Iterable[tuple[Path, Extraction | IngestError, dict[str, float]]]:
+    for path, (result, seconds) in zip(chunk, future.result()):
+        yield path, result, seconds
 
 
 def ordered_files(paths: list[str | Path]) -> list[Path]:
