@@ -223,6 +223,13 @@ def pandas_answer(tables: dict[str, Any], query: str, params: dict[str, Any]):
         closure = ontology.topics().narrower_closure(params["topic"])
         hits = hits[hits.id.isin(about.loc[about.topic.isin(closure), "indicator_id"])]
     out = hits.merge(tables["reports"], on="report_id").merge(tables["departments"], on="department_id")
+    if params.get("year") is not None:
+        out = out[out.year == params["year"]]
+    if params.get("district"):
+        out = out[out.district.fillna("").str.contains(params["district"], regex=False)]
+    if params.get("department"):
+        wanted = params["department"]
+        out = out[(out.department_id == wanted) | out.department_name.str.contains(wanted, regex=False)]
     if query == "indicators_below_target":
         out = out.merge(tables["indicator_tasks"], how="left", left_on="id", right_on="indicator_id")
     topics = tables["indicator_topics"]

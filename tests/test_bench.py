@@ -69,3 +69,33 @@ def test_the_report_has_its_tables_plot_and_verdicts(bench_run):
     assert "![time against N](BENCHMARKS.png)" in report
     assert (out / "BENCHMARKS.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Extraction" in report and "reports/s per core" in report
+
+
+@pytest.fixture(scope="module")
+def bench_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name, params", [
+    ("indicators_below_target", {"year": 2021}),
+    ("indicators_below_target", {"year": 2022}),
+    ("indicators_below_target", {"district": "增城"}),
+    ("indicators_below_target", {"department": "荔城", "year": 2021}),
+    ("indicators_below_target", {"topic": "public_safety"}),  # through its narrower topics
+    ("indicators_by_topic", {"topic": "waste_sorting"}),
+    ("indicators_by_topic", {"topic": "urban_management", "year": 2022}),
+])
+def test_pandas_filters_as_the_named_query_does(bench_module, extractions, loaded_client, name, params):
+    """Every filter of a compared question, on the five reports: the pandas
+    answer holds exactly the indicators the graph's answer holds."""
+    from ingest.load import to_rows
+
+    tables, _ = bench_module.build_tables([to_rows(report) for report in extractions.values()])
+    graph_ids = sorted(row["indicator_id"] for row in loaded_client.run(name, params).records())
+    assert graph_ids, "a filter that matches nothing proves nothing"
+    assert sorted(bench_module.pandas_answer(tables, name, params)["id"]) == graph_ids
