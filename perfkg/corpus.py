@@ -1,10 +1,10 @@
 """Synthetic reports for load tests and benchmarks, never for accuracy.
 
 Each is one of the example reports with another department (a made-up name
-in a made-up district and city), another year, its numbers perturbed (so
-some targets are missed that were met) and the items of its lists in another
-order. What to replace is read off the template by the extractor itself, so
-the generator knows no report by name.
+in a made-up district and city), another year, some met indicators' achieved
+values moved to the wrong side of their targets, its numbers perturbed and
+the items of its lists in another order. What to replace is read off the
+template by the extractor itself, so the generator knows no report by name.
 """
 
 from __future__ import annotations
@@ -28,6 +28,55 @@ class Template:
     district: str | None
     city: str | None
     year: int
+    missable: list[tuple[int, str, str]]  # (where, an achieved value as the report words it, the same missing its target)
+
+
+# The share of a template's missable indicators each generated report misses.
+MISS_RATE = 0.25
+
+
+class _Located:
+    """Finds what the extractor quotes (evidence, achieved values: with their
+    whitespace normalised) back in the text as written, whitespace aside."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+        self.squeezed = "".join(text[i] for i in self.kept)
+
+    def last_within(self, quoted: str, evidence: str) -> tuple[int, str] | None:
+        """Where `quoted` last occurs inside `evidence`, and how it is written there."""
+        outer, inner = "".join(evidence.split()), "".join(quoted.split())
+        start = self.squeezed.find(outer) if outer and inner else -1
+        at = self.squeezed.rfind(inner, start, start + len(outer)) if start >= 0 else -1
+        if at < 0:
+            return None
+        begin, end = self.kept[at], self.kept[at + len(inner) - 1] + 1
+        return begin, self.text[begin:end]
+
+
+def _missed(indicator, located: _Located) -> tuple[int, str, str] | None:
+    """Where a met indicator's achieved value is written (the last place in its
+    evidence, since the target comes first), that text, and the same with its
+    number moved well past the target the wrong way (half a floor, twice a
+    ceiling), so the numbers' later perturbation cannot bring it back. None
+    when the text does not hold it so plainly."""
+    target, actual = indicator.target_value, indicator.actual_value
+    if indicator.status != "met" or not indicator.actual_text or target is None or actual is None:
+        return None
+    # Only where the two numbers themselves show the target met (not a stated completion rate alone).
+    if not (indicator.target_op == ">=" and actual >= target or indicator.target_op == "<=" and actual <= target):
+        return None
+    found = located.last_within(indicator.actual_text, indicator.evidence)
+    if found is None:
+        return None
+    where, written = found
+    for m in _NUMBER.finditer(written):
+        if float(m.group(0).replace(",", "")) == indicator.actual_value:
+            decimals = len(m.group(2)) - 1 if m.group(2) else 0
+            value = target / 2 if indicator.target_op == ">=" else target * 2 + 1
+            return where, written, written[: m.start()] + f"{value:.{decimals}f}" + written[m.end():]
+    return None
 
 
 def templates(folder: Path) -> list[Template]:
@@ -40,8 +89,13 @@ def templates(folder: Path) -> list[Template]:
         stem = re.sub(r"(街道|镇|乡)$", "", department.short_name or "")
         if department.district and stem.startswith(department.district):
             stem = stem[len(department.district):]
-        found.append(Template(path.read_text(encoding="utf-8"), department.name, stem, department.district,
-                              department.city, extraction.year))
+        text = path.read_text(encoding="utf-8")
+        # One per place, last place first, so replacing one leaves the others' places as they were.
+        located = _Located(text)
+        places = {found[0]: found for found in (_missed(i, located) for i in extraction.indicators) if found}
+        missable = sorted(places.values(), reverse=True)
+        found.append(Template(text, department.name, stem, department.district, department.city,
+                              extraction.year, missable))
     return found
 
 
@@ -98,6 +152,9 @@ def generate(count: int, out: Path, examples: Path, seed: int = 0) -> list[Path]
                 used.add((stem, district, year))
                 break
         text = base.text
+        for where, achieved, missed in base.missable:
+            if rng.random() < MISS_RATE:
+                text = text[:where] + missed + text[where + len(achieved):]
         replacements = [(base.unit_stem, stem), (str(base.year), str(year))]
         if base.district:
             replacements.append((base.district, district))
