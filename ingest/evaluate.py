@@ -14,7 +14,8 @@ close when one contains the other or their character bigrams overlap (Dice).
 Candidate pairs are taken best first (0.6 × name + 0.4 × evidence
 similarity). On matched indicators, targets and actuals agree when their
 normalised text is equal, one contains the other, or they state the same
-numbers; statuses must be equal.
+numbers; statuses must be equal; topics are compared as sets of slugs
+(precision and recall over indicator-topic pairs).
 
 Facts are the rest of the gold: department name, short name, district and
 city, year, execution rate and self score (equal to 0.005), each fund
@@ -140,8 +141,10 @@ def read_back(store, report_id: str) -> dict[str, Any]:
     )[0]
     indicators = rows(
         "MATCH (r:Report {id: $rid})-[:HAS_INDICATOR]->(i:Indicator) OPTIONAL MATCH (t:Task)-[:MEASURED_BY]->(i) "
+        "OPTIONAL MATCH (i)-[:ABOUT]->(topic:Topic) "
+        "WITH i, t, collect(topic.id) AS topics "
         "RETURN i.name AS name, i.category AS category, i.target_text AS target, i.actual_text AS actual, "
-        "i.status AS status, i.evidence AS evidence, t.name AS task ORDER BY i.ordinal"
+        "i.status AS status, i.evidence AS evidence, t.name AS task, topics ORDER BY i.ordinal"
     )
     funds = rows(
         "MATCH (r:Report {id: $rid})-[:HAS_FUND]->(f:Fund) OPTIONAL MATCH (t:Task)-[:FUNDED_BY]->(f) "
@@ -182,6 +185,7 @@ def compare(gold: dict, graph: dict) -> dict[str, Any]:
     actual_ok = [g for g, o in pairs if same_value(gold["indicators"][g].get("actual"), ours[o]["actual"])]
     gold_not_met = [g for g, item in enumerate(gold["indicators"]) if item["status"] == "not_met"]
     found_not_met = [g for g, o in pairs if g in gold_not_met and ours[o]["status"] == "not_met"]
+    topic_pairs = [(set(gold["indicators"][g].get("topics") or []), set(ours[o].get("topics") or [])) for g, o in pairs]
     matched_gold = {g for g, _ in pairs}
     matched_ours = {o for _, o in pairs}
     problems: list[str] = []
@@ -199,6 +203,9 @@ def compare(gold: dict, graph: dict) -> dict[str, Any]:
             problems.append(f"target of {gi['name']}: gold {gi.get('target')!r}, extracted {oi['target']!r}")
         if not same_value(gi.get("actual"), oi["actual"]):
             problems.append(f"actual of {gi['name']}: gold {gi.get('actual')!r}, extracted {oi['actual']!r}")
+        if set(gi.get("topics") or []) != set(oi.get("topics") or []):
+            problems.append(f"topics of {gi['name']}: gold {sorted(gi.get('topics') or [])}, "
+                            f"extracted {sorted(oi.get('topics') or [])}")
 
     facts, fact_problems = _facts(gold, graph)
     problems.extend(fact_problems)
@@ -209,6 +216,8 @@ def compare(gold: dict, graph: dict) -> dict[str, Any]:
             "gold": len(gold["indicators"]), "extracted": len(ours), "matched": len(pairs),
             "status_correct": len(status_ok), "target_correct": len(target_ok), "actual_correct": len(actual_ok),
             "not_met_gold": len(gold_not_met), "not_met_found": len(found_not_met),
+            "topics_gold": sum(len(g) for g, _ in topic_pairs), "topics_extracted": sum(len(o) for _, o in topic_pairs),
+            "topics_matched": sum(len(g & o) for g, o in topic_pairs),
         },
         "facts": facts,
         "problems": problems,
@@ -304,6 +313,8 @@ def _summary(entries: list[dict]) -> dict[str, Any]:
             "target_accuracy": _ratio(totals.get("target_correct", 0), totals.get("matched", 0)),
             "actual_accuracy": _ratio(totals.get("actual_correct", 0), totals.get("matched", 0)),
             "not_met_recall": _ratio(totals.get("not_met_found", 0), totals.get("not_met_gold", 0)),
+            "topic_precision": _ratio(totals.get("topics_matched", 0), totals.get("topics_extracted", 0)),
+            "topic_recall": _ratio(totals.get("topics_matched", 0), totals.get("topics_gold", 0)),
         },
         "facts": {"correct": correct, "total": total, "accuracy": _ratio(correct, total),
                   "by_kind": {k: {**v, "accuracy": _ratio(v["correct"], v["total"])} for k, v in sorted(fact_kinds.items())}},
@@ -349,7 +360,8 @@ def render(result: dict[str, Any], console) -> None:
     from rich.table import Table
 
     table = Table(title="perfkg eval", title_justify="left")
-    for column in ("report", "ind. P", "ind. R", "ind. F1", "status", "target", "actual", "not_met", "facts"):
+    for column in ("report", "ind. P", "ind. R", "ind. F1", "status", "target", "actual", "not_met", "topic P",
+                   "topic R", "facts"):
         table.add_column(column, justify="right" if column != "report" else "left")
 
     def row(label: str, summary: dict) -> list[str]:
@@ -360,7 +372,8 @@ def render(result: dict[str, Any], console) -> None:
 
         not_met = f"{ind.get('not_met_found', 0)}/{ind.get('not_met_gold', 0)}"
         return [label, fmt(ind["precision"]), fmt(ind["recall"]), fmt(ind["f1"]), fmt(ind["status_accuracy"]),
-                fmt(ind["target_accuracy"]), fmt(ind["actual_accuracy"]), not_met,
+                fmt(ind["target_accuracy"]), fmt(ind["actual_accuracy"]), not_met, fmt(ind["topic_precision"]),
+                fmt(ind["topic_recall"]),
                 f"{fmt(facts['accuracy'])} ({facts['correct']}/{facts['total']})"]
 
     for entry in result["reports"]:
