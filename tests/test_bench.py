@@ -99,3 +99,16 @@ def test_pandas_filters_as_the_named_query_does(bench_module, extractions, loade
     graph_ids = sorted(row["indicator_id"] for row in loaded_client.run(name, params).records())
     assert graph_ids, "a filter that matches nothing proves nothing"
     assert sorted(bench_module.pandas_answer(tables, name, params)["id"]) == graph_ids
+
+
+def test_where_the_time_goes_is_measured(bench_run):
+    out, results = bench_run
+    shares = results["extraction_per_core"]["stage_shares"]
+    # Every pipeline stage was found in the profile, and the shares are of one whole.
+    assert all(shares[stage] > 0 for stage in ("normalise text", "outline", "indicators", "topics", "validate"))
+    assert sum(shares.values()) == pytest.approx(1.0, abs=0.02)
+    run = results["sizes"][0]
+    for timing in run["queries"].values():
+        # The embedded store reports its own execution time, which is part of the whole.
+        assert 0 < timing["server_p50_ms"] < timing["p50_ms"]
+    assert "Where its time goes, by pipeline stage" in (out / "BENCHMARKS.md").read_text(encoding="utf-8")

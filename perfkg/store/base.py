@@ -30,6 +30,10 @@ class QueryResult:
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool = False
+    # What the database says it spent on the query (FalkorDB's internal execution
+    # time; Neo4j's time to the first record plus to the last), without sending
+    # the rows and making Python values of them. None where a store does not say.
+    server_ms: float | None = None
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]

@@ -225,7 +225,7 @@ class FalkorStore(GraphStore):
         if truncated:
             rows = rows[:row_limit]
         return QueryResult(columns=columns, rows=[[v if type(v) in _SCALARS else plain(v) for v in row] for row in rows],
-                           truncated=truncated)
+                           truncated=truncated, server_ms=result.run_time_ms)
 
     # -- schema ----------------------------------------------------------
 

@@ -82,13 +82,15 @@ class Neo4jStore(GraphStore):
                         truncated = True
                         break
                     rows.append([plain(v) for v in record.values()])
+                summary = result.consume()
+                server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
             except Neo4jError as error:
                 raise _classify(error) from error
             except ServiceUnavailable as error:
                 raise StoreUnavailable(str(error)) from error
             finally:
                 tx.close()  # rolls back: a read is never committed
-        return QueryResult(columns=columns, rows=rows, truncated=truncated)
+        return QueryResult(columns=columns, rows=rows, truncated=truncated, server_ms=server_ms)
 
     def write(self, cypher, params=None) -> QueryResult:
         try:
