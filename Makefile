@@ -46,7 +46,7 @@ check-load: install  ## 32 clients for 30 s on the served API, then schemathesis
 	$(PY) benchmarks/load.py --clients 32 --seconds 30
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/api_fuzz.py --max-examples 50
 
-bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest, queries, pandas side by side -> BENCHMARKS.md (about 15 min)
+bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest, queries, pandas side by side -> BENCHMARKS.md (about 20 min)
 	$(PY) benchmarks/bench.py
 
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
