@@ -122,3 +122,10 @@ def test_write_batch_is_one_transaction(neo4j_client):
     rows = store.read("MATCH (c:City) WHERE c.id ENDS WITH '-by-test' RETURN c.id").rows
     assert rows == [["kept-by-test"]]
     store.write("MATCH (c:City {id: 'kept-by-test'}) DETACH DELETE c")
+
+
+def test_reads_say_the_server_s_own_time_and_cut_results_do_not_wait_for_it(loaded_neo4j):
+    whole = loaded_neo4j.store.read("UNWIND range(1, 10) AS x RETURN x")
+    assert whole.server_ms is not None and whole.server_ms >= 0
+    cut = loaded_neo4j.store.read("UNWIND range(1, 10) AS x RETURN x", row_limit=3)
+    assert cut.truncated and cut.rows == [[1], [2], [3]] and cut.server_ms is None

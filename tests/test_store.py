@@ -44,6 +44,11 @@ def test_a_read_building_a_huge_list_is_stopped_by_the_memory_cap(store):
         store.read("UNWIND range(1, 100000000) AS x RETURN count(x)", timeout_ms=100)
 
 
+def test_reads_say_the_database_s_own_time(store):
+    result = store.read("UNWIND range(1, 1000) AS x RETURN sum(x)")
+    assert result.rows == [[500500]] and result.server_ms is not None and result.server_ms > 0
+
+
 def test_row_limit_truncates_and_says_so(store):
     result = store.read("UNWIND range(1, 10) AS x RETURN x", row_limit=3)
     assert result.rows == [[1], [2], [3]]

@@ -82,8 +82,10 @@ class Neo4jStore(GraphStore):
                         truncated = True
                         break
                     rows.append([plain(v) for v in record.values()])
-                summary = result.consume()
-                server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+                server_ms = None
+                if not truncated:  # a cut result is abandoned, not run to its end for a summary
+                    summary = result.consume()
+                    server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
             except Neo4jError as error:
                 raise _classify(error) from error
             except ServiceUnavailable as error:
