@@ -94,13 +94,14 @@ def latencies(call: Callable[[], Any], repeats: int, budget_s: float) -> dict[st
 def corpus(size: int, work: Path, seed: int) -> list[Path]:
     """The example reports for N = 5; N synthetic reports otherwise, written
     once per size and seed and reused by later runs of the same generator
-    (`.complete` holds a digest of its code and templates)."""
+    (`.complete` holds a digest of its code, the extractor it reads the
+    templates with, and the templates)."""
     if size == 5:
         return sorted(EXAMPLES.glob("*.txt"))
     import perfkg.corpus
     from perfkg.corpus import generate
 
-    sources = [Path(perfkg.corpus.__file__), *sorted(EXAMPLES.glob("*.txt"))]
+    sources = [Path(perfkg.corpus.__file__), *sorted((ROOT / "ingest").rglob("*.py")), *sorted(EXAMPLES.glob("*.txt"))]
     digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
     folder = work / f"corpus-{size}-seed{seed}"
     done = folder / ".complete"

@@ -92,7 +92,7 @@ def templates(folder: Path) -> list[Template]:
         text = path.read_text(encoding="utf-8")
         # One per place, last place first, so replacing one leaves the others' places as they were.
         located = _Located(text)
-        places = {found[0]: found for found in (_missed(i, located) for i in extraction.indicators) if found}
+        places = {spot[0]: spot for spot in (_missed(i, located) for i in extraction.indicators) if spot}
         missable = sorted(places.values(), reverse=True)
         found.append(Template(text, department.name, stem, department.district, department.city,
                               extraction.year, missable))
