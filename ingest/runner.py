@@ -10,7 +10,9 @@ or not at all, and one bad report fails alone.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -89,7 +91,8 @@ def extractions(paths: list[Path], *, max_bytes: int | None,
         for path in paths:
             yield path, *extract_path(str(path), max_bytes)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(),
+                             initializer=_exit_with, initargs=(os.getpid(),)) as pool:
         pending: deque[tuple[list[Path], Future]] = deque()
         for start in range(0, len(paths), _CHUNK):
             chunk = paths[start : start + _CHUNK]
@@ -98,6 +101,31 @@ def extractions(paths: list[Path], *, max_bytes: int | None,
                 yield from _results(*pending.popleft())
         while pending:
             yield from _results(*pending.popleft())
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a fork server rather than as forks of this process:
+    a forked worker would inherit this process's connection to the embedded
+    store and its end of the work queue, so an ingest killed outright left its
+    workers waiting forever and holding the store's server open. The fork
+    server imports the pipeline once, so workers still start warm."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ingest.pipeline"])
+    return context
+
+
+def _exit_with(ingest_pid: int) -> None:
+    """A worker ends when the ingest that started it is gone (killed outright,
+    it cannot tell its workers), instead of waiting on its work queue forever."""
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(ingest_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="perfkg-exit-with-ingest", daemon=True).start()
 
 
 def _results(chunk: list[Path], future: Future) -> Iterable[tuple[Path, Extraction | IngestError, dict[str, float]]]:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -160,8 +161,14 @@ def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(co
                     break
             time.sleep(0.02)
         assert process.poll() is None, "the ingest finished before it could be killed; make the corpus larger"
+        left_behind = _descendants(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        # Its extracting workers and their fork server end with it; its embedded
+        # server (a daemon, not its child) lives on, the data safe in it, until
+        # the store's last user closes it.
+        assert left_behind and _all_gone(set(left_behind)), left_behind
+        server = watcher._db.client.pid
         # Every report the killed run wrote is whole: exactly what the clean run has for it.
         _, _, clean_reports = clean_run
         _, _, partial = _snapshot(watcher)
@@ -176,6 +183,47 @@ def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(co
             process.kill()
         if watcher is not None:
             watcher.close()
+    # The watcher was the server's last user: closing the store stopped it.
+    assert _all_gone({server})
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """Every process below `pid`, by pid, with its command name (from /proc)."""
+    children: dict[int, list[int]] = {}
+    names = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        child = int(stat.parent.name)
+        names[child] = name
+        children.setdefault(int(rest[1]), []).append(child)
+    found, frontier = {}, [pid]
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            found[child] = names[child]
+            frontier.append(child)
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return text[text.rindex(")") + 2] != "Z"
+
+
+def _all_gone(pids: set[int], within_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if not any(_running(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_two_ingests_at_once_give_the_graph_of_one(corpus, clean_run, tmp_path):

@@ -1,5 +1,11 @@
 """The embedded FalkorDB store behind the GraphStore interface (a real server, no mocks)."""
 
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from perfkg.store import QueryError, QueryTimeout, Statement
@@ -137,3 +143,44 @@ def test_ensure_schema_indexes_every_label_once(store):
         assert (label, "id") in indexed
         for prop in spec.indexed:
             assert (label, prop) in indexed
+
+
+def _gone(pid: int, within_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_closing_stops_the_server_after_concurrent_reads(tmp_path):
+    """Reads from many threads leave several connections in this process's pool;
+    they are this process's own, so closing still stops the server (an API
+    server used to leave its embedded server running after shutdown)."""
+    store = FalkorStore(tmp_path / "graph.db")
+    pid = store._db.client.pid
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda _: store.read("UNWIND range(1, 50000) AS x RETURN sum(x)"), range(32)))
+    store.close()
+    assert not (tmp_path / "graph.db.settings").exists()
+    assert _gone(pid)
+
+
+def test_a_second_process_keeps_the_server_for_itself(tmp_path):
+    path = tmp_path / "graph.db"
+    other = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom perfkg.store.falkor import FalkorStore\n"
+                              f"s = FalkorStore({str(path)!r}); print('open', flush=True); sys.stdin.read(); s.close()"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "open"
+        store = FalkorStore(path)
+        pid = store._db.client.pid
+        store.write("CREATE (:Department {id: 'd'})")
+        store.close()
+        assert not _gone(pid, within_s=0.5)  # the other process still uses it
+    finally:
+        other.communicate("", timeout=60)
+    assert _gone(pid)

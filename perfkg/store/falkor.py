@@ -259,6 +259,10 @@ class FalkorStore(GraphStore):
             client = self._db.client
             with _file_lock(self._lock_path):
                 try:
+                    # This process's own idle connections (one per thread that
+                    # read at once) would count as other users: drop them first,
+                    # so the count is the one connection asking plus the others'.
+                    client.connection_pool.disconnect()
                     alone = client._connection_count() <= 1
                 except RedisConnectionError:
                     alone = False  # the server is already gone
