@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 import threading
 import time
 from collections import deque
@@ -91,8 +92,10 @@ def extractions(paths: list[Path], *, max_bytes: int | None,
         for path in paths:
             yield path, *extract_path(str(path), max_bytes)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(),
-                             initializer=_exit_with, initargs=(os.getpid(),)) as pool:
+    # Forked, not spawned: a spawned worker imports the caller's __main__, which
+    # breaks a script that ingests at top level.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         pending: deque[tuple[list[Path], Future]] = deque()
         for start in range(0, len(paths), _CHUNK):
             chunk = paths[start : start + _CHUNK]
@@ -103,20 +106,14 @@ def extractions(paths: list[Path], *, max_bytes: int | None,
             yield from _results(*pending.popleft())
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers start from a fork server rather than as forks of this process:
-    a forked worker would inherit this process's connection to the embedded
-    store and its end of the work queue, so an ingest killed outright left its
-    workers waiting forever and holding the store's server open. The fork
-    server imports the pipeline once, so workers still start warm."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ingest.pipeline"])
-    return context
+def _worker_start(ingest_pid: int) -> None:
+    """First thing in each extracting worker, a fork of the ingest: let go of
+    the sockets the fork inherited (the ingest's connection to the store among
+    them, which made the embedded server count the worker as a user of its
+    own), and end the worker when the ingest is gone (killed outright, it
+    cannot tell its workers, which would wait on their work queue forever)."""
+    _release_inherited_sockets()
 
-
-def _exit_with(ingest_pid: int) -> None:
-    """A worker ends when the ingest that started it is gone (killed outright,
-    it cannot tell its workers), instead of waiting on its work queue forever."""
     def watch() -> None:
         while True:
             time.sleep(1)
@@ -126,6 +123,26 @@ def _exit_with(ingest_pid: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, name="perfkg-exit-with-ingest", daemon=True).start()
+
+
+def _release_inherited_sockets() -> None:
+    # A worker talks to the ingest through pipes only. /dev/null takes each
+    # socket's place, so the descriptor numbers stay taken and the stale socket
+    # objects the fork also inherited can close nothing else.
+    try:
+        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return  # no /proc: nothing to look at
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in descriptors:
+            try:
+                if fd != null and stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.dup2(null, fd)
+            except OSError:
+                continue  # the listing's own descriptor, closed since
+    finally:
+        os.close(null)
 
 
 def _results(chunk: list[Path], future: Future) -> Iterable[tuple[Path, Extraction | IngestError, dict[str, float]]]:

@@ -4,6 +4,7 @@ ingests. (The API's defences are in test_api_hardening.py.)"""
 import codecs
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -236,3 +237,31 @@ def test_two_ingests_at_once_give_the_graph_of_one(corpus, clean_run, tmp_path):
         assert _snapshot(store) == clean_run
     finally:
         store.close()
+
+
+def _sockets_held() -> int:
+    return sum(stat.S_ISSOCK(os.fstat(int(fd)).st_mode) for fd in os.listdir("/proc/self/fd")
+               if _is_open(int(fd)))
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
+def test_extracting_workers_hold_none_of_the_ingest_s_sockets(store):
+    """A worker forked while the ingest holds its store connection lets go of
+    it: the embedded server must not count the worker as another user."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ingest.runner import _worker_start
+
+    store.read("RETURN 1")  # this process holds a connection to the store
+    assert _sockets_held() >= 1
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+        assert pool.submit(_sockets_held).result() == 0
