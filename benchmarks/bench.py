@@ -34,9 +34,6 @@ import os
 import platform
 import resource
 import shutil
-import socket
-import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +42,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import ROOT, served  # noqa: E402
+
 EXAMPLES = ROOT / "examples" / "reports"
 SIZES = (5, 100, 1000, 10000)
 # A broad topic: 城市管理 and its narrower topics (waste sorting, sanitation, illegal construction …).
@@ -409,46 +408,21 @@ def measure_pandas(tables, repeats: int, budget_s: float) -> dict[str, dict[str,
             for label, name, params in COMPARED}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def measure_http(store: str, repeats: int, budget_s: float) -> dict[str, Any]:
     """GET /indicators?topic=…&status=not_met against `perfkg serve` on loopback."""
     import httpx2 as httpx
 
-    port = free_port()
-    env = {**os.environ, "PERFKG_STORE": store}
-    server = subprocess.Popen([sys.executable, "-m", "perfkg.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=base, timeout=600) as http:
-            deadline = time.time() + 120
-            while True:
-                try:
-                    if http.get("/health").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.time() > deadline or server.poll() is not None:
-                    raise SystemExit("perfkg serve did not start")
-                time.sleep(0.2)
-            params = {"topic": FLAGSHIP_TOPIC, "status": "not_met", "limit": 100}
+    with served({**os.environ, "PERFKG_STORE": store}) as base, httpx.Client(base_url=base, timeout=600) as http:
+        params = {"topic": FLAGSHIP_TOPIC, "status": "not_met", "limit": 100}
 
-            def call():
-                response = http.get("/indicators", params=params)
-                response.raise_for_status()
-                return response.json()
+        def call():
+            response = http.get("/indicators", params=params)
+            response.raise_for_status()
+            return response.json()
 
-            total = call()["total"]
-            return {**latencies(call, repeats, budget_s), "total": total,
-                    "request": f"GET /indicators?topic={FLAGSHIP_TOPIC}&status=not_met&limit=100"}
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+        total = call()["total"]
+        return {**latencies(call, repeats, budget_s), "total": total,
+                "request": f"GET /indicators?topic={FLAGSHIP_TOPIC}&status=not_met&limit=100"}
 
 
 # -- one size, all of it ----------------------------------------------------

@@ -20,7 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import httpx2 as httpx
 
@@ -39,6 +41,31 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def served(env: dict[str, str], *, wait_s: float = 120) -> Iterator[str]:
+    """`perfkg serve` with `env` on a free loopback port, once it answers
+    /health: its base URL. Stopped on leaving."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "perfkg.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("perfkg serve did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -78,25 +105,10 @@ def main() -> int:
     env = dict(os.environ, PERFKG_STORE=str(Path(scratch) / "load.db"))
     subprocess.run([sys.executable, "-m", "perfkg.cli", "ingest", "--quiet", str(ROOT / "examples" / "reports")],
                    env=env, check=True, cwd=ROOT)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "perfkg.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("the server did not start")
+    with served(env) as base:
         started = time.monotonic()
         results = asyncio.run(run(base, args.clients, args.seconds))
         elapsed = time.monotonic() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     print(f"{args.clients} clients, {args.seconds:.0f} s, {sys.platform}, {os.cpu_count()} cores\n")
     print("| endpoint | requests | req/s | p50 ms | p99 ms | 4xx | 5xx |")

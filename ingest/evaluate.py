@@ -195,7 +195,7 @@ def compare(gold: dict, graph: dict) -> dict[str, Any]:
     for o, item in enumerate(ours):
         if o not in matched_ours:
             problems.append(f"extra indicator {item['name']} ({item['status']})")
-    for g, o in pairs:
+    for (g, o), (gold_topics, our_topics) in zip(pairs, topic_pairs):
         gi, oi = gold["indicators"][g], ours[o]
         if gi["status"] != oi["status"]:
             problems.append(f"status of {gi['name']}: gold {gi['status']}, extracted {oi['status']}")
@@ -203,9 +203,8 @@ def compare(gold: dict, graph: dict) -> dict[str, Any]:
             problems.append(f"target of {gi['name']}: gold {gi.get('target')!r}, extracted {oi['target']!r}")
         if not same_value(gi.get("actual"), oi["actual"]):
             problems.append(f"actual of {gi['name']}: gold {gi.get('actual')!r}, extracted {oi['actual']!r}")
-        if set(gi.get("topics") or []) != set(oi.get("topics") or []):
-            problems.append(f"topics of {gi['name']}: gold {sorted(gi.get('topics') or [])}, "
-                            f"extracted {sorted(oi.get('topics') or [])}")
+        if gold_topics != our_topics:
+            problems.append(f"topics of {gi['name']}: gold {sorted(gold_topics)}, extracted {sorted(our_topics)}")
 
     facts, fact_problems = _facts(gold, graph)
     problems.extend(fact_problems)

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.numbers import parse_number
 from ingest.pipeline import extract_file
+from ingest.tables import compact
 
 _SYLLABLES = list("东西南北中新华安康宁和平兴隆昌盛丰泰福永清明秀山水云龙凤桥林江湖海沙石金银")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])")
@@ -46,7 +48,7 @@ class _Located:
 
     def last_within(self, quoted: str, evidence: str) -> tuple[int, str] | None:
         """Where `quoted` last occurs inside `evidence`, and how it is written there."""
-        outer, inner = "".join(evidence.split()), "".join(quoted.split())
+        outer, inner = compact(evidence), compact(quoted)
         start = self.squeezed.find(outer) if outer and inner else -1
         at = self.squeezed.rfind(inner, start, start + len(outer)) if start >= 0 else -1
         if at < 0:
@@ -72,7 +74,7 @@ def _missed(indicator, located: _Located) -> tuple[int, str, str] | None:
         return None
     where, written = found
     for m in _NUMBER.finditer(written):
-        if float(m.group(0).replace(",", "")) == indicator.actual_value:
+        if parse_number(m.group(0)) == actual:
             decimals = len(m.group(2)) - 1 if m.group(2) else 0
             value = target / 2 if indicator.target_op == ">=" else target * 2 + 1
             return where, written, written[: m.start()] + f"{value:.{decimals}f}" + written[m.end():]
