@@ -22,8 +22,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
-from cypher import ParameterError, catalogue
-from perfkg import __version__, config
+from perfkg.cypher import ParameterError, catalogue
+from perfkg import config
+from perfkg.version import __version__
 from perfkg.client import Client
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
@@ -52,7 +53,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        from ingest.load import prepare
+        from perfkg.ingest.load import prepare
 
         client = Client.open(settings=settings)
         prepare(client.store)
@@ -215,7 +216,7 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     @app.get("/ontology", tags=["ontology"], summary="The ontology (OWL and the SKOS topics): Turtle, or JSON-LD by Accept",
              responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}}}})
     def ontology_document(accept: str = Header("text/turtle")):
-        from ontology import ontology_graph
+        from perfkg.ontology import ontology_graph
 
         fmt = "jsonld" if "json" in accept else "ttl"
         media = {"jsonld": "application/ld+json", "ttl": "text/turtle; charset=utf-8"}[fmt]
@@ -226,7 +227,7 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
                                           "application/ld+json": {}, "text/plain": {}}}})
     def export_graph(format: str = Query("jsonl", pattern="^(jsonl|ttl|nt|jsonld|cypher)$"),
                      client: Client = Depends(_client)):
-        from ontology.rdf import MEDIA_TYPES
+        from perfkg.ontology.rdf import MEDIA_TYPES
         from perfkg import export as exporter
 
         if format == "jsonl":
@@ -247,7 +248,7 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     ) -> dict:
         from starlette.concurrency import run_in_threadpool
 
-        from ingest import uploads
+        from . import uploads
 
         if not settings.api_key:
             raise ApiError(403, "uploads are disabled: start the server with PERFKG_API_KEY set")

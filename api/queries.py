@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import ontology
-from cypher import ParameterError
+from perfkg import ontology
+from perfkg.cypher import ParameterError
 from perfkg.client import Client
 
 

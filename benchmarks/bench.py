@@ -115,7 +115,7 @@ def corpus(size: int, work: Path, seed: int) -> list[Path]:
 
 
 def measure_floor(files: list[Path]) -> dict[str, float]:
-    from ingest.reader import read_source
+    from perfkg.ingest.reader import read_source
 
     started = time.perf_counter()
     size = sum(read_source(path).size for path in files)
@@ -126,8 +126,8 @@ def measure_floor(files: list[Path]) -> dict[str, float]:
 def measure_extraction_per_core(rounds: int) -> dict[str, float]:
     """Extraction of the example reports in this one process, after a warm-up
     (jieba's dictionary, compiled patterns), `rounds` times over."""
-    from ingest.pipeline import extract_source
-    from ingest.reader import read_source
+    from perfkg.ingest.pipeline import extract_source
+    from perfkg.ingest.reader import read_source
 
     sources = [read_source(path) for path in sorted(EXAMPLES.glob("*.txt"))]
     for source in sources:
@@ -150,9 +150,9 @@ def extraction_stage_shares(sources: list) -> dict[str, float]:
     import cProfile
     import pstats
 
-    from ingest import pipeline
-    from ingest.document import Doc
-    from ingest.text import Text
+    from perfkg.ingest import pipeline
+    from perfkg.ingest.document import Doc
+    from perfkg.ingest.text import Text
 
     stages = [("normalise text", Text.__init__), ("outline", Doc.__post_init__),
               *((step.__name__.removeprefix("extract_"), step) for step in pipeline.STEPS),
@@ -180,8 +180,8 @@ def extraction_stage_shares(sources: list) -> dict[str, float]:
 
 def _rows_of(path: str):
     """One report as the rows perfkg loads (a worker process)."""
-    from ingest.load import to_rows
-    from ingest.pipeline import extract_file
+    from perfkg.ingest.load import to_rows
+    from perfkg.ingest.pipeline import extract_file
 
     return to_rows(extract_file(path))
 
@@ -226,8 +226,8 @@ def build_tables(rows: list) -> tuple[dict[str, Any], dict[str, float]]:
 def measure_load_only(rows: list, store: str) -> dict[str, float]:
     """The extracted rows written into an empty embedded store in batches, as
     `perfkg ingest` writes them, with nothing else running."""
-    from ingest.load import prepare, write_rows
-    from ingest.runner import BATCH_REPORTS
+    from perfkg.ingest.load import prepare, write_rows
+    from perfkg.ingest.runner import BATCH_REPORTS
     from perfkg.store.falkor import FalkorStore
 
     shutil.rmtree(Path(store).parent, ignore_errors=True)
@@ -251,7 +251,7 @@ def pandas_answer(tables: dict[str, Any], query: str, params: dict[str, Any]):
     """The pandas answer to a compared question: the same rows as the named
     query (reports without a department left out; below target, one row per
     task measured), with their topics, sorted as it sorts them."""
-    import ontology
+    from perfkg import ontology
 
     hits = tables["indicators"]
     if query == "indicators_below_target":
@@ -360,7 +360,7 @@ def bench_settings(store: str):
 
 
 def measure_queries(client, repeats: int, budget_s: float) -> dict[str, dict[str, Any]]:
-    from cypher import catalogue
+    from perfkg.cypher import catalogue
 
     # Queries that need a department get the one with the most indicators.
     department = client.read("MATCH (d:Department)-[:PUBLISHED]->(:Report)-[:HAS_INDICATOR]->(i:Indicator) "

@@ -35,7 +35,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import ontology
+from perfkg import ontology
 
 TYPES = ("string", "integer", "number", "boolean", "topic")
 

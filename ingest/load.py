@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import ontology
-from perfkg import __version__
+from perfkg import ontology
+from perfkg.version import __version__
 from perfkg.store import GraphStore, Statement
 
 from .model import Extraction

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+EVIDENCE_JOINER = " … "  # between the parts of a statement made in two places
+
 
 @dataclass
 class DepartmentFacts:

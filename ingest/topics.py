@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
-import ontology
+from perfkg import ontology
 
 MAX_TOPICS = 3
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import math
 
-from .model import Extraction
+from .model import EVIDENCE_JOINER, Extraction
 from .tables import compact
-
-EVIDENCE_JOINER = " … "  # between the parts of a statement made in two places
 
 
 def evidence_in(evidence: str, source: str) -> bool:

@@ -8,7 +8,9 @@ In Python (a notebook, say)::
     kg.query("indicators_below_target", topic="垃圾分类")   # a pandas DataFrame
 """
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__", "connect"]
 
 
 def connect(store: str | None = None):

@@ -51,7 +51,7 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary and errors.")] = False,
 ) -> None:
     """Read reports, extract them and load each one into the graph (whole or not at all)."""
-    from ingest.runner import ordered_files
+    from perfkg.ingest.runner import ordered_files
 
     files = ordered_files(paths)
     if not files:
@@ -119,7 +119,7 @@ def query(
     store: StoreOption = None,
 ) -> None:
     """Run a named query or read-only Cypher and print the rows."""
-    from cypher import ParameterError
+    from perfkg.cypher import ParameterError
 
     from .store import StoreError
 
@@ -163,7 +163,7 @@ def _print_rows(columns: list[str], rows: list[list], output_format: str) -> Non
 @app.command()
 def queries(output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table") -> None:
     """List the named queries and their parameters."""
-    from cypher import catalogue
+    from perfkg.cypher import catalogue
 
     entries = [q.describe() for q in catalogue().values()]
     if output_format == "json":
@@ -195,7 +195,7 @@ def serve(
 
     import uvicorn
 
-    from api.app import create_app
+    from perfkg.api.app import create_app
 
     settings = config.from_env().with_store(store)
     host = host or os.environ.get("PERFKG_HOST") or "127.0.0.1"
@@ -276,8 +276,8 @@ def export(
 @app.command()
 def validate(store: StoreOption = None) -> None:
     """Check the graph against the ontology's SHACL shapes (via its RDF export)."""
-    from ontology.rdf import to_rdf
-    from ontology.rdf import validate as shacl
+    from perfkg.ontology.rdf import to_rdf
+    from perfkg.ontology.rdf import validate as shacl
 
     from . import export as exporter
 
@@ -317,7 +317,7 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Measure the extraction against gold annotations (through a scratch embedded store)."""
-    from ingest.evaluate import evaluate_folder, render
+    from perfkg.ingest.evaluate import evaluate_folder, render
 
     reports = reports or gold.parent / "reports"
     if not gold.is_dir():

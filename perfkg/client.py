@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from cypher import NamedQuery, catalogue
+from perfkg.cypher import NamedQuery, catalogue
 
 from . import config
 from .store import GraphStore, QueryResult, open_store
@@ -27,7 +27,7 @@ class Client:
     def ingest(self, paths: list[str | Path], *, workers: int | None = None, on_file: Callable | None = None):
         """Ingest report files or folders; returns one outcome per file. `workers`
         extracting processes; by default one per core for 16 files or more."""
-        from ingest.runner import ingest
+        from perfkg.ingest.runner import ingest
 
         return ingest(self.store, paths, max_bytes=self.settings.max_report_bytes, workers=workers, on_file=on_file)
 
@@ -78,7 +78,7 @@ class Client:
     def stats(self) -> dict[str, dict[str, int]]:
         """Nodes by label (each node once, by its primary label), second labels,
         and relationships by type; labels and types with none are left out."""
-        import ontology
+        from perfkg import ontology
 
         schema = ontology.schema()
 

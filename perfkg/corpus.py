@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.numbers import parse_number
-from ingest.pipeline import extract_file
-from ingest.tables import compact
+from perfkg.ingest.numbers import parse_number
+from perfkg.ingest.pipeline import extract_file
+from perfkg.ingest.tables import compact
 
 _SYLLABLES = list("东西南北中新华安康宁和平兴隆昌盛丰泰福永清明秀山水云龙凤桥林江湖海沙石金银")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])")

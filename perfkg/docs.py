@@ -10,8 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import ontology
-from cypher import catalogue
+from perfkg import ontology
+from perfkg.cypher import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -101,7 +101,7 @@ def _example_params(example: str) -> dict:
 
 
 def queries_md() -> str:
-    from ingest.runner import ingest
+    from perfkg.ingest.runner import ingest
     from perfkg.client import Client
     from perfkg.config import Settings
 

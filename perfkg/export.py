@@ -20,7 +20,7 @@ import json
 import math
 from typing import Iterator
 
-import ontology
+from perfkg import ontology
 from perfkg.store import GraphStore
 
 PAGE = 5000
@@ -84,7 +84,7 @@ def jsonl(store: GraphStore) -> Iterator[str]:
 
 def rdf(store: GraphStore, fmt: str) -> str:
     """Turtle, N-Triples or JSON-LD instance data in the ontology's terms."""
-    from ontology.rdf import serialize, to_rdf
+    from perfkg.ontology.rdf import serialize, to_rdf
 
     return serialize(to_rdf(nodes(store), relationships(store)), fmt)
 

@@ -30,7 +30,7 @@ def gold(stem_prefix: str) -> dict:
 @pytest.fixture(scope="session")
 def extractions():
     """The five example reports, extracted once."""
-    from ingest.pipeline import extract_file
+    from perfkg.ingest.pipeline import extract_file
 
     return {path.name[:3]: extract_file(path) for path in sorted(EXAMPLES.glob("*.txt"))}
 
@@ -49,7 +49,7 @@ def store(tmp_path):
 def loaded_store_path(tmp_path_factory):
     """A store path holding the five example reports (shared by read-only tests)."""
     from perfkg.store.falkor import FalkorStore
-    from ingest.runner import ingest
+    from perfkg.ingest.runner import ingest
 
     path = tmp_path_factory.mktemp("loaded") / "graph.db"
     store = FalkorStore(path)

@@ -4,7 +4,7 @@ limited, hostile Cypher is refused, and errors never show a stack trace."""
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from perfkg.api.app import create_app
 from perfkg.config import Settings
 
 from conftest import report_path

@@ -11,7 +11,7 @@ import httpx2 as httpx
 import pytest
 import uvicorn
 
-from api.app import create_app
+from perfkg.api.app import create_app
 from perfkg.config import Settings
 
 

@@ -39,7 +39,7 @@ def test_the_ingest_is_measured_and_split_into_its_stages(bench_run, loaded_clie
 
 
 def test_every_named_query_and_the_http_endpoint_are_timed(bench_run):
-    from cypher import catalogue
+    from perfkg.cypher import catalogue
 
     _, results = bench_run
     run = results["sizes"][0]
@@ -93,7 +93,7 @@ def bench_module():
 def test_pandas_filters_as_the_named_query_does(bench_module, extractions, loaded_client, name, params):
     """Every filter of a compared question, on the five reports: the pandas
     answer holds exactly the indicators the graph's answer holds."""
-    from ingest.load import to_rows
+    from perfkg.ingest.load import to_rows
 
     tables, _ = bench_module.build_tables([to_rows(report) for report in extractions.values()])
     graph_ids = sorted(row["indicator_id"] for row in loaded_client.run(name, params).records())

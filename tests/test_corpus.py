@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from ingest.pipeline import extract_file
+from perfkg.ingest.pipeline import extract_file
 from perfkg.corpus import MISS_RATE, generate, templates
 
 from conftest import EXAMPLES

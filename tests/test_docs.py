@@ -12,7 +12,7 @@ def test_queries_doc_is_current():
 
 
 def test_schema_doc_covers_the_whole_ontology():
-    import ontology
+    from perfkg import ontology
 
     text = (docs.DOCS / "schema.md").read_text(encoding="utf-8")
     schema = ontology.schema()

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.app import create_app
+from perfkg.api.app import create_app
 from perfkg.cli import app
 from perfkg.client import Client
 from perfkg.config import Settings

@@ -81,8 +81,8 @@ def test_the_form_yields_its_key_indicators_and_task_rows(extractions):
 
 
 def test_every_fact_carries_evidence_from_its_source(extractions):
-    from ingest.tables import compact
-    from ingest.validate import evidence_in
+    from perfkg.ingest.tables import compact
+    from perfkg.ingest.validate import evidence_in
     from conftest import EXAMPLES
 
     for path in EXAMPLES.glob("*.txt"):
@@ -96,7 +96,7 @@ def test_every_fact_carries_evidence_from_its_source(extractions):
 
 
 def test_missing_sections_are_warnings_not_errors():
-    from ingest.pipeline import extract_text
+    from perfkg.ingest.pipeline import extract_text
 
     extraction = extract_text("二、综合评价分析\n\n服务企业数年度指标值为 203 家，实际完成 212 家。\n")
     assert len(extraction.indicators) == 1
@@ -113,7 +113,7 @@ def _bars(result):
 
 
 def test_eval_meets_the_bars_on_the_shared_gold():
-    from ingest.evaluate import evaluate_folder
+    from perfkg.ingest.evaluate import evaluate_folder
 
     if not GOLD.is_dir():
         pytest.skip(f"gold annotations not found at {GOLD}")
@@ -126,7 +126,7 @@ def test_eval_meets_the_bars_on_the_shared_gold():
 
 
 def test_eval_compares_topics_as_sets_of_slugs():
-    from ingest.evaluate import compare
+    from perfkg.ingest.evaluate import compare
 
     passage = "服务企业数年度指标值为 203 家，实际完成 212 家"
     gold = {"file": "x.txt", "indicators": [{"name": "服务企业数", "target": "203家", "actual": "212家", "status": "met",
@@ -141,7 +141,7 @@ def test_eval_compares_topics_as_sets_of_slugs():
 
 
 def test_eval_meets_the_bars_on_the_variants():
-    from ingest.evaluate import evaluate_folder
+    from perfkg.ingest.evaluate import evaluate_folder
 
     result = evaluate_folder(VARIANTS, VARIANTS)
     assert len(result["reports"]) == 5

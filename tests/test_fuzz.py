@@ -7,12 +7,12 @@ import os
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ingest.load import to_rows
-from ingest.numbers import quantities, read_value
-from ingest.pipeline import extract_text
-from ingest.status import judge
-from ingest.tables import compact
-from ingest.validate import evidence_in
+from perfkg.ingest.load import to_rows
+from perfkg.ingest.numbers import quantities, read_value
+from perfkg.ingest.pipeline import extract_text
+from perfkg.ingest.status import judge
+from perfkg.ingest.tables import compact
+from perfkg.ingest.validate import evidence_in
 
 from conftest import EXAMPLES
 
@@ -131,7 +131,7 @@ def test_any_parameter_value_reaches_the_embedded_store_unchanged(echo_store, va
 @given(st.lists(st.one_of(texts, st.sampled_from(["&nbsp;", "&amp;", "\u200b", "\r\n", "\u3000", "<b>", "**", "\f"])),
                 max_size=8).map("".join))
 def test_every_clean_character_points_at_its_raw_source(raw):
-    from ingest.text import Text
+    from perfkg.ingest.text import Text
 
     text = Text(raw)
     assert len(text.pos) == len(text.clean)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import ontology
-from ingest.load import load, prepare, statements, to_rows
-from ingest.runner import FileOutcome, _write_batch, ingest
+from perfkg import ontology
+from perfkg.ingest.load import load, prepare, statements, to_rows
+from perfkg.ingest.runner import FileOutcome, _write_batch, ingest
 from perfkg.client import Client
 from perfkg.config import Settings
 from perfkg.export import jsonl
@@ -57,7 +57,7 @@ def test_the_schema_refuses_what_the_ontology_does_not_declare():
 
 
 def test_ids_are_stable_across_extractions(extractions):
-    from ingest.pipeline import extract_file
+    from perfkg.ingest.pipeline import extract_file
 
     again = extract_file(report_path("004"))
     first, second = to_rows(extractions["004"]), to_rows(again)

@@ -55,7 +55,7 @@ def test_ingesting_twice_changes_nothing(loaded_neo4j):
 
 
 def test_constraints_on_every_label(loaded_neo4j):
-    import ontology
+    from perfkg import ontology
 
     rows = loaded_neo4j.store.write("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type").rows
     unique = {(labels[0], properties[0]) for labels, properties, kind in rows if kind == "UNIQUENESS"}
@@ -64,7 +64,7 @@ def test_constraints_on_every_label(loaded_neo4j):
 
 
 def test_every_named_query_gives_the_embedded_store_s_answer(loaded_neo4j, loaded_client):
-    from cypher import catalogue
+    from perfkg.cypher import catalogue
 
     for name, query in catalogue().items():
         params = {p.name: "荔城" for p in query.parameters if p.required}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.numbers import compatible_units, quantities, read_value
+from perfkg.ingest.numbers import compatible_units, quantities, read_value
 
 
 def test_quantities_read_separators_multipliers_and_units():

@@ -5,9 +5,9 @@ import re
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-import ontology
-from ontology import ID, PK
-from ontology.rdf import serialize, to_rdf, validate
+from perfkg import ontology
+from perfkg.ontology import ID, PK
+from perfkg.ontology.rdf import serialize, to_rdf, validate
 from perfkg.export import nodes, relationships
 
 
@@ -87,7 +87,7 @@ def test_a_report_with_two_departments_is_caught(rdf):
 
 
 def test_the_browser_style_covers_every_label():
-    from ontology import ontology_path
+    from perfkg.ontology import ontology_path
 
     style = ontology_path("perfkg.grass").read_text(encoding="utf-8")
     styled = dict(re.findall(r"node\.(\w+)\s*\{(.*?)\n\}", style, re.S))

@@ -4,7 +4,7 @@ text of my own, run through the whole extraction."""
 
 import pytest
 
-from ingest.pipeline import extract_text
+from perfkg.ingest.pipeline import extract_text
 
 
 def indicators(text: str) -> list[tuple]:
@@ -94,8 +94,8 @@ def test_indicators_under_a_task_are_tied_to_it():
 
 
 def test_every_evidence_is_text_of_the_source():
-    from ingest.tables import compact
-    from ingest.validate import evidence_in
+    from perfkg.ingest.tables import compact
+    from perfkg.ingest.validate import evidence_in
 
     text = "服务企业数年度指标值为 203 家，实际完成\n\n212 家；检查企业 5042 家，完成率 131%。"
     for indicator in extract_text(text).indicators:

@@ -3,7 +3,7 @@ with expected rows derived from the gold annotations."""
 
 import pytest
 
-from cypher import ParameterError, catalogue, parse
+from perfkg.cypher import ParameterError, catalogue, parse
 from conftest import gold
 
 
@@ -152,7 +152,7 @@ def test_problems_and_measures(loaded_client):
 
 
 def test_department_over_years(tmp_path):
-    from ingest.runner import ingest
+    from perfkg.ingest.runner import ingest
     from perfkg.client import Client
     from perfkg.config import Settings
     from conftest import report_path

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ingest.runner import ingest
+from perfkg.ingest.runner import ingest
 from perfkg.cli import app
 from perfkg.client import Client
 from perfkg.config import Settings
@@ -258,7 +258,7 @@ def test_extracting_workers_hold_none_of_the_ingest_s_sockets(store):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from ingest.runner import _worker_start
+    from perfkg.ingest.runner import _worker_start
 
     store.read("RETURN 1")  # this process holds a connection to the store
     assert _sockets_held() >= 1

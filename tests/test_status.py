@@ -2,8 +2,8 @@
 
 import pytest
 
-from ingest.numbers import read_value
-from ingest.status import judge
+from perfkg.ingest.numbers import read_value
+from perfkg.ingest.status import judge
 
 
 def status(name, target, actual, **kwargs):

@@ -133,7 +133,7 @@ def test_clear_empties_the_graph(store):
 
 
 def test_ensure_schema_indexes_every_label_once(store):
-    import ontology
+    from perfkg import ontology
 
     store.ensure_schema(ontology.schema())
     store.ensure_schema(ontology.schema())  # a second time changes nothing

@@ -1,6 +1,6 @@
 """The text layer: markup, cut lines, tables, and evidence traced to the raw text."""
 
-from ingest.text import Text, collapse_ws, should_join
+from perfkg.ingest.text import Text, collapse_ws, should_join
 
 
 def test_markup_is_removed_and_positions_point_into_the_raw_text():

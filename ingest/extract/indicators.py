@@ -31,7 +31,7 @@ from ..outline import under
 from ..status import judge
 from ..tables import Segment, compact
 from .context import Context
-from ..validate import EVIDENCE_JOINER
+from ..model import EVIDENCE_JOINER
 from .statements import TIMELINESS, PlanFacts, measure_name, plan_facts, tidy
 
 _SKIP_SECTIONS = ("problems", "measures", "duties", "offices", "funds", "goal", "performance_mgmt")

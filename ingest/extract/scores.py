@@ -16,7 +16,7 @@ import re
 from ..model import ScoreItem
 from ..numbers import parse_number
 from ..tables import compact
-from ..validate import EVIDENCE_JOINER
+from ..model import EVIDENCE_JOINER
 from .context import Context
 
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from ontology import Schema
+from perfkg.ontology import Schema
 
 
 class StoreError(Exception):

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 import neo4j
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
-from ontology import Schema
+from perfkg.ontology import Schema
 
 from .base import GraphStore, QueryError, QueryResult, QueryTimeout, Statement, StoreError, StoreUnavailable
 from .values import plain

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from perfkg.ingest.load import load
+from perfkg.ingest.pipeline import extract_source
+from perfkg.ingest.reader import SUFFIXES, IngestError, NotAReport, source_from_bytes
+from perfkg.ingest.runner import check_is_report
 from perfkg.store import GraphStore, StoreError
-
-from .load import load
-from .pipeline import extract_source
-from .reader import SUFFIXES, IngestError, NotAReport, source_from_bytes
-from .runner import check_is_report
 
 __all__ = ["SUFFIXES", "Refused", "ingest_bytes"]
 
