@@ -38,7 +38,7 @@ from perfkg.store.falkor import FalkorStore
 
 from .load import load, prepare
 from .pipeline import extract_file
-from .reader import IngestError
+from .errors import IngestError
 from .runner import check_is_report
 from .text import to_half_width
 

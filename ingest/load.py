@@ -23,10 +23,10 @@ from perfkg import ontology
 from perfkg.version import __version__
 from perfkg.store import GraphStore, Statement
 
-from .model import Extraction
+from .model import Evidence, Extraction
 
 # Labels whose nodes belong to one report (and go when it is replaced).
-REPORT_SCOPED = ("Duty", "Office", "Task", "Indicator", "Fund", "ScoreItem", "Outcome", "Problem", "Measure")
+REPORT_SCOPED = ("Duty", "Office", "Task", "Indicator", "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Source")
 # Children of a report: label, relationship from the parent, and whether the
 # parent is the Department (organisation) or the Report.
 _CHILDREN = (
@@ -39,6 +39,7 @@ _CHILDREN = (
     ("Outcome", "REPORTS_OUTCOME", "Report", "outcomes"),
     ("Problem", "IDENTIFIES", "Report", "problems"),
     ("Measure", "PROPOSES", "Report", "measures"),
+    ("Source", "HAS_SOURCE", "Report", None),  # one per report, built in to_rows
 )
 
 
@@ -115,7 +116,9 @@ def to_rows(extraction: Extraction) -> GraphRows:
         "kind": extraction.kind,
         "source_file": extraction.source_file,
         "sha256": extraction.sha256,
+        "format": extraction.format,
         "encoding": extraction.encoding,
+        "warnings": list(extraction.warnings) or None,
         "extractor_version": __version__,
         "department_known": department is not None,
         "execution_rate": extraction.execution_rate,
@@ -126,8 +129,14 @@ def to_rows(extraction: Extraction) -> GraphRows:
 
     ids: dict[str, list[str]] = {}
     children: dict[str, list[dict[str, Any]]] = {}
+    source = {"id": child_id(rid, "Source", extraction.sha256), "report_id": rid, "text": extraction.text,
+              "format": extraction.format}
+    schema.check_node("Source", source)
+    children["Source"] = [source]
     topics: dict[str, list[dict[str, str]]] = {}
     for label, _, parent, field in _CHILDREN:
+        if field is None:
+            continue
         if parent == "Department" and did is None:
             ids[label], children[label] = [], []
             continue
@@ -165,25 +174,33 @@ def to_rows(extraction: Extraction) -> GraphRows:
 
 
 def _row(label: str, item: Any, ordinal: int) -> dict[str, Any]:
+    return {**_properties(label, item), "ordinal": ordinal, **_evidence(item.evidence)}
+
+
+def _evidence(evidence: Evidence) -> dict[str, Any]:
+    return {"evidence": evidence.text, "evidence_start": evidence.start, "evidence_end": evidence.end,
+            "evidence_location": evidence.location or None}
+
+
+def _properties(label: str, item: Any) -> dict[str, Any]:
     if label in ("Duty", "Outcome", "Problem", "Measure"):
-        return {"text": item.text, "ordinal": ordinal, "evidence": item.evidence}
+        return {"text": item.text}
     if label == "Office":
-        return {"name": item.name, "ordinal": ordinal, "evidence": item.evidence}
+        return {"name": item.name}
     if label == "Task":
-        return {"name": item.name, "goal": item.goal, "kind": item.kind, "ordinal": ordinal, "evidence": item.evidence}
+        return {"name": item.name, "goal": item.goal, "kind": item.kind}
     if label == "Indicator":
         return {
             "name": item.name, "category": item.category, "target_text": item.target_text,
             "target_value": item.target_value, "target_op": item.target_op, "actual_text": item.actual_text,
             "actual_value": item.actual_value, "unit": item.unit, "completion_rate": item.completion_rate,
-            "status": item.status, "origin": item.origin, "ordinal": ordinal, "evidence": item.evidence,
+            "status": item.status, "origin": item.origin,
+            "evidence_also": [offset for span in item.evidence.also for offset in span] or None,
         }
     if label == "Fund":
-        return {"kind": item.kind, "source": item.source, "amount": item.amount, "unit": "万元",
-                "ordinal": ordinal, "evidence": item.evidence}
+        return {"kind": item.kind, "source": item.source, "amount": item.amount, "unit": "万元"}
     if label == "ScoreItem":
-        return {"name": item.name, "level": item.level, "max_score": item.max_score, "score": item.score,
-                "ordinal": ordinal, "evidence": item.evidence}
+        return {"name": item.name, "level": item.level, "max_score": item.max_score, "score": item.score}
     raise ValueError(label)
 
 

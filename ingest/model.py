@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-EVIDENCE_JOINER = " … "  # between the parts of a statement made in two places
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: `text` is the document's text[start:end],
+    verbatim, and `location` says where that is in the source file."""
+
+    text: str
+    start: int
+    end: int
+    location: str = ""
+    # Other spans the fact draws on (a target stated in an earlier paragraph
+    # than its result), as (start, end) of the document's text.
+    also: tuple[tuple[int, int], ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass
@@ -20,20 +35,20 @@ class TextItem:
     """A duty, outcome, problem or measure."""
 
     text: str
-    evidence: str
+    evidence: Evidence
     topics: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Office:
     name: str
-    evidence: str
+    evidence: Evidence
 
 
 @dataclass
 class Task:
     name: str
-    evidence: str
+    evidence: Evidence
     goal: str | None = None
     kind: str = "key_task"  # key_task | project
     topics: list[str] = field(default_factory=list)
@@ -42,7 +57,7 @@ class Task:
 @dataclass
 class Indicator:
     name: str
-    evidence: str
+    evidence: Evidence
     origin: str  # table | narrative
     status: str = "unknown"
     category: str | None = None
@@ -62,7 +77,7 @@ class Fund:
     kind: str
     source: str
     amount: float  # 万元
-    evidence: str
+    evidence: Evidence
     task: int | None = None  # index into Extraction.tasks
 
 
@@ -70,7 +85,7 @@ class Fund:
 class ScoreItem:
     name: str | None
     level: int
-    evidence: str
+    evidence: Evidence
     max_score: float | None = None
     score: float | None = None
     parent: int | None = None  # index into Extraction.score_items
@@ -82,7 +97,10 @@ class Extraction:
 
     source_file: str
     sha256: str
-    encoding: str
+    encoding: str | None
+    format: str = "txt"
+    # The document's text: every evidence is a span of it.
+    text: str = ""
     kind: str = "report"  # report | form
     title: str | None = None
     year: int | None = None

@@ -25,8 +25,9 @@ from perfkg.store import GraphStore, StoreError, StoreUnavailable
 
 from .load import GraphRows, prepare, to_rows, write_rows
 from .model import Extraction
-from .pipeline import extract_source
-from .reader import IngestError, NotAReport, read_source, report_files
+from .errors import IngestError, NotAReport
+from .pipeline import extract_document
+from .readers import read_document, report_files
 
 
 @dataclass
@@ -58,9 +59,9 @@ def extract_path(path: str, max_bytes: int | None) -> tuple[Extraction | IngestE
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     try:
-        source = read_source(path, max_bytes=max_bytes)
+        document = read_document(path, max_bytes=max_bytes)
         seconds["read"] = time.perf_counter() - started
-        extraction = extract_source(source)
+        extraction = extract_document(document)
         seconds["extract"] = time.perf_counter() - started - seconds["read"]
         check_is_report(extraction)
         return extraction, seconds

@@ -14,7 +14,7 @@ from perfkg.export import nodes, relationships
 def test_the_ontology_files_parse_and_declare_the_graph_contract():
     schema = ontology.schema()
     assert set(schema.labels) == {"City", "District", "Department", "Report", "Duty", "Office", "Task", "Indicator",
-                                  "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Topic"}
+                                  "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Topic", "Source"}
     indicator = schema.labels["Indicator"].properties
     assert {"name", "category", "target_text", "target_value", "target_op", "actual_text", "actual_value", "unit",
             "completion_rate", "status", "evidence"} <= set(indicator)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..document import Doc
+from ..view import Doc
 from ..model import Extraction, Indicator
 
 

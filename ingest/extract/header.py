@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..document import Doc
+from ..view import Doc
 from ..model import DepartmentFacts
 from .context import Context
 from ..tables import compact, form_label

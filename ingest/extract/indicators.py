@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import re
 
-from ..document import Doc, Span
-from ..model import Indicator
+from ..view import Doc, Span
+from ..model import Evidence, Indicator
 from ..numbers import Value, quantities, read_value
 from ..outline import under
 from ..status import judge
 from ..tables import Segment, compact
 from .context import Context
-from ..model import EVIDENCE_JOINER
 from .statements import TIMELINESS, PlanFacts, measure_name, plan_facts, tidy
 
 _SKIP_SECTIONS = ("problems", "measures", "duties", "offices", "funds", "goal", "performance_mgmt")
@@ -476,7 +475,7 @@ def _goal_pairs(ctx: Context) -> None:
                 goal = doc.enclosing_sentence(cell.start + m.start(), cell.start + m.end(), clauses=True)
                 target = tidy(m.group("t") + (m.group("suf") or ""))
                 actual = tidy(doc.clean(actual_start, actual_end))
-                evidence = doc.evidence(goal.start, goal.end) + EVIDENCE_JOINER + doc.evidence(sentence.start, sentence.end)
+                evidence = doc.evidence(sentence.start, sentence.end, also=((goal.start, goal.end),))
                 out.indicators.append(_indicator(re.sub(r"的", "", name), target, actual, evidence, "narrative",
                                                  statement=actual))
                 ctx.claim(actual_start, actual_end)
@@ -500,7 +499,7 @@ def _later_value(ctx: Context, key: str) -> tuple[int, int, Span] | None:
 # -- building one indicator -------------------------------------------------
 
 
-def _indicator(name: str, target_text: str | None, actual_text: str | None, evidence: str, origin: str, *,
+def _indicator(name: str, target_text: str | None, actual_text: str | None, evidence: Evidence, origin: str, *,
                category: str | None = None, completion_rate: float | None = None, against_plan: bool = False,
                statement: str = "") -> Indicator:
     target = read_value(target_text, is_target=True)
