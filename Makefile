@@ -8,8 +8,9 @@ PERFKG_HOST ?= 127.0.0.1
 PERFKG_PORT ?= 8000
 export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
+NEO4J_HOME ?= var/neo4j
 
-.PHONY: install run ingest serve test eval fuzz check-load bench docs clean help
+.PHONY: install run ingest serve test eval fuzz check-load bench docs neo4j neo4j-stop browser-screenshots clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -32,7 +33,7 @@ ingest: install  ## ingest examples/reports only
 serve: install  ## serve the API on the current graph
 	$(PERFKG) serve --host $(PERFKG_HOST) --port $(PERFKG_PORT)
 
-test: install  ## run the test suite (Neo4j tests run only when PERFKG_NEO4J_URI is set)
+test: install  ## run the test suite on both stores (the Neo4j half starts a Neo4j server: needs Java and Maven)
 	$(PY) -m pytest -q
 
 eval: install  ## measure the extraction against the gold annotations in ../shared
@@ -46,11 +47,20 @@ check-load: install  ## 32 clients for 30 s on the served API, then schemathesis
 	$(PY) benchmarks/load.py --clients 32 --seconds 30
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/api_fuzz.py --max-examples 50
 
-bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest, queries, pandas side by side -> BENCHMARKS.md (about 20 min)
+bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest and queries on both stores, pandas beside -> BENCHMARKS.md
 	$(PY) benchmarks/bench.py
 
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
 	$(PY) -m perfkg.docs
 
-clean:  ## remove the virtual environment and the default store
+neo4j: install  ## fetch Neo4j Community with Maven (once), start it on free loopback ports in var/neo4j; prints the settings
+	$(PY) scripts/neo4j_server.py start $(NEO4J_HOME)
+
+neo4j-stop:  ## stop the server `make neo4j` started
+	@if [ -x $(PY) ]; then $(PY) scripts/neo4j_server.py stop $(NEO4J_HOME); fi
+
+browser-screenshots: install  ## the Neo4j Browser test, saving its screenshots into docs/ (for docs/neo4j-browser.md)
+	PERFKG_BROWSER_SCREENSHOTS=docs $(PY) -m pytest -q tests/test_browser.py
+
+clean: neo4j-stop  ## remove the virtual environment and the default store
 	rm -rf $(VENV) var
