@@ -49,6 +49,7 @@ def department(client: Client, department_id: str) -> dict | None:
 
 
 def report(client: Client, report_id: str) -> dict | None:
+    # Topics are sorted before they are collected, so every store lists them alike.
     rows = client.read(
         "MATCH (r:Report {id: $id}) OPTIONAL MATCH (d:Department)-[:PUBLISHED]->(r) "
         "RETURN properties(r) AS report, d.id AS department_id, d.name AS department, d.short_name AS short_name",
@@ -63,12 +64,12 @@ def report(client: Client, report_id: str) -> dict | None:
     params = {"id": report_id}
     found["tasks"] = client.read(
         "MATCH (r:Report {id: $id})-[:HAS_TASK]->(n:Task) OPTIONAL MATCH (n)-[:ABOUT]->(t:Topic) "
-        "WITH n, collect(t.id) AS topics "
+        "WITH n, t ORDER BY t.id WITH n, collect(t.id) AS topics "
         "RETURN n.id AS id, n.ordinal AS ordinal, n.name AS name, n.goal AS goal, n.kind AS kind, topics, "
         "n.evidence AS evidence ORDER BY n.ordinal", params).records()
     found["indicators"] = client.read(
         "MATCH (r:Report {id: $id})-[:HAS_INDICATOR]->(n:Indicator) OPTIONAL MATCH (task:Task)-[:MEASURED_BY]->(n) "
-        "OPTIONAL MATCH (n)-[:ABOUT]->(t:Topic) WITH n, task, collect(t.id) AS topics "
+        "OPTIONAL MATCH (n)-[:ABOUT]->(t:Topic) WITH n, task, t ORDER BY t.id WITH n, task, collect(t.id) AS topics "
         "RETURN n.id AS id, n.ordinal AS ordinal, n.name AS name, n.category AS category, "
         "n.target_text AS target_text, n.target_value AS target_value, n.target_op AS target_op, "
         "n.actual_text AS actual_text, n.actual_value AS actual_value, n.unit AS unit, "
@@ -86,7 +87,7 @@ def report(client: Client, report_id: str) -> dict | None:
                              ("measures", "PROPOSES", "Measure")):
         found[part] = client.read(
             f"MATCH (r:Report {{id: $id}})-[:{rel}]->(n:{label}) OPTIONAL MATCH (n)-[:ABOUT]->(t:Topic) "
-            "WITH n, collect(t.id) AS topics "
+            "WITH n, t ORDER BY t.id WITH n, collect(t.id) AS topics "
             "RETURN n.id AS id, n.ordinal AS ordinal, n.text AS text, topics, n.evidence AS evidence "
             "ORDER BY n.ordinal", params).records()
     return found
@@ -122,6 +123,7 @@ def indicators(client: Client, *, topic: str | None, status: str | None, year: i
         "OPTIONAL MATCH (task:Task)-[:MEASURED_BY]->(i) "
         "WITH d, r, i, x, task WHERE $task IS NULL OR task.name CONTAINS $task "
         "OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic) "
+        "WITH d, r, i, x, task, t ORDER BY t.id "
         "WITH d, r, i, x, task, collect(t.id) AS topics "
     )
     total = client.read(match + "RETURN count(i) AS total", params).rows
@@ -131,7 +133,7 @@ def indicators(client: Client, *, topic: str | None, status: str | None, year: i
         "i.actual_value AS actual_value, i.unit AS unit, i.completion_rate AS completion_rate, i.status AS status, "
         "task.name AS task, topics, d.id AS department_id, d.short_name AS department, x.name AS district, "
         "r.id AS report_id, r.year AS year, r.source_file AS source_file, i.evidence AS evidence "
-        "ORDER BY year DESC, department, i.ordinal SKIP $skip LIMIT $limit",
+        "ORDER BY year DESC, department, i.ordinal, source_file, i.id, task.name SKIP $skip LIMIT $limit",
         params,
     ).records()
     return {"total": int(total[0][0]) if total else 0, "limit": limit, "offset": offset, "items": rows}

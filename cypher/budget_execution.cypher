@@ -21,7 +21,9 @@ WHERE NOT (:Task)-[:FUNDED_BY]->(e)
 WITH d, r, x, b, e ORDER BY e.ordinal
 WITH d, r, x, b, collect(e)[0] AS e
 WITH d, r, x, b, e,
-     CASE WHEN b.amount > 0 AND e.amount IS NOT NULL THEN 100.0 * e.amount / b.amount ELSE null END AS computed
+     // A percent to two decimals, as reports state their rates (and as both stores print it alike).
+     CASE WHEN b.amount > 0 AND e.amount IS NOT NULL THEN round(10000.0 * e.amount / b.amount) / 100.0
+     ELSE null END AS computed
 ORDER BY coalesce(r.execution_rate, computed, -1.0) DESC, d.short_name, r.source_file
 WITH collect({department: d.short_name, district: x.name, year: r.year, execution_rate: r.execution_rate,
               budget: b.amount, expenditure: e.amount, computed_rate: computed,

@@ -8,7 +8,7 @@ MATCH (d:Department)-[:PUBLISHED]->(r:Report)
 WHERE $year IS NULL OR r.year = $year
 OPTIONAL MATCH (r)-[:HAS_INDICATOR]->(i:Indicator)-[:ABOUT]->(t:Topic)
 WHERE t.id IN $topics
-WITH d, r, i ORDER BY i.ordinal
+WITH d, r, i ORDER BY i.ordinal, i.id
 WITH d, r, collect(DISTINCT i) AS indicators
 OPTIONAL MATCH (r)-[:HAS_TASK]->(k:Task)-[:ABOUT]->(t2:Topic)
 WHERE t2.id IN $topics

@@ -6,6 +6,8 @@
 MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator)
 WHERE d.id = $department OR d.name CONTAINS $department
 OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)
+// Sorted before they are collected: a list comes back in the same order from every store.
+WITH d, r, i, t ORDER BY t.id
 WITH d, r, i, collect(t.id) AS topics
 WHERE $topics IS NULL OR any(s IN topics WHERE s IN $topics)
 RETURN d.short_name AS department, i.name AS indicator, r.year AS year, i.target_text AS target,

@@ -27,10 +27,12 @@ OPTIONAL MATCH (d)-[:IN_DISTRICT]->(x:District)
 WITH d, r, i, x
 WHERE $district IS NULL OR x.name CONTAINS $district
 OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)
+// Sorted before they are collected: a list comes back in the same order from every store.
+WITH d, r, i, x, t ORDER BY t.id
 WITH d, r, i, x, collect(t.id) AS topics
 OPTIONAL MATCH (task:Task)-[:MEASURED_BY]->(i)
 RETURN d.short_name AS department, x.name AS district, r.year AS year, i.name AS indicator,
        i.category AS category, i.target_text AS target, i.actual_text AS actual, i.unit AS unit,
        i.completion_rate AS completion_rate, task.name AS task, topics,
        r.source_file AS source_file, i.evidence AS evidence, r.id AS report_id, i.id AS indicator_id
-ORDER BY year DESC, department, indicator, source_file, task
+ORDER BY year DESC, department, indicator, source_file, task, indicator_id

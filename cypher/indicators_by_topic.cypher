@@ -21,6 +21,8 @@ MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i)
 WHERE ($year IS NULL OR r.year = $year)
   AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
 OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)
+// Sorted before they are collected: a list comes back in the same order from every store.
+WITH d, r, i, t ORDER BY t.id
 WITH d, r, i, collect(t.id) AS topics
 RETURN d.short_name AS department, r.year AS year, i.name AS indicator, i.category AS category,
        i.target_text AS target, i.actual_text AS actual, i.status AS status, topics,

@@ -66,13 +66,20 @@ class Quantity:
 
     @property
     def base_value(self) -> float:
-        return self.value * self.multiplier
+        return _decimal(self.value * self.multiplier)
 
     def in_unit(self) -> tuple[float, str | None]:
         """(value, unit) with the multiplier folded in; money goes to 万元."""
         if self.unit in MONEY_IN_WAN:
-            return self.value * self.multiplier * MONEY_IN_WAN[self.unit], "万元"
+            return _decimal(self.value * self.multiplier * MONEY_IN_WAN[self.unit]), "万元"
         return self.base_value, self.unit
+
+
+def _decimal(product: float) -> float:
+    """A product of decimals without binary noise: 23.42 × 10⁴ is 234200.00000000003 as a
+    double. 15 significant digits hold every figure a report writes, and are what the
+    embedded store prints in its replies, so both stores give back the same number."""
+    return float(f"{product:.15g}")
 
 
 def parse_number(text: str) -> float:

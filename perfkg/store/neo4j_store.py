@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Sequence
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
 
 import neo4j
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from perfkg.ontology import Schema
 
@@ -21,6 +22,16 @@ _TIMEOUT_CODES = (
 )
 
 
+# Plan operators that read from outside the database.
+_OUTSIDE_READS = ("LoadCSV",)
+
+
+def _operators(plan: dict) -> Iterator[str]:
+    yield plan.get("operatorType", "")
+    for child in plan.get("children", []):
+        yield from _operators(child)
+
+
 def _classify(error: Neo4jError) -> StoreError:
     code = getattr(error, "code", "") or ""
     message = getattr(error, "message", None) or str(error)
@@ -29,48 +40,68 @@ def _classify(error: Neo4jError) -> StoreError:
     return QueryError(message)
 
 
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """The driver's errors as the store's: the server's refusals and time-outs, and a
+    server that cannot be reached (or a driver already closed) as unavailable."""
+    try:
+        yield
+    except Neo4jError as error:
+        raise _classify(error) from error
+    except DriverError as error:
+        raise StoreUnavailable(str(error)) from error
+
+
 class Neo4jStore(GraphStore):
     kind = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str, database: str | None = None):
         self.location = uri
         self.database = database or None
-        self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        # The server's notifications (a label not in the graph yet, a cartesian product)
+        # are advice for someone writing a query at a console; here they would only be
+        # logged as warnings under every command's output.
+        self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
+                                                  notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF)
         try:
             self._driver.verify_connectivity()
         except (ServiceUnavailable, AuthError, OSError) as error:
             self._driver.close()
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {error}") from error
-        # Query text -> the server's query type ('r', 'rw', 'w', 's'). The type
-        # depends on the text only, so it is asked once per distinct query.
+        # Query text -> the server's query type ('r', 'rw', 'w', 's', or 'outside' for a
+        # read from outside the database). It depends on the text only: asked once per query.
         self._query_types: OrderedDict[str, str] = OrderedDict()
 
     def _session(self, access_mode: str):
         return self._driver.session(database=self.database, default_access_mode=access_mode)
 
     def query_type(self, cypher: str, params: dict[str, Any] | None) -> str:
-        """Ask the server what the query would do (EXPLAIN plans without running)."""
+        """Ask the server what the query would do (EXPLAIN plans without running): 'r',
+        'rw', 'w' or 's', or 'outside' when its plan reads from outside the database
+        (LOAD CSV fetches URLs and reads files, yet Neo4j types it a read)."""
         cached = self._query_types.get(cypher)
         if cached is not None:
             return cached
-        with self._session(neo4j.READ_ACCESS) as session:
-            try:
-                summary = session.run("EXPLAIN " + cypher, params or {}).consume()
-            except Neo4jError as error:
-                raise _classify(error) from error
+        with _store_errors(), self._session(neo4j.READ_ACCESS) as session:
+            summary = session.run("EXPLAIN " + cypher, params or {}).consume()
         query_type = summary.query_type or "rw"
+        if summary.plan and any(op.startswith(_OUTSIDE_READS) for op in _operators(summary.plan)):
+            query_type = "outside"
         self._query_types[cypher] = query_type
         if len(self._query_types) > 1024:
             self._query_types.popitem(last=False)
         return query_type
 
     def read(self, cypher, params=None, *, timeout_ms=None, row_limit=None) -> QueryResult:
-        # READ access mode only routes the transaction to a reader; it does
-        # not stop a write on a single server. The server's own plan decides.
-        if self.query_type(cypher, params) != "r":
+        # The server refuses a write in a READ transaction too; asking its plan
+        # first refuses it unrun, with a clear message, and finds LOAD CSV.
+        query_type = self.query_type(cypher, params)
+        if query_type == "outside":
+            raise QueryError("LOAD CSV is refused: it reads files and URLs outside the graph")
+        if query_type != "r":
             raise QueryError("the query would write to the graph; only read-only queries are allowed")
         timeout = timeout_ms / 1000 if timeout_ms else None
-        with self._session(neo4j.READ_ACCESS) as session:
+        with _store_errors(), self._session(neo4j.READ_ACCESS) as session:
             tx = session.begin_transaction(timeout=timeout)
             try:
                 result = tx.run(cypher, params or {})
@@ -86,21 +117,15 @@ class Neo4jStore(GraphStore):
                 if not truncated:  # a cut result is abandoned, not run to its end for a summary
                     summary = result.consume()
                     server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
-            except Neo4jError as error:
-                raise _classify(error) from error
-            except ServiceUnavailable as error:
-                raise StoreUnavailable(str(error)) from error
             finally:
                 tx.close()  # rolls back: a read is never committed
         return QueryResult(columns=columns, rows=rows, truncated=truncated, server_ms=server_ms)
 
     def write(self, cypher, params=None) -> QueryResult:
-        try:
+        with _store_errors():
             records, _, keys = self._driver.execute_query(
                 cypher, params or {}, database_=self.database, routing_=neo4j.RoutingControl.WRITE
             )
-        except Neo4jError as error:
-            raise _classify(error) from error
         return QueryResult(columns=list(keys), rows=[[plain(v) for v in r.values()] for r in records])
 
     def write_batch(self, statements: Sequence[Statement]) -> None:
@@ -108,22 +133,20 @@ class Neo4jStore(GraphStore):
             for statement in statements:
                 tx.run(statement.cypher, statement.params).consume()
 
-        with self._session(neo4j.WRITE_ACCESS) as session:
-            try:
-                session.execute_write(work)
-            except Neo4jError as error:
-                raise _classify(error) from error
+        with _store_errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            session.execute_write(work)
 
     def ensure_schema(self, schema: Schema) -> None:
+        existing = {name for (name,) in self.write("SHOW CONSTRAINTS YIELD name RETURN name").rows}
+        existing |= {name for (name,) in self.write("SHOW INDEXES YIELD name RETURN name").rows}
         for label, spec in schema.labels.items():
-            self.write(
-                f"CREATE CONSTRAINT perfkg_{label.lower()}_id IF NOT EXISTS "
-                f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-            )
+            name = f"perfkg_{label.lower()}_id"
+            if name not in existing:
+                self.write(f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
             for prop in spec.indexed:
-                self.write(
-                    f"CREATE INDEX perfkg_{label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
-                )
+                name = f"perfkg_{label.lower()}_{prop}"
+                if name not in existing:
+                    self.write(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
 
     def ping(self) -> bool:
         try:
