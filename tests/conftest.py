@@ -1,9 +1,23 @@
-"""Shared fixtures: the example and shared reports, and real embedded stores."""
+"""Shared fixtures: the example and shared reports, and real graph stores.
+
+Every test of store behaviour runs on each store perfkg supports, as ibis runs
+its tests on each backend: the session fixture `backend` is parametrised over
+BACKENDS with an id and a mark per store (`pytest -m neo4j` runs the Neo4j
+half alone). The Neo4j half runs on a real Neo4j Community server: the one
+PERFKG_NEO4J_URI names (it is EMPTIED: point it at a disposable database), else
+one this session starts from Maven Central's jars (scripts/neo4j_server.py) and
+stops at its end. Without Java or Maven it is skipped, with the reason (unless
+PERFKG_REQUIRE_NEO4J is set, as CI sets it: then it fails). A
+difference between the stores is a marked expected failure with its reason
+(`known_gap`), never a silent skip.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +28,11 @@ SHARED = Path(os.environ.get("PERFKG_SHARED", ROOT.parent / "shared"))
 GOLD = SHARED / "gold"
 SHARED_REPORTS = SHARED / "reports"
 VARIANTS = Path(__file__).resolve().parent / "variants"
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import neo4j_server  # noqa: E402
+
+BACKENDS = ("falkordb", "neo4j")
 
 
 def report_path(stem_prefix: str) -> Path:
@@ -27,6 +46,22 @@ def gold(stem_prefix: str) -> dict:
     return json.loads(next(GOLD.glob(f"{stem_prefix}*.json")).read_text(encoding="utf-8"))
 
 
+def known_gap(store: str, reason: str, *, raises=AssertionError, when: bool = True):
+    """Mark a test parameter of `store` as an expected failure, with the reason (ibis's notyet).
+    Strict: when the gap closes, the test says so by failing, and the mark goes."""
+    return pytest.mark.known_gap(store=store, reason=reason, raises=raises, when=when)
+
+
+def pytest_collection_modifyitems(items):
+    """Turn each `known_gap` mark into an xfail on the parameter of the store it names."""
+    for item in items:
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("backend")
+        for mark in item.iter_markers("known_gap"):
+            if mark.kwargs["store"] == backend and mark.kwargs["when"]:
+                item.add_marker(pytest.mark.xfail(reason=mark.kwargs["reason"], raises=mark.kwargs["raises"],
+                                                  strict=True))
+
+
 @pytest.fixture(scope="session")
 def extractions():
     """The five example reports, extracted once."""
@@ -35,35 +70,195 @@ def extractions():
     return {path.name[:3]: extract_file(path) for path in sorted(EXAMPLES.glob("*.txt"))}
 
 
+# -- the stores ----------------------------------------------------------------
+
+
+class FalkorBackend:
+    """The embedded store: every empty graph is a new store file of its own."""
+
+    name = "falkordb"
+
+    def __init__(self, tmp_path_factory):
+        self._tmp = tmp_path_factory
+        self._examples = None
+
+    def settings(self, **overrides):
+        from perfkg.config import Settings
+
+        return Settings(store=str(self._tmp.mktemp("graph") / "graph.db"), **overrides)
+
+    def empty(self, **overrides):
+        """Settings naming a graph with nothing in it."""
+        return self.settings(**overrides)
+
+    def examples(self, **overrides):
+        """Settings naming a graph holding the five example reports, loaded once."""
+        if self._examples is None:
+            self._examples = self.empty()
+            _load_examples(self._examples)
+        return replace(self._examples, **overrides)
+
+    def env(self, settings) -> dict[str, str]:
+        """The environment that names this graph to `perfkg` (the CLI, a subprocess)."""
+        return {"PERFKG_STORE": settings.store}
+
+    def indexed(self, store) -> set[tuple[str, str]]:
+        """(label, property) of every index the store has."""
+        rows = store.read("CALL db.indexes() YIELD label, properties").rows
+        return {(label, prop) for label, props in rows for prop in props}
+
+    def serving(self, settings) -> bool:
+        """Whether another process already serves this graph, so a store opened now joins it
+        (the embedded server writes its settings file once it runs)."""
+        return Path(settings.store + ".settings").exists()
+
+    def server_pid(self, store) -> int | None:
+        """The process of the database behind `store`, when the store started it itself."""
+        return store._db.client.pid
+
+
+class Neo4jBackend:
+    """A Neo4j server: Community edition has one database, so every graph a test asks
+    for is that database, emptied (data, constraints and indexes) or loaded for it. It
+    remembers what it holds, so the example graph is loaded again only after a test
+    emptied it."""
+
+    name = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str | None, browser_url: str | None = None):
+        from perfkg.config import Settings
+
+        self._base = Settings(store=uri, neo4j_user=user, neo4j_password=password, neo4j_database=database)
+        self.browser_url = browser_url  # Neo4j Browser, on a server this session started
+        self.holds: str | None = None
+
+    def settings(self, **overrides):
+        return replace(self._base, **overrides)
+
+    def empty(self, **overrides):
+        from perfkg.store import open_store
+
+        with open_store(self._base) as store:
+            store.clear()
+            # A constraint's index goes with it; the lookup indexes are the server's own.
+            for (name,) in store.write("SHOW CONSTRAINTS YIELD name RETURN name").rows:
+                store.write(f"DROP CONSTRAINT `{name}`")
+            for (name,) in store.write("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name").rows:
+                store.write(f"DROP INDEX `{name}`")
+        self.holds = None
+        return self.settings(**overrides)
+
+    def examples(self, **overrides):
+        if self.holds != "examples":
+            _load_examples(self.empty())
+            self.holds = "examples"
+        return self.settings(**overrides)
+
+    def env(self, settings) -> dict[str, str]:
+        env = {"PERFKG_STORE": settings.store, "PERFKG_NEO4J_USER": settings.neo4j_user,
+               "PERFKG_NEO4J_PASSWORD": settings.neo4j_password}
+        if settings.neo4j_database:
+            env["PERFKG_NEO4J_DATABASE"] = settings.neo4j_database
+        return env
+
+    def serving(self, settings) -> bool:
+        return True
+
+    def server_pid(self, store) -> int | None:
+        return None
+
+    def indexed(self, store) -> set[tuple[str, str]]:
+        rows = store.write("SHOW INDEXES YIELD labelsOrTypes, properties, type WHERE type <> 'LOOKUP' "
+                           "RETURN labelsOrTypes, properties").rows
+        return {(labels[0], prop) for labels, props in rows for prop in props}
+
+
+def _load_examples(settings) -> None:
+    from perfkg.client import Client
+
+    with Client.open(settings=settings) as client:
+        outcomes = client.ingest([EXAMPLES])
+    assert [o.status for o in outcomes] == ["loaded"] * 5, [o.error for o in outcomes]
+
+
+@pytest.fixture(scope="session")
+def neo4j_backend(tmp_path_factory):
+    """The Neo4j server of this session: PERFKG_NEO4J_URI's, else one started here."""
+    uri = os.environ.get("PERFKG_NEO4J_URI")
+    if uri:
+        yield Neo4jBackend(uri, os.environ.get("PERFKG_NEO4J_USER", "neo4j"),
+                           os.environ.get("PERFKG_NEO4J_PASSWORD", ""), os.environ.get("PERFKG_NEO4J_DATABASE"))
+        return
+    home = tmp_path_factory.mktemp("neo4j")
+    try:
+        server = neo4j_server.start(home, tied_to_parent=True)
+    except neo4j_server.Unavailable as error:
+        if os.environ.get("PERFKG_REQUIRE_NEO4J"):  # CI: never a silent half
+            raise
+        pytest.skip(f"no Neo4j server for the Neo4j half of the tests: {error}")
+    try:
+        yield Neo4jBackend(server.uri, server.user, server.password, None, server.browser_url)
+    finally:
+        neo4j_server.stop(home)
+
+
+@pytest.fixture(scope="session", params=[pytest.param(name, marks=getattr(pytest.mark, name), id=name)
+                                         for name in BACKENDS])
+def backend(request, tmp_path_factory):
+    """One store under test; every test that uses it runs once per store."""
+    if request.param == "neo4j":
+        return request.getfixturevalue("neo4j_backend")
+    return FalkorBackend(tmp_path_factory)
+
+
+@pytest.fixture(autouse=True)
+def _the_example_graph_is_there_when_read(request):
+    """On Neo4j one database serves every test: before a test that reads the example graph
+    (through `examples`), load it again if a test before emptied the database."""
+    if "examples" in request.fixturenames:
+        backend = request.getfixturevalue("backend")
+        if backend.name == "neo4j":
+            assert not {"store", "empty_settings"} & set(request.fixturenames), \
+                "on Neo4j the example graph and an empty one are the same database: ask for one of them"
+        backend.examples()
+
+
 @pytest.fixture
-def store(tmp_path):
-    """An empty embedded store of its own, in a temporary folder."""
+def store(backend):
+    """An empty store of the backend."""
+    from perfkg.store import open_store
+
+    store = open_store(backend.empty())
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def empty_settings(backend):
+    """Settings naming an empty graph of the backend."""
+    return backend.empty()
+
+
+@pytest.fixture(scope="session")
+def examples(backend):
+    """Settings naming a graph of the backend that holds the five example reports (read only)."""
+    return backend.examples()
+
+
+@pytest.fixture(scope="session")
+def loaded_client(examples):
+    from perfkg.client import Client
+
+    client = Client.open(settings=examples)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def falkor_store(tmp_path):
+    """An empty embedded store, for what only the embedded store does (its server, its files)."""
     from perfkg.store.falkor import FalkorStore
 
     store = FalkorStore(tmp_path / "graph.db")
     yield store
     store.close()
-
-
-@pytest.fixture(scope="session")
-def loaded_store_path(tmp_path_factory):
-    """A store path holding the five example reports (shared by read-only tests)."""
-    from perfkg.store.falkor import FalkorStore
-    from perfkg.ingest.runner import ingest
-
-    path = tmp_path_factory.mktemp("loaded") / "graph.db"
-    store = FalkorStore(path)
-    outcomes = ingest(store, [EXAMPLES])
-    assert [o.status for o in outcomes] == ["loaded"] * 5, [o.error for o in outcomes]
-    yield path
-    store.close()
-
-
-@pytest.fixture(scope="session")
-def loaded_client(loaded_store_path):
-    from perfkg.client import Client
-    from perfkg.config import Settings
-
-    client = Client.open(settings=Settings(store=str(loaded_store_path)))
-    yield client
-    client.close()

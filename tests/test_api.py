@@ -1,21 +1,20 @@
-"""The HTTP API over the five example reports in a real embedded store."""
+"""The HTTP API over the five example reports, on each store."""
 
 import pytest
 from fastapi.testclient import TestClient
 
 from perfkg.api.app import create_app
-from perfkg.config import Settings
 
 
 @pytest.fixture(scope="module")
-def http(loaded_store_path):
-    with TestClient(create_app(Settings(store=str(loaded_store_path)))) as client:
+def http(examples):
+    with TestClient(create_app(examples)) as client:
         yield client
 
 
-def test_health(http):
+def test_health(http, backend):
     body = http.get("/health").json()
-    assert body["status"] == "ok" and body["store"] == "falkordb" and body["reachable"] is True
+    assert body["status"] == "ok" and body["store"] == backend.name and body["reachable"] is True
 
 
 def test_departments_list_the_five_streets_with_districts_and_one_report_each(http):

@@ -1,22 +1,31 @@
 """The API under abuse: uploads need the key and sane files, bodies are
 limited, hostile Cypher is refused, and errors never show a stack trace."""
 
+import importlib.util
+from dataclasses import replace
+
 import pytest
 from fastapi.testclient import TestClient
 
 from perfkg.api.app import create_app
-from perfkg.config import Settings
 
-from conftest import report_path
+from conftest import known_gap, report_path
 
 KEY = "s3cret-key"
 REPORT = report_path("004").read_bytes()
 
 
+# The store-independent guard on user Cypher (issue 11); until it is merged only the
+# embedded store refuses deep nesting, in its own read.
+GUARD_MERGED = importlib.util.find_spec("perfkg.store.guard") is not None
+NOT_GUARDED = known_gap("neo4j", "deep nesting is refused by perfkg.store.guard, not merged yet; Neo4j's "
+                        "parser itself takes it in its stride", when=not GUARD_MERGED)
+
+
 @pytest.fixture
-def http(tmp_path):
-    settings = Settings(store=str(tmp_path / "g.db"), api_key=KEY, max_report_bytes=200_000,
-                        max_request_bytes=300_000, query_timeout_ms=1000)
+def http(empty_settings):
+    settings = replace(empty_settings, api_key=KEY, max_report_bytes=200_000, max_request_bytes=300_000,
+                       query_timeout_ms=1000)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         yield client
 
@@ -49,8 +58,8 @@ def test_uploads_without_the_key_are_refused(http, headers, status):
     assert http.get("/departments").json() == []
 
 
-def test_uploads_are_disabled_without_a_configured_key(tmp_path):
-    with TestClient(create_app(Settings(store=str(tmp_path / "g.db")))) as http:
+def test_uploads_are_disabled_without_a_configured_key(empty_settings):
+    with TestClient(create_app(empty_settings)) as http:
         response = upload(http, **{"X-API-Key": "anything"})
         assert response.status_code == 403 and "disabled" in response.json()["error"]
 
@@ -82,17 +91,20 @@ def test_request_bodies_are_limited(http):
 @pytest.mark.parametrize(
     "body, status, message",
     [
-        ({"query": "RETURN " + "(" * 40 + "1" + ")" * 40}, 400, "nests"),
-        ({"query": "RETURN " + "[" * 30 + "1" + "]" * 30}, 400, "nests"),
-        ({"query": "RETURN " + "CASE WHEN true THEN " * 20 + "1" + " END" * 20}, 400, "nests"),
+        pytest.param({"query": "RETURN " + "(" * 40 + "1" + ")" * 40}, 400, "nests", marks=NOT_GUARDED),
+        pytest.param({"query": "RETURN " + "[" * 30 + "1" + "]" * 30}, 400, "nests", marks=NOT_GUARDED),
+        pytest.param({"query": "RETURN " + "CASE WHEN true THEN " * 20 + "1" + " END" * 20}, 400, "nests",
+                     marks=NOT_GUARDED),
         ({"query": "RETURN 1 " + "+ 1 " * 6000}, 422, "query"),
         ({"query": "RETURN $x", "params": {"not a name": 1}}, 400, "parameter"),
         ({"query": "RETURN 1", "timeout_ms": -5}, 422, "timeout_ms"),
         ({"query": "RETURN 1", "row_limit": "lots"}, 422, "row_limit"),
         ({"params": {}}, 422, "query"),
         ({"query": "CALL db.idx.fulltext.createNodeIndex('Topic', 'name_zh')"}, 400, "refused"),
-        ({"query": "CALL dbms.procedures() YIELD name RETURN count(name)"}, 200, None),  # reading is fine
-        ({"query": "MATCH (a), (b), (c), (d), (e) RETURN count(*)"}, 408, "time limit"),
+        ({"query": "CALL db.labels() YIELD label RETURN count(label)"}, 200, None),  # reading is fine
+        # 25 topics to the sixth power (without a filter, Neo4j counts it from its count store at once)
+        ({"query": "MATCH (a), (b), (c), (d), (e), (f) WHERE a.id + b.id + c.id + d.id + e.id + f.id = 'none' "
+                   "RETURN count(*)"}, 408, "time limit"),
     ],
 )
 def test_hostile_cypher_is_refused_and_the_server_keeps_serving(http, body, status, message):
@@ -103,17 +115,17 @@ def test_hostile_cypher_is_refused_and_the_server_keeps_serving(http, body, stat
     assert http.get("/health").status_code == 200
 
 
-def test_cors_is_off_unless_configured(tmp_path, http):
+def test_cors_is_off_unless_configured(empty_settings, http):
     response = http.get("/health", headers={"Origin": "https://elsewhere.example"})
     assert "access-control-allow-origin" not in response.headers
-    settings = Settings(store=str(tmp_path / "cors.db"), cors_origins=("https://research.example",))
+    settings = replace(empty_settings, cors_origins=("https://research.example",))
     with TestClient(create_app(settings)) as allowed:
         response = allowed.get("/health", headers={"Origin": "https://research.example"})
         assert response.headers["access-control-allow-origin"] == "https://research.example"
 
 
-def test_errors_never_show_a_stack_trace(tmp_path):
-    with TestClient(create_app(Settings(store=str(tmp_path / "g.db"))), raise_server_exceptions=False) as http:
+def test_errors_never_show_a_stack_trace(empty_settings):
+    with TestClient(create_app(empty_settings), raise_server_exceptions=False) as http:
         responses = [
             http.get("/reports/none"), http.get("/indicators", params={"year": "x"}),
             http.post("/cypher", json={"query": "MATCH (n RETURN n"}), http.get("/queries/budget_execution",

@@ -1,4 +1,4 @@
-"""The perfkg command line, run as a user would, against a real embedded store."""
+"""The perfkg command line, run as a user would, against each store."""
 
 import json
 
@@ -11,8 +11,9 @@ from conftest import EXAMPLES, report_path
 runner = CliRunner()
 
 
-def run(*args, store=None):
-    return runner.invoke(app, [*args, *(["--store", str(store)] if store else [])])
+def run(*args, env=None):
+    """perfkg with `args`, with the store that `env` names (PERFKG_STORE and its credentials)."""
+    return runner.invoke(app, list(args), env=env)
 
 
 def test_help_everywhere():
@@ -23,34 +24,34 @@ def test_help_everywhere():
         assert runner.invoke(app, [command, "--help"]).exit_code == 0
 
 
-def test_ingest_query_stats_export_reset(tmp_path):
-    store = tmp_path / "g.db"
-    result = run("ingest", str(EXAMPLES), store=store)
+def test_ingest_query_stats_export_reset(backend, empty_settings):
+    store = backend.env(empty_settings)
+    result = run("ingest", str(EXAMPLES), env=store)
     assert result.exit_code == 0, result.output
     assert "5 of 5 reports loaded" in result.output
     assert "荔城街道" in result.output
 
-    stats = run("stats", "--format", "json", store=store)
+    stats = run("stats", "--format", "json", env=store)
     counts = json.loads(stats.output)
     assert counts["nodes"]["Report"] == 5 and counts["nodes"]["Department"] == 5
     assert counts["relationships"]["PUBLISHED"] == 5
 
-    again = run("ingest", str(EXAMPLES), store=store)
+    again = run("ingest", str(EXAMPLES), env=store)
     assert "5 replacing an earlier version" in again.output
-    assert json.loads(run("stats", "--format", "json", store=store).output) == counts
+    assert json.loads(run("stats", "--format", "json", env=store).output) == counts
 
     query = run("query", "MATCH (d:Department) RETURN d.short_name AS name ORDER BY name", "--format", "json",
-                store=store)
+                env=store)
     assert [row["name"] for row in json.loads(query.output)] == ["中南街道", "南洲街道", "夏港街道", "文冲街道", "荔城街道"]
 
     csv = run("query", "MATCH (r:Report) WHERE r.year = $year RETURN r.year AS year", "-p", "year=2021",
-              "--format", "csv", store=store)
+              "--format", "csv", env=store)
     assert csv.output.splitlines() == ["year", "2021", "2021"]
 
-    refused = run("query", "MATCH (n) DETACH DELETE n", store=store)
+    refused = run("query", "MATCH (n) DETACH DELETE n", env=store)
     assert refused.exit_code == 1 and "error" in refused.output
 
-    export = run("export", "--format", "jsonl", store=store)
+    export = run("export", "--format", "jsonl", env=store)
     lines = [json.loads(line) for line in export.output.splitlines()]
     nodes = [l for l in lines if l["type"] == "node"]
     rels = [l for l in lines if l["type"] == "relationship"]
@@ -59,17 +60,17 @@ def test_ingest_query_stats_export_reset(tmp_path):
     published = next(l for l in rels if l["label"] == "PUBLISHED")
     assert published["start"]["labels"] == ["Department"] and published["end"]["labels"] == ["Report"]
 
-    assert run("reset", store=store).exit_code == 1  # asks; no answer means no
-    assert run("reset", "--yes", store=store).exit_code == 0
-    assert json.loads(run("stats", "--format", "json", store=store).output)["nodes"] == {}
+    assert run("reset", env=store).exit_code == 1  # asks; no answer means no
+    assert run("reset", "--yes", env=store).exit_code == 0
+    assert json.loads(run("stats", "--format", "json", env=store).output)["nodes"] == {}
 
 
-def test_ingest_reports_failures_and_goes_on(tmp_path):
+def test_ingest_reports_failures_and_goes_on(tmp_path, backend, empty_settings):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     good = tmp_path / "good.txt"
     good.write_text(report_path("004").read_text(encoding="utf-8"), encoding="utf-8")
-    result = run("ingest", str(empty), str(good), store=tmp_path / "g.db")
+    result = run("ingest", str(empty), str(good), env=backend.env(empty_settings))
     assert result.exit_code == 1
     assert "1 of 2 reports loaded" in result.output
     assert "empty.txt" in result.output and "empty file" in result.output

@@ -1,5 +1,5 @@
-"""Exports: the Cypher script recreates the graph, the CSV files are what
-neo4j-admin imports, and the CLI and API serve them."""
+"""Exports, from each store: the Cypher script recreates the graph, the CSV
+files are what neo4j-admin imports, and the CLI and API serve them."""
 
 import csv
 import io
@@ -12,22 +12,18 @@ from typer.testing import CliRunner
 from perfkg.api.app import create_app
 from perfkg.cli import app
 from perfkg.client import Client
-from perfkg.config import Settings
 from perfkg.export import admin_csv, admin_import_command, cypher_literal, cypher_script, jsonl, split_script
-from perfkg.store.falkor import FalkorStore
+from perfkg.store import open_store
 
 
-def test_the_cypher_script_recreates_the_graph_in_an_empty_store(loaded_client, tmp_path):
+def test_the_cypher_script_recreates_the_graph_in_an_empty_store(backend, loaded_client):
     script = "".join(cypher_script(loaded_client.store))
-    target = FalkorStore(tmp_path / "replay.db")
-    try:
+    stats, export = loaded_client.stats(), list(jsonl(loaded_client.store))
+    with Client.open(settings=backend.empty()) as copy:  # on Neo4j, the same database emptied
         for statement in split_script(script):
-            target.write(statement)
-        copy = Client(target, Settings())
-        assert copy.stats() == loaded_client.stats()
-        assert list(jsonl(target)) == list(jsonl(loaded_client.store))  # same ids, properties and edges
-    finally:
-        target.close()
+            copy.store.write(statement)
+        assert copy.stats() == stats
+        assert list(jsonl(copy.store)) == export  # same ids, properties and edges
 
 
 def test_cypher_literals_survive_quotes_backslashes_and_newlines(store):
@@ -56,9 +52,9 @@ def test_csv_files_have_the_headers_neo4j_admin_expects(loaded_client):
     assert command.startswith("neo4j-admin database import full neo4j --nodes=import/nodes_City.csv")
 
 
-def test_the_cli_exports_every_format_and_validates(loaded_store_path, tmp_path):
-    runner = CliRunner()
-    store = ["--store", str(loaded_store_path)]
+def test_the_cli_exports_every_format_and_validates(backend, examples, tmp_path):
+    runner = CliRunner(env=backend.env(examples))  # the credentials; --store names the store
+    store = ["--store", examples.store]
     for fmt, marker in (("ttl", "@prefix pk:"), ("nt", "<https://w3id.org/perfkg/id/"), ("jsonld", '"@id"'),
                         ("cypher", "CREATE INDEX FOR (n:City)")):
         result = runner.invoke(app, ["export", "--format", fmt, *store])
@@ -72,20 +68,19 @@ def test_the_cli_exports_every_format_and_validates(loaded_store_path, tmp_path)
     assert checked.exit_code == 0 and "conforms" in checked.output
 
 
-def test_validate_reports_violations(tmp_path):
+def test_validate_reports_violations(backend, empty_settings):
     runner = CliRunner()
-    store = FalkorStore(tmp_path / "bad.db")
-    store.write("CREATE (:Indicator {id: 'i1', name: 'x', status: 'maybe', origin: 'table', ordinal: 1, "
-                "evidence: 'e', report_id: 'r'})")
-    store.close()
-    result = runner.invoke(app, ["validate", "--store", str(tmp_path / "bad.db")])
+    with open_store(empty_settings) as store:
+        store.write("CREATE (:Indicator {id: 'i1', name: 'x', status: 'maybe', origin: 'table', ordinal: 1, "
+                    "evidence: 'e', report_id: 'r'})")
+    result = runner.invoke(app, ["validate"], env=backend.env(empty_settings))
     assert result.exit_code == 1
     assert "violations" in result.output and "status" in result.output
 
 
 @pytest.fixture(scope="module")
-def http(loaded_store_path):
-    with TestClient(create_app(Settings(store=str(loaded_store_path)))) as client:
+def http(examples):
+    with TestClient(create_app(examples)) as client:
         yield client
 
 

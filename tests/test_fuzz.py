@@ -96,10 +96,10 @@ def test_the_extractor_takes_any_slice_of_a_report(text):
 
 
 @pytest.fixture(scope="module")
-def echo_store(tmp_path_factory):
-    from perfkg.store.falkor import FalkorStore
+def echo_store(backend):
+    from perfkg.store import open_store
 
-    store = FalkorStore(tmp_path_factory.mktemp("echo") / "graph.db")
+    store = open_store(backend.empty())
     yield store
     store.close()
 
@@ -130,7 +130,7 @@ def same(returned, sent) -> bool:
 
 
 @given(param_values)
-def test_any_parameter_value_reaches_the_embedded_store_unchanged(echo_store, value):
+def test_any_parameter_value_reaches_the_store_unchanged(echo_store, value):
     returned = echo_store.read("RETURN $value", {"value": value}).rows[0][0]
     assert same(returned, value), (returned, value)
 

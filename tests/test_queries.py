@@ -1,5 +1,5 @@
-"""Every named query on the embedded store over the five example reports,
-with expected rows derived from the gold annotations."""
+"""Every named query on each store over the five example reports, with expected
+rows derived from the gold annotations."""
 
 import pytest
 
@@ -151,17 +151,16 @@ def test_problems_and_measures(loaded_client):
     assert any(len(measures) for measures in frame["measures"])
 
 
-def test_department_over_years(tmp_path):
+def test_department_over_years(tmp_path, empty_settings):
     from perfkg.ingest.runner import ingest
     from perfkg.client import Client
-    from perfkg.config import Settings
     from conftest import report_path
 
     text = report_path("004").read_text(encoding="utf-8")
     (tmp_path / "2021.txt").write_text(text, encoding="utf-8")
     later = text.replace("2021 年", "2022 年").replace("实际完成 170 次", "实际完成 230 次")
     (tmp_path / "2022.txt").write_text(later, encoding="utf-8")
-    with Client.open(settings=Settings(store=str(tmp_path / "g.db"))) as client:
+    with Client.open(settings=empty_settings) as client:
         ingest(client.store, [tmp_path / "2021.txt", tmp_path / "2022.txt"])
         frame = client.query("department_over_years", department="荔城街道")
         activity = frame[frame["indicator"] == "开展社区活动次数"]

@@ -1,5 +1,5 @@
-"""Nothing lost, nothing half-written: bad input, a killed ingest, concurrent
-ingests. (The API's defences are in test_api_hardening.py.)"""
+"""Nothing lost, nothing half-written, on each store: bad input, a killed ingest,
+concurrent ingests. (The API's defences are in test_api_hardening.py.)"""
 
 import codecs
 import os
@@ -16,10 +16,9 @@ from typer.testing import CliRunner
 from perfkg.ingest.runner import ingest
 from perfkg.cli import app
 from perfkg.client import Client
-from perfkg.config import Settings
 from perfkg.corpus import generate
 from perfkg.export import jsonl
-from perfkg.store.falkor import FalkorStore
+from perfkg.store import open_store
 
 from conftest import EXAMPLES, ROOT, report_path
 
@@ -85,7 +84,7 @@ def test_a_truncated_report_loads_what_it_has_with_warnings(store, tmp_path):
     assert any("problems" in w for w in outcome.warnings) and any("measures" in w for w in outcome.warnings)
 
 
-def test_a_duplicate_report_replaces_the_older_whole_and_the_cli_says_so(tmp_path):
+def test_a_duplicate_report_replaces_the_older_whole_and_the_cli_says_so(tmp_path, backend, empty_settings):
     folder = tmp_path / "in"
     folder.mkdir()
     older = folder / "b-older.txt"
@@ -93,21 +92,21 @@ def test_a_duplicate_report_replaces_the_older_whole_and_the_cli_says_so(tmp_pat
     newer = folder / "a-newer.txt"
     newer.write_text(REPORT.replace("实际完成 170 次", "实际完成 230 次"), encoding="utf-8")
     os.utime(older, (time.time() - 3600, time.time() - 3600))  # older by an hour, though it sorts last by name
-    result = CliRunner().invoke(app, ["ingest", str(folder), "--store", str(tmp_path / "g.db")])
+    result = CliRunner().invoke(app, ["ingest", str(folder)], env=backend.env(empty_settings))
     assert result.exit_code == 0, result.output
     assert "replaces b-older.txt" in result.output
-    with Client.open(settings=Settings(store=str(tmp_path / "g.db"))) as client:
+    with Client.open(settings=empty_settings) as client:
         assert client.read("MATCH (r:Report) RETURN r.source_file").rows == [["a-newer.txt"]]
         status = client.read("MATCH (i:Indicator {name: '开展社区活动次数'}) RETURN i.status").rows
         assert status == [["met"]]
 
 
-def test_the_cli_goes_on_after_a_failure_and_exits_non_zero_with_a_summary(tmp_path):
+def test_the_cli_goes_on_after_a_failure_and_exits_non_zero_with_a_summary(tmp_path, backend, empty_settings):
     good = tmp_path / "good.txt"
     good.write_text(REPORT, encoding="utf-8")
     binary = write(tmp_path / "binary.txt", bytes(range(256)) * 4)
     readme = write(tmp_path / "readme.txt", b"just some notes\n")
-    result = CliRunner().invoke(app, ["ingest", str(binary), str(good), str(readme), "--store", str(tmp_path / "g.db")])
+    result = CliRunner().invoke(app, ["ingest", str(binary), str(good), str(readme)], env=backend.env(empty_settings))
     assert result.exit_code == 1
     assert "1 of 3 reports loaded, 1 skipped (not reports), 1 failed" in result.output
     assert "binary.txt:binaryfile" in "".join(result.output.split())  # rich wraps long lines
@@ -124,16 +123,12 @@ def corpus(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def clean_run(corpus, tmp_path_factory):
+def clean_run(backend, corpus):
     """The corpus ingested once, start to finish: what every other run must equal."""
-    path = tmp_path_factory.mktemp("clean") / "clean.db"
-    store = FalkorStore(path)
-    try:
+    with open_store(backend.empty()) as store:
         outcomes = ingest(store, [corpus])
         assert {o.status for o in outcomes} == {"loaded"}
-        yield _snapshot(store)
-    finally:
-        store.close()
+        return _snapshot(store)
 
 
 def _snapshot(store):
@@ -143,20 +138,21 @@ def _snapshot(store):
     return client.stats(), "".join(jsonl(store)), per_report
 
 
-def _perfkg(*args):
+def _perfkg(backend, settings, *args):
     return subprocess.Popen([sys.executable, "-m", "perfkg.cli", *args], cwd=ROOT,
+                            env={**os.environ, **backend.env(settings)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(corpus, clean_run, tmp_path):
-    path = tmp_path / "killed.db"
-    process = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
+def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(backend, corpus, clean_run):
+    settings = backend.empty()
+    process = _perfkg(backend, settings, "ingest", str(corpus), "--quiet")
     watcher = None
     try:
         deadline = time.time() + 60
         while time.time() < deadline and process.poll() is None:
-            if path.with_name(path.name + ".settings").exists():
-                watcher = watcher or FalkorStore(path)  # joins the ingest's own server
+            if backend.serving(settings):
+                watcher = watcher or open_store(settings)  # the embedded store joins the ingest's own server
                 loaded = watcher.read("MATCH (r:Report) RETURN count(r)").rows[0][0]
                 if loaded >= 20:
                     break
@@ -169,13 +165,13 @@ def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(co
         # server (a daemon, not its child) lives on, the data safe in it, until
         # the store's last user closes it.
         assert left_behind and _all_gone(set(left_behind)), left_behind
-        server = watcher._db.client.pid
+        server = backend.server_pid(watcher)
         # Every report the killed run wrote is whole: exactly what the clean run has for it.
         _, _, clean_reports = clean_run
         _, _, partial = _snapshot(watcher)
         assert 20 <= len(partial) < len(clean_reports)
         assert all(partial[r] == clean_reports[r] for r in partial)
-        rerun = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
+        rerun = _perfkg(backend, settings, "ingest", str(corpus), "--quiet")
         assert rerun.wait(timeout=300) == 0
         stats, export, per_report = _snapshot(watcher)
         assert (stats, export, per_report) == clean_run
@@ -184,8 +180,8 @@ def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(co
             process.kill()
         if watcher is not None:
             watcher.close()
-    # The watcher was the server's last user: closing the store stopped it.
-    assert _all_gone({server})
+    # The watcher was the embedded server's last user: closing the store stopped it.
+    assert server is None or _all_gone({server})
 
 
 def _descendants(pid: int) -> dict[int, str]:
@@ -227,16 +223,13 @@ def _all_gone(pids: set[int], within_s: float = 10.0) -> bool:
     return False
 
 
-def test_two_ingests_at_once_give_the_graph_of_one(corpus, clean_run, tmp_path):
-    path = tmp_path / "twice.db"
-    first = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
-    second = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
+def test_two_ingests_at_once_give_the_graph_of_one(backend, corpus, clean_run):
+    settings = backend.empty()
+    first = _perfkg(backend, settings, "ingest", str(corpus), "--quiet")
+    second = _perfkg(backend, settings, "ingest", str(corpus), "--quiet")
     assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
-    store = FalkorStore(path)
-    try:
+    with open_store(settings) as store:
         assert _snapshot(store) == clean_run
-    finally:
-        store.close()
 
 
 def _sockets_held() -> int:
@@ -252,7 +245,7 @@ def _is_open(fd: int) -> bool:
         return False
 
 
-def test_extracting_workers_hold_none_of_the_ingest_s_sockets(store):
+def test_extracting_workers_hold_none_of_the_ingest_s_sockets(falkor_store):
     """A worker forked while the ingest holds its store connection lets go of
     it: the embedded server must not count the worker as another user."""
     import multiprocessing
@@ -260,7 +253,7 @@ def test_extracting_workers_hold_none_of_the_ingest_s_sockets(store):
 
     from perfkg.ingest.runner import _worker_start
 
-    store.read("RETURN 1")  # this process holds a connection to the store
+    falkor_store.read("RETURN 1")  # this process holds a connection to the store
     assert _sockets_held() >= 1
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
                              initializer=_worker_start, initargs=(os.getpid(),)) as pool:

@@ -1,4 +1,5 @@
-"""The embedded FalkorDB store behind the GraphStore interface (a real server, no mocks)."""
+"""The GraphStore interface on each store (real servers, no mocks), then what only the
+embedded store does: its server process and its files."""
 
 import os
 import subprocess
@@ -11,6 +12,8 @@ import pytest
 from perfkg.store import QueryError, QueryTimeout, Statement
 from perfkg.store.falkor import FalkorStore
 
+from conftest import known_gap
+
 
 def test_read_and_write_round_trip(store):
     store.write("CREATE (:City {id: $id, name: $name})", {"id": "c1", "name": "广州市 \"quoted\" \\ slash"})
@@ -20,39 +23,55 @@ def test_read_and_write_round_trip(store):
     assert result.records() == [{"id": "c1", "name": "广州市 \"quoted\" \\ slash"}]
 
 
-def test_a_string_with_a_nul_character_is_refused_by_name(store):
+def test_a_string_with_a_nul_character_is_refused_by_name_by_the_embedded_store(falkor_store):
     with pytest.raises(QueryError, match="NUL"):
-        store.write("CREATE (:City {id: $id})", {"id": "a\0b"})
-    assert store.read("MATCH (n) RETURN count(n)").rows == [[0]]
+        falkor_store.write("CREATE (:City {id: $id})", {"id": "a\0b"})
+    assert falkor_store.read("MATCH (n) RETURN count(n)").rows == [[0]]
 
 
 def test_reading_an_empty_graph_gives_no_rows(store):
     assert store.read("MATCH (n) RETURN n").rows == []
 
 
-def test_read_refuses_a_write_whatever_its_form(store):
-    store.write("CREATE (:City {id: 'c1'})")
-    for cypher in ("CREATE (:X)", "MATCH (c:City) SET c.name = 'x'", "MATCH (c:City) DELETE c",
-                   "MERGE (:X {id: 1})", "MATCH (c:City) DETACH DELETE c", "CREATE INDEX FOR (n:X) ON (n.id)"):
-        with pytest.raises(QueryError):
-            store.read(cypher)
-    assert store.read("MATCH (n) RETURN count(n)").rows == [[1]]
+@pytest.mark.parametrize(
+    "cypher",
+    ["CREATE (:X)", "MATCH (c:City) SET c.name = 'x'", "MATCH (c:City) REMOVE c.name", "MATCH (c:City) DELETE c",
+     "MERGE (:X {id: 1})", "MATCH (c:City) DETACH DELETE c", "CREATE INDEX FOR (n:X) ON (n.id)",
+     pytest.param("CREATE CONSTRAINT FOR (n:X) REQUIRE n.id IS UNIQUE", id="constraint"),
+     pytest.param("CALL db.createLabel('Intruder')", id="procedure-that-writes")],
+)
+def test_read_refuses_a_write_whatever_its_form(store, cypher):
+    store.write("CREATE (:City {id: 'c1', name: 'A'})")
+    with pytest.raises(QueryError):
+        store.read(cypher)
+    assert store.read("MATCH (n) RETURN n").rows == [[{"labels": ["City"], "properties": {"id": "c1", "name": "A"}}]]
+
+
+# A runaway on both stores: a cartesian product of four scans with a filter no
+# row passes. (Without the filter, Neo4j counts it from its count store at once.)
+RUNAWAY = "MATCH (a), (b), (c), (d) WHERE a.id + b.id + c.id + d.id = 'none' RETURN count(*)"
 
 
 def test_a_read_past_its_time_limit_is_stopped(store):
     store.write("UNWIND range(1, 300) AS i CREATE (:City {id: toString(i)})")
+    started = time.monotonic()
     with pytest.raises(QueryTimeout):
-        store.read("MATCH (a), (b), (c), (d) RETURN count(*)", timeout_ms=100)
+        store.read(RUNAWAY, timeout_ms=200)
+    assert time.monotonic() - started < 5  # of the minutes 8.1 billion rows would take
 
 
-def test_a_read_building_a_huge_list_is_stopped_by_the_memory_cap(store):
-    with pytest.raises(QueryError, match="mem"):
-        store.read("UNWIND range(1, 100000000) AS x RETURN count(x)", timeout_ms=100)
+@known_gap("falkordb", "the embedded store builds the list until its per-query memory cap (512 MB) stops it, "
+           "after about 6 s whatever the time limit (issue 11, case 7)", raises=AssertionError)
+def test_a_read_building_a_huge_list_is_stopped_in_time(store):
+    started = time.monotonic()
+    with pytest.raises((QueryTimeout, QueryError)):
+        store.read("UNWIND range(1, 100000000) AS x RETURN count(x)", timeout_ms=200)
+    assert time.monotonic() - started < 3
 
 
 def test_reads_say_the_database_s_own_time(store):
-    result = store.read("UNWIND range(1, 1000) AS x RETURN sum(x)")
-    assert result.rows == [[500500]] and result.server_ms is not None and result.server_ms > 0
+    result = store.read("UNWIND range(1, 200000) AS x RETURN sum(x)")
+    assert result.rows == [[20000100000]] and result.server_ms is not None and result.server_ms > 0
 
 
 def test_row_limit_truncates_and_says_so(store):
@@ -60,6 +79,15 @@ def test_row_limit_truncates_and_says_so(store):
     assert result.rows == [[1], [2], [3]]
     assert result.truncated
     assert not store.read("UNWIND range(1, 3) AS x RETURN x", row_limit=3).truncated
+
+
+@known_gap("falkordb", "the embedded store receives the whole result before it cuts it at the row limit "
+           "(issue 11, case 7)", raises=(AssertionError, QueryError, QueryTimeout))
+def test_a_result_cut_at_the_row_limit_does_not_run_to_its_end(store):
+    started = time.monotonic()
+    cut = store.read("UNWIND range(1, 30000000) AS x RETURN x", row_limit=3, timeout_ms=5000)
+    assert cut.truncated and cut.rows == [[1], [2], [3]]
+    assert time.monotonic() - started < 1.0
 
 
 def test_nodes_come_back_as_plain_dicts(store):
@@ -92,6 +120,9 @@ def test_write_batch_statements_see_each_other(store):
     ])
     assert store.read("MATCH (:Report)-[:HAS_TASK]->(t:Task) RETURN t.id, t.name ORDER BY t.id").rows == [
         ["t1", None], ["t2", "second"]]
+
+
+# -- the embedded store's own server and files ----------------------------------
 
 
 def test_data_persists_across_a_restart(tmp_path):
@@ -132,17 +163,29 @@ def test_clear_empties_the_graph(store):
     assert store.read("MATCH (n) RETURN count(n)").rows == [[0]]
 
 
-def test_ensure_schema_indexes_every_label_once(store):
+def test_ensure_schema_indexes_every_label_once(backend, store):
     from perfkg import ontology
 
     store.ensure_schema(ontology.schema())
     store.ensure_schema(ontology.schema())  # a second time changes nothing
-    indexed = {(label, prop) for label, props in store.read("CALL db.indexes() YIELD label, properties").rows
-               for prop in props}
+    indexed = backend.indexed(store)
     for label, spec in ontology.schema().labels.items():
         assert (label, "id") in indexed
         for prop in spec.indexed:
             assert (label, prop) in indexed
+
+
+@known_gap("falkordb", "the embedded store indexes ids but does not enforce their uniqueness; the loader "
+           "MERGEs places and deletes a report's nodes before writing them again, so it writes no duplicate",
+           raises=pytest.fail.Exception)
+def test_a_second_node_with_the_same_id_is_refused(store):
+    from perfkg import ontology
+
+    store.ensure_schema(ontology.schema())
+    store.write("CREATE (:City {id: 'c1'})")
+    with pytest.raises(QueryError):
+        store.write("CREATE (:City {id: 'c1'})")
+    assert store.read("MATCH (c:City) RETURN count(c)").rows == [[1]]
 
 
 def _gone(pid: int, within_s: float = 5.0) -> bool:
