@@ -87,8 +87,8 @@ class FalkorBackend:
 
         return Settings(store=str(self._tmp.mktemp("graph") / "graph.db"), **overrides)
 
-    def empty(self, **overrides):
-        """Settings naming a graph with nothing in it."""
+    def empty(self, *, without_schema: bool = False, **overrides):
+        """Settings naming a graph with nothing in it (a new store has no indexes either)."""
         return self.settings(**overrides)
 
     def examples(self, **overrides):
@@ -119,9 +119,10 @@ class FalkorBackend:
 
 class Neo4jBackend:
     """A Neo4j server: Community edition has one database, so every graph a test asks
-    for is that database, emptied (data, constraints and indexes) or loaded for it. It
-    remembers what it holds, so the example graph is loaded again only after a test
-    emptied it."""
+    for is that database, emptied or loaded for it. It remembers what it holds, so the
+    example graph is loaded again only after a test emptied it. Emptying keeps the
+    constraints and indexes perfkg creates (creating them again costs seconds a test)
+    unless a test asks for a database without them."""
 
     name = "neo4j"
 
@@ -135,16 +136,17 @@ class Neo4jBackend:
     def settings(self, **overrides):
         return replace(self._base, **overrides)
 
-    def empty(self, **overrides):
+    def empty(self, *, without_schema: bool = False, **overrides):
         from perfkg.store import open_store
 
         with open_store(self._base) as store:
             store.clear()
-            # A constraint's index goes with it; the lookup indexes are the server's own.
-            for (name,) in store.write("SHOW CONSTRAINTS YIELD name RETURN name").rows:
-                store.write(f"DROP CONSTRAINT `{name}`")
-            for (name,) in store.write("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name").rows:
-                store.write(f"DROP INDEX `{name}`")
+            if without_schema:
+                # A constraint's index goes with it; the lookup indexes are the server's own.
+                for (name,) in store.write("SHOW CONSTRAINTS YIELD name RETURN name").rows:
+                    store.write(f"DROP CONSTRAINT `{name}`")
+                for (name,) in store.write("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name").rows:
+                    store.write(f"DROP INDEX `{name}`")
         self.holds = None
         return self.settings(**overrides)
 

@@ -10,7 +10,7 @@ import pytest
 import typer
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, neo4j_server
 from perfkg.cli import app
 from perfkg.config import Settings
 
@@ -20,9 +20,10 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 
 
-def test_neo4j_5_with_browser_and_bolt_on_loopback(compose):
+def test_the_neo4j_the_tests_run_with_browser_and_bolt_on_loopback(compose):
     neo4j = compose["services"]["neo4j"]
-    assert neo4j["image"].startswith("neo4j:5")
+    assert neo4j["image"] == f"neo4j:{neo4j_server.NEO4J_VERSION}-community"
+    assert neo4j["environment"]["NEO4J_db_transaction_monitor_check_interval"] == neo4j_server.CHECK_INTERVAL
     assert set(neo4j["ports"]) == {"127.0.0.1:7474:7474", "127.0.0.1:7687:7687"}
     assert "neo4j-data:/data" in neo4j["volumes"] and "neo4j-data" in compose["volumes"]
     assert "cypher-shell" in " ".join(neo4j["healthcheck"]["test"])
