@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .chars import normalise
 from .numbers import _UNITS
 from .text import Block, Cell
 from .vocabulary import OPERATOR, category_of, compact, field_of, fund_column_of, fund_row_of, role_of
@@ -64,18 +65,25 @@ class Token:
     row: int  # the row of the block it is in
     row_start: bool  # the first cell of its row that is not empty
     kind: str  # empty dash category operator number unit value header fundword field text
-    text: str  # compact text
+    text: str  # compact text, normalised (half-width, simplified)
     role: str | None = None  # a header word's column role; a category's level; a field's name
+    after_category: bool = False  # the cell before it (empty ones aside) names a category
 
     @property
     def start(self) -> int:
         return self.cell.start
 
 
+# A name numbered by the form (指标1:居民健康档案): a name, whatever follows.
+NUMBERED_NAME = re.compile(r"^指标\s*\d+\s*[:：.、]")
+
+
 def token_kind(text: str) -> tuple[str, str | None]:
-    """(kind, role) of a cell's compact text."""
+    """(kind, role) of a cell's compact, normalised text."""
     if not text:
         return "empty", None
+    if NUMBERED_NAME.match(text):
+        return "text", None
     if _DASH.fullmatch(text):
         return "dash", None
     category = category_of(text)
@@ -112,14 +120,17 @@ def is_value(text: str) -> bool:
 def tokens(block: Block, layout: str) -> list[Token]:
     """The table's cells in reading order, typed. A slot a merged cell covers is empty, as the text shows it."""
     found: list[Token] = []
+    previous_kind = None
     for index, row in enumerate(block.rows):
         seen_content = False
         for cell in row.cells:
-            text = compact(cell.text)
+            text = normalise(compact(cell.text))
             kind, role = token_kind(text)
             starts = not seen_content and kind != "empty"
             seen_content = seen_content or kind != "empty"
-            found.append(Token(cell, index, starts, kind, text, role))
+            found.append(Token(cell, index, starts, kind, text, role, previous_kind == "category"))
+            if kind != "empty":
+                previous_kind = kind
     return found
 
 
@@ -197,7 +208,7 @@ def fit(role: str, token: Token) -> float:
     if kind in ("header", "field"):
         return IMPOSSIBLE
     if role == "name":
-        return {"text": 2.0, "fundword": 1.5, "value": 0.2}.get(kind, IMPOSSIBLE)
+        return {"text": 2.0, "fundword": 1.5, "value": -1.0}.get(kind, IMPOSSIBLE)
     # An empty cell holds a column's place and scores nothing: it neither
     # helps nor hurts a record (the layout printed the column, empty).
     if kind == "empty":
@@ -228,6 +239,7 @@ ROW_CROSSING = -0.7
 JUNK = {"empty": 0.0, "dash": -0.2}
 JUNK_OTHER = -1.5
 CATEGORY_BETWEEN = 1.0
+NAMED_BY_CATEGORY = 1.0  # what a record named by its category (no name cell) costs
 
 
 @dataclass
@@ -235,6 +247,7 @@ class Record:
     cells: dict[str, list[Token]] = field(default_factory=dict)
     level1: str | None = None
     level2: str | None = None
+    named_by_category: bool = False  # no name cell: the category names it
 
     def text(self, role: str) -> str | None:
         found = [t.cell.text for t in self.cells.get(role, []) if t.kind not in ("empty", "dash")]
@@ -253,6 +266,10 @@ def align(stream: list[Token], columns: list[str], *, rows_reliable: bool, requi
     n = len(columns)
     required_index = columns.index(required)
     start_columns = [j for j in range(required_index + 1)]
+    # A row whose name cell holds a value (成本指标 | 100万 | 100万) is named by its
+    # category: such a record may start at its first value, right after a category.
+    if required == "name" and "target" in columns:
+        start_columns.append(columns.index("target"))
     states = n + 1
     score = [IMPOSSIBLE] * states
     score[0] = 0.0
@@ -321,7 +338,11 @@ def _start(new, choice, new_row, columns, token, base, previous, j, rows_reliabl
     gain = fit(columns[j], token)
     if gain == IMPOSSIBLE or token.kind in ("empty", "dash"):
         return
-    skipped = sum(SKIP.get(columns[k], -0.5) for k in range(j))
+    if columns[j] == "target":
+        if not token.after_category or token.kind not in ("value", "number"):
+            return
+        gain -= NAMED_BY_CATEGORY
+    skipped = sum(SKIP.get(columns[k], -0.5) for k in range(j) if columns[k] != "name")
     bonus = ROW_START_BONUS if rows_reliable and token.row_start else (0.0 if not rows_reliable else -ROW_START_BONUS)
     _offer(new, choice, new_row, j + 1, base + gain + skipped + bonus, previous, f"start:{j}", token.row)
 
@@ -352,9 +373,9 @@ def _records(stream: list[Token], columns: list[str], moves: list[tuple[int, str
         if kind == "start":
             if current is not None:
                 records.append(current)
-            current = Record(level1=level1, level2=level2)
+            current = Record(level1=level1, level2=level2, named_by_category=columns[int(index)] == "target")
         if kind in ("start", "fill") and current is not None:
             current.cells.setdefault(columns[int(index)], []).append(token)
     if current is not None:
         records.append(current)
-    return [r for r in records if required in r.cells]
+    return [r for r in records if required in r.cells or (r.named_by_category and r.level2)]

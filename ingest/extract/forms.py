@@ -276,13 +276,15 @@ def _fund_pairs(ctx: Context, stream: list[Token], unit: str) -> None:
                                           project=0 if len(ctx.out.projects) == 1 else None))
 
 
-def boundary(stream: list[Token], start: int) -> int:
-    """Where the block that starts at `start` ends: at the next form field or header of another block."""
+def boundary(stream: list[Token], start: int, *, at_headers: bool = True) -> int:
+    """Where the block that starts at `start` ends: at the next form field, or
+    (with at_headers) at the next header word of another table."""
     for index in range(start, len(stream)):
         token = stream[index]
         if token.kind == "field" and token.role in BOUNDARY_FIELDS - {"funds_block"}:
             return index
-        if token.kind == "header" and token.role in ("level1", "level2", "level3", "goal", "goal_done", "name"):
+        if at_headers and token.kind == "header" and token.role in ("level1", "level2", "level3", "goal", "goal_done",
+                                                                      "name"):
             return index
     return len(stream)
 

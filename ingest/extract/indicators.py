@@ -29,7 +29,7 @@ from ..model import Evidence, Indicator, Project
 from ..numbers import Value, quantities, read_value
 from ..outline import under
 from ..status import judge
-from ..records import ROWS_RELIABLE, Header, align, find_headers, tokens
+from ..records import NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, tokens
 from ..tables import compact
 from .context import Context
 from .forms import boundary, project_at
@@ -44,15 +44,16 @@ _RANK_OR_GRADE = (
     r"(?:全[区市省县镇]|全国|全省|同类)?(?:排名)?前[一二三四五六七八九十\d]+(?:名|位)?|优秀|良好|合格|优|良"
     r"|[一二两三四五六七八九十百千]+\s*(?:个|次|家|场|项|人|名|户|所|座|条|批|期|宗|件)"
 )
+_DATE_VALUE = r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|前|末|内|之前)?"
 _TARGET_VALUE = (
-    rf"(?:(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
-    rf"(?:%|[\u4e00-\u9fa5]{{0,4}}?)\s*(?:以上|以下|以内)?|{_RANK_OR_GRADE})"
+    rf"(?:{_DATE_VALUE}|(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
+    rf"(?:%|[\u4e00-\u9fa5]{{0,4}}?(?:/[\u4e00-\u9fa5、]{{1,4}})?)\s*(?:以上|以下|以内)?|{_RANK_OR_GRADE})"
 )
 _PLAN_KEYWORD = (
-    r"(?:(?:年度|全年)?(?:指标值|目标值|计划值|预期值|考核目标|预期目标|目标任务)|年度目标|全年目标"
+    r"(?:(?:年度|全年|年初)?(?:指标值|目标值|计划值|预期值|考核目标|预期目标|目标任务)|年度目标|全年目标"
     r"|(?:年度|全年)(?:考核)?任务(?:量|数)?|(?:任务)?(?:计划|目标|预期)(?:完成|达到)?)"
 )
-_ACTUAL_KEYWORD = r"(?:实际完成(?:值)?|实际值|实际|完成值|已完成|(?:全年|年度|累计)?完成|实现)"
+_ACTUAL_KEYWORD = r"(?:(?:全年|年度)?实际完成(?:值)?|实际值|实际|完成值|已完成|(?:全年|年度|累计)?完成|实现)"
 
 _PLAN_THEN_ACTUAL = re.compile(
     rf"(?P<kw>{_PLAN_KEYWORD})\s*(?:为|是|:)?\s*(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
@@ -118,15 +119,19 @@ def _table(ctx: Context, block) -> None:
     stream = ctx.streams.get(id(block)) or tokens(block, layout)
     headers = find_headers(stream)
     if not headers:
-        categories = [i for i, t in enumerate(stream) if t.kind == "category"]
-        if len(categories) < 2:
+        # No header run: the page starts below the header, or a dump scattered
+        # its words. Categories or numbered names (指标1:…) still mark the rows
+        # of the national form's indicator table.
+        marks = [i for i, t in enumerate(stream) if t.kind == "category" or NUMBERED_NAME.match(t.text)]
+        if len(marks) < 2:
             return
-        headers = [Header(categories[0], categories[0], list(DEFAULT_COLUMNS), True)]
+        headers = [Header(marks[0], marks[0], list(DEFAULT_COLUMNS), True)]
     for number, header in enumerate(headers):
         if "goal_done" in header.words:
             continue  # a task table (主要任务 | 预期目标 | 目标完成情况 | 关键指标 ...): read with the tasks
         end = headers[number + 1].start if number + 1 < len(headers) else len(stream)
-        end = min(end, boundary(stream, header.end))
+        # Without a header run, header words are scattered through the rows (a dump): they end nothing.
+        end = min(end, boundary(stream, header.end, at_headers=header.start != header.end))
         header_words = {t.text for t in stream[header.start : header.end]}
         table_category = next((w for w in header_words if _TABLE_CATEGORY.fullmatch(w)), None)
         records = align(stream[header.end : end], header.columns, rows_reliable=layout in ROWS_RELIABLE)
@@ -162,7 +167,8 @@ def _record_project(ctx: Context, record) -> int:
 
 
 def _record_indicator(ctx: Context, record, table_category: str | None) -> Indicator | None:
-    name = _NUMBERING.sub("", tidy(record.text("name") or ""))
+    written = record.text("name") or (record.level2 if record.named_by_category else "")
+    name = _NUMBERING.sub("", tidy(written or ""))
     name = strip_glosses(name)
     if len(compact(name)) < 2:
         return None

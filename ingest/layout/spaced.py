@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..document import Cell, Document, Line, Table
+from ..chars import normalise
 from ..vocabulary import is_table_word
 from .locations import span_location
 
@@ -89,7 +90,7 @@ def _kind(text: str, line: Line, settings: SpacedSettings) -> str:
 
 
 def _table_words(text: str, line: Line) -> int:
-    return sum(1 for s, e in _tokens(text, line) if is_table_word(text[s:e]))
+    return sum(1 for s, e in _tokens(text, line) if is_table_word(normalise(text[s:e])))
 
 
 def _anchors(kinds: list[str], words: list[int], settings: SpacedSettings) -> list[int]:
