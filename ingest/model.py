@@ -132,6 +132,8 @@ class Extraction:
     title: str | None = None
     year: int | None = None
     department: DepartmentFacts | None = None
+    # Where the document is from when its department is unknown (district, city; no name).
+    place: DepartmentFacts | None = None
     execution_rate: float | None = None
     self_score: float | None = None
     self_grade: str | None = None

@@ -27,7 +27,6 @@ from ..records import ROWS_RELIABLE, IMPOSSIBLE, Token, align, find_headers, tok
 from ..text import Block
 from ..vocabulary import compact, field_of, fund_column_of, fund_row_of
 from .context import Context
-from .header import department_facts, plausible_department
 
 # Fields whose value is the next cell.
 _VALUE_FIELDS = ("project_name", "supervisor", "implementer", "unit_name")
@@ -36,7 +35,6 @@ BOUNDARY_FIELDS = frozenset({"self_score", "grade", "goal_block", "funds_block",
                              "implementer", "unit_name", "other_notes", "finance_dept"})
 _LABEL_IN_CELL = re.compile(
     r"^(?P<label>项目名称|主管部门|主管单位|实施单位|单位名称|部门名称|部门|填报单位|预算单位)\s*[:：]\s*(?P<value>\S.{1,40})$")
-_PUBLISHER = re.compile(r"(?:发文单位|来源|发布机构|信息来源|发布单位)\s*[:：]\s*\|?\s*(?P<name>[\u4e00-\u9fa5（）()]{4,30}?)(?=\s|\||$|发布|浏览)")
 _KINDS = [
     ("target_declaration", re.compile(r"绩效目标(?:申报|批复)?表|目标申报表")),
     ("department_form", re.compile(r"部门整体(?:支出)?绩效(?:自评|评价)表|整体(?:支出)?绩效(?:自评|评价)表")),
@@ -66,7 +64,7 @@ def extract_forms(ctx: Context) -> None:
         stream = tokens(block, block.source.layout if block.source is not None else "tab")
         ctx.streams[id(block)] = stream
         for name, value, label_index in _fields(stream):
-            fields.setdefault(name, []).append((value.cell.text, value))
+            fields.setdefault(name, []).append((stream[label_index].text, value))
             if name == "project_name":
                 project = _project(ctx, value)
                 marks.append((id(block), label_index, project))
@@ -74,16 +72,16 @@ def extract_forms(ctx: Context) -> None:
         _goals(ctx, stream, marks, id(block))
         _totals(ctx, stream)
     ctx.project_marks = marks
-    for index, project in enumerate(out.projects):
+    ctx.fields = {name: [(label, value.cell.text) for label, value in values] for name, values in fields.items()}
+    for project in out.projects:
         project.supervisor = _first(fields, "supervisor")
         project.implementer = _first(fields, "implementer")
-    _department(ctx, fields)
     out.kind = _kind(ctx, fields)
 
 
 def _first(fields: dict[str, list[tuple[str, Token]]], name: str) -> str | None:
     values = fields.get(name)
-    return compact(values[0][0]) if values else None
+    return compact(values[0][1].cell.text) if values else None
 
 
 def _fields(stream: list[Token]):
@@ -348,24 +346,6 @@ def _totals(ctx: Context, stream: list[Token]) -> None:
 
 
 # -- who and what ------------------------------------------------------------------------
-
-
-def _department(ctx: Context, fields: dict[str, list[tuple[str, Token]]]) -> None:
-    """The department a form names: 单位名称, else 实施单位, else 主管部门, else
-    the publisher a web page names; kept when the header found none better."""
-    out = ctx.out
-    candidates = [compact(value) for name in ("unit_name", "implementer", "supervisor")
-                  for value, _ in fields.get(name, [])]
-    publisher = _PUBLISHER.search(ctx.doc.text.norm[:2000])
-    if publisher:
-        candidates.append(compact(publisher.group("name")))
-    for candidate in candidates:
-        name = re.sub(r"^\d+[-—]", "", candidate)  # 820001-井研县马踏镇人民政府
-        if plausible_department(name):
-            if out.department is None or out.department.name != name:
-                out.department = department_facts(ctx.doc, name)
-                out.warnings = [w for w in out.warnings if not w.startswith("department not found")]
-            return
 
 
 def _kind(ctx: Context, fields) -> str:

@@ -12,14 +12,17 @@ import re
 from collections import Counter
 
 from ..view import Doc
+from ..chars import normalise
 from ..model import DepartmentFacts
+from ..places import gazetteer
 from .context import Context
 from ..tables import compact
 
 _GENRE = re.compile(r"自评报告|自评表|评价报告|绩效报告|自评情况|绩效自评|绩效评价")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _ORG_SUFFIX = re.compile(
-    r"(?:街道办事处|办事处|人民政府|委员会|办公室|管理局|局|委|中心|院|馆|站|所|队|处|厅|会|镇|乡|街道|部)$"
+    r"(?:街道办事处|办事处|人民政府|委员会|办公室|管理局|局|委|中心|院|馆|站|所|队|处|厅|会|镇|乡|街道|部"
+    r"|残联|学校|中学|小学|学院|剧团|政府)$"
 )
 _NAME_IN_TITLE_END = re.compile(r"\s*(?:(?:19|20)\d\d\s*年度?)?\s*(?:部门|单位)?(?:整体)?(?:支出)?(?:绩效)?(?:自评|评价).*$")
 _OFFICIAL_NAME = re.compile(
@@ -27,7 +30,7 @@ _OFFICIAL_NAME = re.compile(
     r"(?:人民政府)?[\u4e00-\u9fa5]{2,8}?(?:街道办事处|镇人民政府|乡人民政府)"
 )
 _SPLIT_NAME = re.compile(
-    r"^(?P<prov>[\u4e00-\u9fa5]{2,7}?(?:省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,7}?市)?"
+    r"^(?P<prov>[\u4e00-\u9fa5]{2,7}?(?:省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,7}?(?:市|州(?!市)))?"
     r"(?P<district>[\u4e00-\u9fa5]{1,6}?(?:区|县))?(?P<gov>人民政府)?(?P<unit>.+)$"
 )
 
@@ -124,7 +127,7 @@ def _line_before_title(doc: Doc) -> str | None:
 
 
 # Words of a form or a sentence that no department's name holds.
-_NOT_A_NAME = re.compile(r"项目|绩效|自评|资金|预算|指标|年度|情况|[，,。；;：:！？、]|\d{3,}")
+_NOT_A_NAME = re.compile(r"项目|绩效|自评|资金|预算|指标|年度|情况|主管|实施单位|经费|联系|[，,。；;：:！？、《》]|\d{3,}")
 
 
 def plausible_department(name: str | None) -> bool:
@@ -134,21 +137,44 @@ def plausible_department(name: str | None) -> bool:
 
 
 def department_facts(doc: Doc, name: str) -> DepartmentFacts:
+    """The department's name with its district and city: from the name
+    itself (临沧市永德县明朗中学), else from the fuller form the text writes
+    (永德县明朗中学 -> 临沧市永德县明朗中学). A place the text does not print stays unknown."""
+    places = gazetteer()
+    norm_name = normalise(name)
+    in_name = places.find(norm_name)
+    county = next((d for _, _, d in in_name if d.level == "county"), None)
+    city = next((d for _, _, d in in_name if d.level == "city"), None)
     parts = _SPLIT_NAME.match(name)
-    city = parts.group("city") if parts else None
-    district = parts.group("district") if parts else None
     unit = parts.group("unit") if parts else name
-    if district is None:
-        # The name leaves the district out; the text usually gives the full form.
-        fuller = re.search(r"([\u4e00-\u9fa5]{2,7}?市)?([\u4e00-\u9fa5]{1,6}?[区县])(?:人民政府)?" + re.escape(unit),
-                           compact(doc.text.norm))
+    if in_name and in_name[-1][2].level != "province":
+        unit = re.sub(r"^人民政府", "", name[in_name[-1][1]:])  # 黄埔区人民政府夏港街道办事处
+    text = compact(doc.text.norm)
+    if county is None and not in_name:
+        # The name leaves its place out; the text usually gives the full form.
+        fuller = re.search(r"([\u4e00-\u9fa5]{1,8}?(?:区|县|旗))(?:人民政府)?" + re.escape(normalise(unit)), text)
         if fuller:
-            city = city or fuller.group(1)
-            district = fuller.group(2)
-    if city is None and district:
-        near = re.search(r"([\u4e00-\u9fa5]{2,4}市)" + re.escape(district), compact(doc.text.norm))
-        city = near.group(1) if near else None
-    return DepartmentFacts(name=name, short_name=short_name(unit, district), district=district, city=city)
+            found = places.find(fuller.group(1), "county")
+            county = found[0][2] if found else None
+    if county is not None and county.name.endswith("市") and city is None:
+        city, county = county, None  # a county-level city (东阳市) is filed as a city
+    if city is None and county is not None:
+        parent = places.city_of(county)
+        city = parent if parent is not None and parent.name in text else None
+    spans = {d.code: norm_name[s:e] for s, e, d in in_name}  # as the name writes them (梁平区, not 梁平县)
+    if in_name or county is not None:
+        district = _written(name, spans.get(county.code, county.name)) if county is not None else None
+        city_name = _written(name, spans.get(city.code, city.name)) if city is not None else None
+    else:  # a place the divisions do not list (a development zone): as the name writes it
+        district = parts.group("district") if parts else None
+        city_name = parts.group("city") if parts else None
+    return DepartmentFacts(name=name, short_name=short_name(unit, district), district=district, city=city_name)
+
+
+def _written(name: str, place: str) -> str:
+    """A place as the name writes it (traditional characters kept)."""
+    position = normalise(name).find(place)
+    return name[position : position + len(place)] if position >= 0 else place
 
 
 def short_name(unit: str, district: str | None = None) -> str:
