@@ -63,6 +63,8 @@ def extract_forms(ctx: Context) -> None:
             continue
         stream = tokens(block, block.source.layout if block.source is not None else "tab")
         ctx.streams[id(block)] = stream
+        if _fund_header(stream) is not None or _is_indicator_form(stream):
+            ctx.form_blocks.add(id(block))
         for name, value, label_index in _fields(stream):
             fields.setdefault(name, []).append((stream[label_index].text, value))
             if name == "project_name":
@@ -79,6 +81,11 @@ def extract_forms(ctx: Context) -> None:
     out.kind = _kind(ctx, fields)
 
 
+def _is_indicator_form(stream: list[Token]) -> bool:
+    """An indicator table of the national forms (not a task table of a department's form)."""
+    return any("goal_done" not in header.words and header.categories for header in find_headers(stream))
+
+
 def _first(fields: dict[str, list[tuple[str, Token]]], name: str) -> str | None:
     values = fields.get(name)
     return compact(values[0][1].cell.text) if values else None
@@ -87,12 +94,14 @@ def _first(fields: dict[str, list[tuple[str, Token]]], name: str) -> str | None:
 def _fields(stream: list[Token]):
     """(field, value token, index of the label) for each labelled value in the stream."""
     for index, token in enumerate(stream):
-        if token.kind == "field" and token.role in _VALUE_FIELDS:
+        # 项目名称 heads a column of a table of projects too: read as a field only before a value.
+        label = token.role if token.kind == "field" else field_of(token.text) if token.kind == "header" else None
+        if label in _VALUE_FIELDS:
             j = index + 1
             while j < len(stream) and j - index <= 3 and stream[j].kind in ("empty", "dash"):
                 j += 1
             if j < len(stream) and stream[j].kind in ("text", "value", "fundword"):
-                yield token.role, stream[j], index
+                yield label, stream[j], index
         elif token.kind == "text":
             m = _LABEL_IN_CELL.match(token.text)
             if m:
@@ -237,8 +246,8 @@ def _fund_row(ctx: Context, block: Block, stream: list[Token], source: str | Non
                                   project=project, execution_rate=rate if kind == "expenditure" else None,
                                   max_score=max_score if kind == "expenditure" else None,
                                   score=score if kind == "expenditure" else None))
-    if source == "total" and rate is not None and ctx.out.execution_rate is None:
-        ctx.out.execution_rate = rate
+    if source == "total" and rate is not None:
+        ctx.out.execution_rate = rate  # the form's own funds row says it, whatever a cell elsewhere said
     # A funds row scored out of 100 carries the form's whole self-score.
     if source == "total" and max_score == 100 and score is not None and ctx.out.self_score is None:
         ctx.out.self_score = score

@@ -36,9 +36,11 @@ _SPLIT_NAME = re.compile(
 
 _RATE_LABEL = re.compile(r"(?:预算|整体支出|支出|资金)?(?:完成率|执行率)")
 _EXECUTION_RATE = re.compile(
-    r"(?:完成(?:年度|全年|整体)?预算的|(?:预算|整体支出预算|整体预算|支出)(?:完成率|执行率)(?:为|是|达到|达)?)\s*:?\s*"
-    r"(?P<v>\d+(?:\.\d+)?)\s*%"
+    r"(?:完成(?:年度|全年|整体)?预算的|(?:预算|整体支出预算|整体预算|支出|资金|项目资金|资金预算)?(?:完成率|执行率|支付率)"
+    r"(?:为|是|达到|达)?)\s*:?\s*(?P<v>\d+(?:\.\d+)?)\s*%"
 )
+# A plain 执行率 or 完成率 is the budget's only where the clause speaks of money.
+_MONEY_CLAUSE = re.compile(r"预算|资金|执行数|支出|拨付|万元|万,|决算")
 _SELF_SCORE = re.compile(
     r"(?:自评|综合|评价|考核|绩效)(?:总)?(?:得分|分数|评分|总分)(?:为|是|达|:)?\s*(?P<v>\d+(?:\.\d+)?)\s*分"
 )
@@ -50,6 +52,7 @@ def extract_header(ctx: Context) -> None:
     title_block = _title(doc)
     title = collapse(doc.clean(title_block.start, title_block.end)) if title_block else None
     out.title = title
+    out.names_the_genre = "绩效" in doc.text.norm[:4000]
     out.year = _year(doc, title)
     name = _department_name(doc, title)
     out.department = department_facts(doc, name) if name else None
@@ -69,21 +72,37 @@ def collapse(text: str) -> str:
 
 def _title(doc: Doc):
     for block in doc.text.blocks[:8]:
-        if block.kind == "paragraph" and _GENRE.search(doc.norm(block.start, block.end)):
+        if block.kind == "paragraph" and _GENRE.search(doc.norm(block.start, block.end)) \
+                and not WRAPPER.search(doc.norm(block.start, block.end)):
             return block
     return None
 
 
+# A budget year as forms and titles write it: (2021年度), 2021年度, 2021年 before what it budgets.
+_BUDGET_YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?:度|(?=(?:部门|单位|项目|预算|决算|绩效|资金|整体|中央|省级|财政|全年)))")
+# A document site's wrapping around the report (由会员分享, 可在线阅读 ...): its
+# lines name the file's own title and dates, not the report's.
+WRAPPER = re.compile(r"由会员分享|可在线阅读|更多相关|文档简介|版权说明")
+# A page's metadata dates: when it was published, not what it evaluates.
+_PAGE_DATE = re.compile(r"(?:发布|发文|生成|成文|报告)日期\s*[:：]?\s*[\d年月日\-./ ]+")
+# A date (2022年11月04日) is no budget year.
+_YEAR_NOT_DATE = re.compile(r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)")
+
+
 def _year(doc: Doc, title: str | None) -> int | None:
     if title:
-        m = _YEAR.search(compact(title))
+        m = _BUDGET_YEAR.search(compact(title)) or _YEAR.search(compact(title))
         if m:
             return int(m.group(1))
-    # A form or a fragment without a title: the year the text names most
-    # in its first part (the budget year is named over and over).
-    head = doc.text.norm[:3000]
-    years = Counter(int(y) for y in _YEAR.findall(head.replace(" ", "")) if 1990 <= int(y) <= 2100)
-    return years.most_common(1)[0][0] if years else None
+    # A form or a fragment without a title: the budget year its opening names
+    # most, else any year it names most that is not a date.
+    lines = doc.text.norm[:4000].split("\n")
+    head = _PAGE_DATE.sub("", "".join(line for line in lines if not WRAPPER.search(line))).replace(" ", "")
+    for pattern in (_BUDGET_YEAR, _YEAR_NOT_DATE):
+        years = Counter(int(y) for y in pattern.findall(head) if 1990 <= int(y) <= 2100)
+        if years:
+            return years.most_common(1)[0][0]
+    return None
 
 
 def _department_name(doc: Doc, title: str | None) -> str | None:
@@ -204,6 +223,9 @@ def _execution_rate(doc: Doc) -> float | None:
         # A project's or one source's rate is not the department's.
         if re.search(r"项目|其中|一般公共预算|政府性基金|其他资金|财政拨款", clause[-30:]):
             continue
+        said = norm[m.start() : m.end()]
+        if not re.search(r"预算|资金|支出", said) and not _MONEY_CLAUSE.search(clause):
+            continue  # 完成率 of a task, not of the budget
         return float(m.group("v"))
     return None
 
