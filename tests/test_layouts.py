@@ -83,6 +83,12 @@ LAYOUTS = {
         "服务对象满意度指标 家长满意度 ≥95% 93% 10 8\n",
         "space_dump",
     ),
+    # A Word preview copied with no separator at all: cells cut at the form's words and values.
+    "glued": (
+        "项目支出绩效自评表(2021年度)一级指标二级指标三级指标年度 指标值实际 完成值分 值得 分产出指标数量指标学生受资助人数"
+        "≥735人次735人次1010成本指标生均补助成本≤1000元980元1010满意度指标服务对象满意度指标家长满意度≥95%93%108\n",
+        "glued",
+    ),
     # Operator, value and unit in cells of their own, under a header of two
     # rows flattened onto one line (年度指标值 over 指标性质 | 指标值 | 度量单位).
     "flattened_header": (

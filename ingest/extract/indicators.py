@@ -183,8 +183,8 @@ def _record_indicator(ctx: Context, record, table_category: str | None, row_star
     written = record.text("name") or (record.level2 if record.named_by_category else "")
     name = _NUMBERING.sub("", tidy(written or ""))
     name = strip_glosses(name)
-    if len(compact(name)) < 2:
-        return None
+    if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
+        return None  # a bracketed unit or a word cut from its row ((分), 率%) names nothing
     tokens_ = record.tokens()
     doc = ctx.doc
     evidence = doc.evidence(min(row_start.cell.start, tokens_[0].cell.start), tokens_[-1].cell.end)
