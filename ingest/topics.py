@@ -21,6 +21,8 @@ def _lexicon() -> tuple[AhoCorasick, list[tuple[str, int]]]:
     """An automaton over every label, and each label's (slug, length)."""
     label_to_slug: dict[str, str] = {}
     for topic in ontology.topics().topics.values():
+        if topic.is_expenditure_function:
+            continue  # a budget heading: items reach it through their topics
         for label in topic.labels:
             # A label shared by two topics stays with the first (more specific) one listed.
             label_to_slug.setdefault(label, topic.slug)
