@@ -8,7 +8,8 @@ import pytest
 from rdflib import RDF, SKOS, Graph
 
 from perfkg import ontology
-from perfkg.ingest.load import prepare
+from perfkg.ingest.load import load, prepare
+from perfkg.ingest.pipeline import extract_text
 from perfkg.ingest.topics import tag
 
 from conftest import GOLD, SHARED
@@ -133,6 +134,25 @@ def test_a_text_that_names_no_sector_gets_none():
     assert tag("项目完成时间", "", inherited=["public_health"]) == ["public_health"]
 
 
+def test_an_indicator_that_names_no_sector_takes_its_report_s():
+    extraction = extract_text(CLINIC, source_file="qingshan.txt")
+    topics = {indicator.name: indicator.topics for indicator in extraction.indicators}
+    assert topics == {"家庭医生签约率": ["public_health"], "孕产妇系统管理率": ["public_health"],
+                      "服务对象满意度": ["public_health"]}  # from 青山镇卫生院, who wrote it
+
+
+CLINIC = """青山镇卫生院2022年度部门整体支出绩效自评报告
+
+一、部门基本情况
+青山镇卫生院负责辖区基本公共卫生服务和基本医疗服务。
+
+二、绩效目标完成情况
+家庭医生签约率年度指标值为 70%，实际完成 72.5%。
+孕产妇系统管理率年度指标值为 90%，实际完成 86%。
+服务对象满意度年度指标值为 90%，实际完成 95%。
+"""
+
+
 # -- measured on the gold ----------------------------------------------------------
 
 
@@ -177,6 +197,19 @@ def test_tagging_the_corpus_finds_a_sector_for_every_indicator_whose_text_says_o
 
 
 # -- in the graph ------------------------------------------------------------------
+
+
+def test_cypher_finds_every_indicator_under_a_function(store):
+    prepare(store)
+    load(store, extract_text(CLINIC, source_file="qingshan.txt"))
+    every_under = ("MATCH (f:Topic {notation: $code})<-[:BROADER*0..]-(:Topic)<-[:ABOUT]-(i:Indicator) "
+                   "RETURN DISTINCT i.name")
+    assert {row[0] for row in store.read(every_under, {"code": "210"}).rows} == {
+        "家庭医生签约率", "孕产妇系统管理率", "服务对象满意度"}
+    assert store.read(every_under, {"code": "212"}).rows == []
+    # Each topic's BROADER edges: its broader topic and the functions it falls under.
+    parents = store.read("MATCH (:Topic {id: 'veterans_military'})-[:BROADER]->(f:Topic) RETURN f.notation").rows
+    assert sorted(row[0] for row in parents) == ["203", "208"]
 
 
 def test_the_named_query_takes_a_function_as_its_topic(loaded_client):
