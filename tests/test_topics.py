@@ -1,6 +1,6 @@
 """The topic schemes (policy topics and sectors under the functions of
-expenditure), tagging by sector, and finding indicators by function in a
-real store."""
+expenditure), tagging by sector, the evaluation's comparison within the
+contract's vocabulary, and finding indicators by function in a real store."""
 
 import json
 
@@ -12,7 +12,7 @@ from perfkg.ingest.load import load, prepare
 from perfkg.ingest.pipeline import extract_text
 from perfkg.ingest.topics import tag
 
-from conftest import GOLD, SHARED
+from conftest import GOLD, SHARED, VARIANTS
 
 SCHEME = ontology.topics()
 CORPUS_GOLD = SHARED / "corpus" / "gold"
@@ -194,6 +194,31 @@ def test_tagging_the_corpus_finds_a_sector_for_every_indicator_whose_text_says_o
     in_context = _tag_gold(CORPUS_GOLD, with_context=True)
     # The one left is written in traditional characters (d07), which no label matches.
     assert in_context["with_function"] >= in_context["indicators"] - 1, in_context
+
+
+def test_the_evaluation_compares_topics_within_the_contract():
+    from perfkg.ingest.evaluate import compare
+
+    passage = "全民健身活动年度指标值为 20 场，实际完成 24 场"
+    gold = {"file": "x.txt", "indicators": [{"name": "全民健身活动", "target": "20场", "actual": "24场",
+                                             "status": "met", "topics": ["culture_civilization"],
+                                             "evidence": passage}]}
+    graph = {"report": {}, "funds": [], "tasks": [], "score_items": [], "counts": {},
+             "indicators": [{"name": "全民健身活动", "target": "20场", "actual": "24场", "status": "met",
+                             "topics": ["sport", "public_health"], "evidence": passage}]}
+    entry = compare(gold, graph)
+    # sport counts as culture_civilization, above it; public_health has no contract topic above it.
+    assert (entry["indicators"]["topics_gold"], entry["indicators"]["topics_extracted"],
+            entry["indicators"]["topics_matched"]) == (1, 1, 1)
+    assert not any(p.startswith("topics of") for p in entry["problems"])
+
+
+def test_the_evaluation_s_vocabulary_takes_in_the_slugs_the_gold_uses():
+    from perfkg.ingest.evaluate import evaluate_folder
+
+    # The variants' gold files the health bureau's indicators under public_health, no contract slug.
+    result = evaluate_folder(VARIANTS, VARIANTS)["overall"]["indicators"]
+    assert result["topic_precision"] == 1.0 and result["topic_recall"] >= 0.95, result
 
 
 # -- in the graph ------------------------------------------------------------------
