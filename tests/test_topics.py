@@ -254,3 +254,18 @@ def test_prepare_writes_each_concept_and_each_broader_edge_once(store):
     assert store.read("MATCH (:Topic)-[b:BROADER]->(:Topic) RETURN count(b)").rows == [
         [sum(len(t.parents) for t in SCHEME.topics.values())]]
     assert store.read("MATCH (t:Topic {id: 'expenditure_health'}) RETURN t.notation").rows == [["210"]]
+
+
+def test_function_coverage_counts_what_each_report_s_topics_lead_to(loaded_client, extractions):
+    expected = {}
+    for extraction in extractions.values():
+        for indicator in extraction.indicators:
+            for code in functions(indicator.topics):
+                counts = expected.setdefault((code, extraction.source_file), [0, 0])
+                counts[0] += 1
+                counts[1] += indicator.status == "not_met"
+    frame = loaded_client.query("function_coverage")
+    found = {(row.code, row.source_file): [row.indicators, row.not_met] for row in frame.itertuples()}
+    assert found == expected
+    health = loaded_client.query("function_coverage", function="卫生健康支出")
+    assert set(health["code"]) == {"210"} and len(health) > 0
