@@ -132,6 +132,16 @@ def test_a_sector_is_tagged_and_leads_to_its_function(text, topics, codes):
 def test_a_text_that_names_no_sector_gets_none():
     assert tag("项目完成时间") == []
     assert tag("项目完成时间", "", inherited=["public_health"]) == ["public_health"]
+    # Words that hold a label but are about no topic.
+    assert tag("广州市黄埔区人民政府夏港街道办事处") == []  # not 民政
+    assert tag("组织干部集中学习，协调解决问题") == []  # not 中学, not 调解
+    assert tag("社会效益指标\t经济效益指标\t生态效益指标") == []  # a form's categories
+
+
+def test_labels_match_in_traditional_writing_too():
+    assert tag("困難重度殘疾人家庭無障礙改造數") == ["civil_affairs_elderly_disabled"]
+    assert tag("新增示范型居家養老服務照料中心") == ["civil_affairs_elderly_disabled"]
+    assert tag("鄉鎮垃圾分類獎補") == ["waste_sorting"]
 
 
 def test_an_indicator_that_names_no_sector_takes_its_report_s():
@@ -188,12 +198,12 @@ def test_tagging_the_five_reports_gold_indicators_keeps_its_precision():
 def test_tagging_the_corpus_finds_a_sector_for_every_indicator_whose_text_says_one():
     alone = _tag_gold(CORPUS_GOLD, with_context=False)
     # Before sectors: 32 of 46, 32 of 80, and 57 of 151 indicators tagged at all.
-    assert alone["matched"] / alone["extracted"] >= 0.83, alone
-    assert alone["matched"] / alone["gold"] >= 0.77, alone
-    assert alone["with_function"] >= 115, alone
+    assert alone["matched"] / alone["extracted"] >= 0.84, alone
+    assert alone["matched"] / alone["gold"] >= 0.80, alone
+    assert alone["with_function"] >= 117, alone
     in_context = _tag_gold(CORPUS_GOLD, with_context=True)
-    # The one left is written in traditional characters (d07), which no label matches.
-    assert in_context["with_function"] >= in_context["indicators"] - 1, in_context
+    # The 8 left are a town government's (d16: 维持时效, 按时发放, 行政村数量 …), whose text names no sector.
+    assert in_context["with_function"] >= in_context["indicators"] - 8, in_context
 
 
 def test_the_evaluation_compares_topics_within_the_contract():
