@@ -9,7 +9,7 @@ from rdflib import RDF, SKOS, Graph
 
 from perfkg import ontology
 from perfkg.ingest.load import load, prepare
-from perfkg.ingest.pipeline import extract_text
+from perfkg.ingest.pipeline import extract_file, extract_text
 from perfkg.ingest.topics import tag
 
 from conftest import GOLD, SHARED, VARIANTS
@@ -149,6 +149,22 @@ def test_an_indicator_that_names_no_sector_takes_its_report_s():
     topics = {indicator.name: indicator.topics for indicator in extraction.indicators}
     assert topics == {"家庭医生签约率": ["public_health"], "孕产妇系统管理率": ["public_health"],
                       "服务对象满意度": ["public_health"]}  # from 青山镇卫生院, who wrote it
+
+
+def test_a_project_is_tagged_and_its_indicators_that_name_no_sector_take_its_topics(store):
+    document = SHARED / "corpus" / "docs" / "d34.txt"  # a 市场监管 project form: 食品监管补助资金
+    if not document.exists():
+        pytest.skip(f"corpus not found at {document.parent}")
+    extraction = extract_file(document)
+    (project,) = extraction.projects
+    assert project.topics == ["market_supervision"]
+    cases = next(i for i in extraction.indicators if i.name == "违法案件查办率")
+    assert cases.project == 0 and cases.topics == ["market_supervision"]
+    prepare(store)
+    load(store, extraction)
+    rows = store.read("MATCH (f:Topic {notation: '201'})<-[:BROADER*0..]-(:Topic)<-[:ABOUT]-(p:Project) "
+                      "RETURN p.name").rows
+    assert rows == [["食品监管补助资金"]]
 
 
 CLINIC = """青山镇卫生院2022年度部门整体支出绩效自评报告
