@@ -48,14 +48,16 @@ class ApiError(Exception):
         self.message = message
 
 
-def create_app(settings: config.Settings | None = None) -> FastAPI:
+def create_app(settings: config.Settings | None = None, *, create_store: bool = False) -> FastAPI:
+    """The application on the store the settings name, opened at start-up: a
+    missing store is refused unless `create_store` is asked."""
     settings = settings or config.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         from perfkg.ingest.load import prepare
 
-        client = Client.open(settings=settings)
+        client = Client.open(settings=settings, create=create_store)
         prepare(client.store)
         app.state.client = client
         try:
@@ -274,6 +276,6 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     def cypher(body: CypherRequest, client: Client = Depends(_client)) -> dict:
         if not body.query.strip():
             raise ApiError(400, "empty query")
-        result = client.read(body.query, body.params, timeout_ms=body.timeout_ms, row_limit=body.row_limit)
+        result = client.read_untrusted(body.query, body.params, timeout_ms=body.timeout_ms, row_limit=body.row_limit)
         return {"columns": result.columns, "rows": result.records(), "row_count": len(result.rows),
                 "truncated": result.truncated}

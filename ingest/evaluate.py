@@ -324,7 +324,7 @@ def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
     gold_files = sorted(Path(gold_dir).glob("*.json"))
     entries = []
     with tempfile.TemporaryDirectory(prefix="perfkg-eval-") as scratch:
-        store = FalkorStore(Path(scratch) / "eval.db")
+        store = FalkorStore(Path(scratch) / "eval.db", create=True)
         try:
             prepare(store)
             for gold_file in gold_files:

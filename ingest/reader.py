@@ -25,6 +25,11 @@ class IngestError(Exception):
         self.file = file
         self.problem = problem
 
+    def __reduce__(self):
+        # Rebuilt from (file, problem), not from the message, when a worker
+        # process sends it back (Exception's default pickles only the message).
+        return type(self), (self.file, self.problem)
+
 
 class NotAReport(IngestError):
     """A readable file with nothing of a performance report in it: skipped, not failed."""

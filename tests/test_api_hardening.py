@@ -17,7 +17,7 @@ REPORT = report_path("004").read_bytes()
 def http(tmp_path):
     settings = Settings(store=str(tmp_path / "g.db"), api_key=KEY, max_report_bytes=200_000,
                         max_request_bytes=300_000, query_timeout_ms=1000)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with TestClient(create_app(settings, create_store=True), raise_server_exceptions=False) as client:
         yield client
 
 
@@ -50,7 +50,7 @@ def test_uploads_without_the_key_are_refused(http, headers, status):
 
 
 def test_uploads_are_disabled_without_a_configured_key(tmp_path):
-    with TestClient(create_app(Settings(store=str(tmp_path / "g.db")))) as http:
+    with TestClient(create_app(Settings(store=str(tmp_path / "g.db")), create_store=True)) as http:
         response = upload(http, **{"X-API-Key": "anything"})
         assert response.status_code == 403 and "disabled" in response.json()["error"]
 
@@ -107,13 +107,13 @@ def test_cors_is_off_unless_configured(tmp_path, http):
     response = http.get("/health", headers={"Origin": "https://elsewhere.example"})
     assert "access-control-allow-origin" not in response.headers
     settings = Settings(store=str(tmp_path / "cors.db"), cors_origins=("https://research.example",))
-    with TestClient(create_app(settings)) as allowed:
+    with TestClient(create_app(settings, create_store=True)) as allowed:
         response = allowed.get("/health", headers={"Origin": "https://research.example"})
         assert response.headers["access-control-allow-origin"] == "https://research.example"
 
 
 def test_errors_never_show_a_stack_trace(tmp_path):
-    with TestClient(create_app(Settings(store=str(tmp_path / "g.db"))), raise_server_exceptions=False) as http:
+    with TestClient(create_app(Settings(store=str(tmp_path / "g.db")), create_store=True), raise_server_exceptions=False) as http:
         responses = [
             http.get("/reports/none"), http.get("/indicators", params={"year": "x"}),
             http.post("/cypher", json={"query": "MATCH (n RETURN n"}), http.get("/queries/budget_execution",
