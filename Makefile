@@ -17,7 +17,8 @@ help:  ## list the targets
 $(VENV)/.installed: pyproject.toml
 	@python=$$(.ci/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@echo "installing perfkg and its dependencies (prebuilt wheels, nothing to compile)"
+	$(PY) -m pip install -e '.[test]'
 	@touch $@
 
 install: $(VENV)/.installed  ## create .venv and install perfkg with its test tools
