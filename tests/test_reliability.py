@@ -2,6 +2,7 @@
 ingests. (The API's defences are in test_api_hardening.py.)"""
 
 import codecs
+import re
 import os
 import signal
 import stat
@@ -270,3 +271,42 @@ def test_extracting_workers_hold_none_of_the_ingest_s_sockets(store):
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
                              initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         assert pool.submit(_sockets_held).result() == 0
+
+
+# -- a folder is never lost to one file ------------------------------------------
+
+
+def test_every_refusal_crosses_process_boundaries_intact():
+    import pickle
+
+    from perfkg.ingest.reader import IngestError, NotAReport
+
+    for error in (IngestError("a.txt", "empty file"), NotAReport("b.txt", "not a performance report")):
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), back.file, back.problem, str(back)) == (type(error), error.file, error.problem, str(error))
+
+
+def test_a_folder_of_good_reports_and_one_of_each_refusal_loads_the_good_ones_in_parallel(tmp_path):
+    folder = tmp_path / "mixed"
+    generate(16, folder, EXAMPLES, seed=11)
+    bad = {
+        "empty.txt": (b"", "empty file"),
+        "blank.txt": (b" \n\t\n", "empty file"),
+        "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary file"),
+        "latin1.txt": ("café über".encode("latin-1") + bytes([0x81, 0xFF, 0x30]) * 3, "cannot decode"),
+        "big.txt": (b"x" * (5 * 1024 * 1024 + 1), "over the limit"),
+    }
+    for name, (data, _) in bad.items():
+        write(folder / name, data)
+    write(folder / "notes.txt", "今天天气晴朗，市民纷纷外出游玩。公园里人来人往。\n".encode())
+    result = subprocess.run([sys.executable, "-m", "perfkg.cli", "ingest", str(folder), "--store",
+                             str(tmp_path / "g.db"), "--workers", "2"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "16 of 22 reports loaded, 1 skipped (not reports), 5 failed" in result.stdout
+    assert "BrokenProcessPool" not in result.stderr and "Traceback" not in result.stderr
+    flat = "".join(result.stderr.split())
+    for name, (_, problem) in bad.items():
+        assert re.search(re.escape(f"{name}:") + "[^✗]*" + re.escape("".join(problem.split())), flat), name
+    with FalkorStore(tmp_path / "g.db") as store:
+        assert store.read("MATCH (r:Report) RETURN count(r)").rows == [[16]]
