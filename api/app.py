@@ -8,9 +8,7 @@ stack trace.
 
 from __future__ import annotations
 
-import csv
 import hmac
-import io
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,6 +24,7 @@ from perfkg.cypher import ParameterError, catalogue
 from perfkg import config
 from perfkg.version import __version__
 from perfkg.client import Client
+from perfkg.export import csv_lines
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
@@ -126,18 +125,6 @@ def _client(request: Request) -> Client:
     return request.app.state.client
 
 
-def _csv(columns: list[str], rows: list[list]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    yield buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(["" if v is None else (v if not isinstance(v, (list, dict)) else queries.to_json(v)) for v in row])
-        yield buffer.getvalue()
-
-
 def _routes(app: FastAPI, settings: config.Settings) -> None:
     @app.get("/health", tags=["service"], summary="Store kind and whether it answers")
     def health(client: Client = Depends(_client)) -> dict:
@@ -210,7 +197,7 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
             headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
             if result.truncated:
                 headers["X-Truncated"] = "true"
-            return StreamingResponse(_csv(result.columns, result.rows), media_type="text/csv; charset=utf-8",
+            return StreamingResponse(csv_lines(result.columns, result.rows), media_type="text/csv; charset=utf-8",
                                      headers=headers)
         return {"name": name, "params": params, "columns": result.columns, "rows": result.records(),
                 "row_count": len(result.rows), "truncated": result.truncated}

@@ -162,9 +162,9 @@ def _print_rows(columns: list[str], rows: list[list], output_format: str) -> Non
         json.dump([dict(zip(columns, row)) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif output_format == "csv":
-        import pandas as pd
+        from .export import csv_lines
 
-        pd.DataFrame(rows, columns=columns).to_csv(sys.stdout, index=False)
+        sys.stdout.writelines(csv_lines(columns, rows))
     else:
         table = Table(show_lines=False)
         for column in columns:
