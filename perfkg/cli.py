@@ -216,7 +216,9 @@ def serve(
     host = host or os.environ.get("PERFKG_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("PERFKG_PORT") or 8000)
     errors.print(f"perfkg API on http://{host}:{port} (docs: /docs), store {settings.store}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # On SIGTERM, requests still running after a few seconds are abandoned: the
+    # store's server, stopped as the application shuts down, ends their queries.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
 
 
 @app.command()

@@ -60,6 +60,7 @@ class Client:
         the database or would cost its parser too much (perfkg.store.guard),
         then read like any other query (`limits`: timeout_ms, row_limit)."""
         guard.check(cypher)
+        guard.check_parameters(params)
         return self.read(cypher, params, **limits)
 
     def read(

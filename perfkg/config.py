@@ -42,6 +42,10 @@ class Settings:
     api_key: str | None = None
     cors_origins: tuple[str, ...] = ()
     max_request_bytes: int = 6 * 1024 * 1024
+    # Answers of queries are cut to this many bytes (and say `truncated`);
+    # an export of the whole graph stops after this many seconds.
+    max_response_bytes: int = 16 * 1024 * 1024
+    export_timeout_s: int = 120
 
     @property
     def is_neo4j(self) -> bool:
@@ -69,4 +73,6 @@ def from_env() -> Settings:
         api_key=env.get("PERFKG_API_KEY") or None,
         cors_origins=origins,
         max_request_bytes=_int("PERFKG_MAX_REQUEST_BYTES", 6 * 1024 * 1024),
+        max_response_bytes=_int("PERFKG_MAX_RESPONSE_BYTES", 16 * 1024 * 1024),
+        export_timeout_s=_int("PERFKG_EXPORT_TIMEOUT_S", 120),
     )

@@ -37,9 +37,16 @@ _TO_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _literal(value: Any) -> str:
+# Parameter values nest at most this deep (the loader's rows nest 3 deep).
+MAX_PARAMETER_DEPTH = 64
+_INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def _literal(value: Any, depth: int = 0) -> str:
     """A parameter value as FalkorDB reads it in a query's CYPHER header
     (map keys must be identifiers)."""
+    if depth > MAX_PARAMETER_DEPTH:
+        raise QueryError(f"a parameter value nests more than {MAX_PARAMETER_DEPTH} lists or maps deep")
     if isinstance(value, str):
         if "\0" in value:
             raise QueryError("a parameter string holds a NUL character, which the embedded store cannot take")
@@ -49,17 +56,21 @@ def _literal(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, int):
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise QueryError(f"integer parameter {value} is outside the 64-bit range the database stores")
+        return repr(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
             raise QueryError(f"parameter value {value!r} is not a finite number")
         return repr(value)
     if isinstance(value, (list, tuple)):
-        return "[" + ",".join(_literal(v) for v in value) + "]"
+        return "[" + ",".join(_literal(v, depth + 1) for v in value) + "]"
     if isinstance(value, dict):
         for key in value:
             if not (isinstance(key, str) and key.isidentifier()):
                 raise QueryError(f"invalid map key {key!r} in a parameter")
-        return "{" + ",".join(f"{key}:{_literal(v)}" for key, v in value.items()) + "}"
+        return "{" + ",".join(f"{key}:{_literal(v, depth + 1)}" for key, v in value.items()) + "}"
     raise QueryError(f"parameter values must be strings, numbers, booleans, lists or maps, not {type(value).__name__}")
 
 
@@ -189,6 +200,9 @@ class FalkorStore(GraphStore):
                 result = self._graph.query(query)
         except (ResponseError, RedisTimeoutError, RedisConnectionError) as error:
             raise _classify(error, self.folder) from error
+        except UnicodeEncodeError as error:
+            raise QueryError("the query or a parameter holds text that is not valid Unicode "
+                             f"(a lone surrogate, {error.object[error.start:error.end]!r})") from None
         except UnicodeDecodeError as error:
             raise StoreError(f"{self.folder}: the store returned text that is not UTF-8 ({error}): its data is "
                              "damaged; restore it from a backup") from error

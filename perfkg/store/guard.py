@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from .base import QueryError
 
 MAX_PARSE_COST = 2 ** 14
+# Parameters reach FalkorDB's parser too (as a header of the query): a user's
+# may nest lists and maps this deep.
+MAX_PARAMETER_DEPTH = 8
 
 ALLOWED_PROCEDURES = frozenset({
     "db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "db.constraints", "db.meta.stats",
@@ -190,3 +193,14 @@ def check(cypher: str) -> None:
             f"the query nests {deepest} levels deep (brackets, CASE and prefix operators: parse cost {cost:,}, over "
             f"the limit of {MAX_PARSE_COST:,}); FalkorDB's parser takes time exponential in nesting, so deeply "
             "nested reads are refused unparsed")
+
+
+def check_parameters(params: dict | None) -> None:
+    """Refuse a user's parameters nested deeper than MAX_PARAMETER_DEPTH."""
+    frontier = [(value, 1) for value in (params or {}).values()]
+    while frontier:
+        value, depth = frontier.pop()
+        if isinstance(value, (list, tuple, dict)):
+            if depth > MAX_PARAMETER_DEPTH:
+                raise GuardRefused(f"a parameter nests lists or maps more than {MAX_PARAMETER_DEPTH} deep")
+            frontier.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
