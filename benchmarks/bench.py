@@ -296,14 +296,14 @@ def _ingest_in_child(store: str, files: list[str], queue) -> None:
     from perfkg.client import Client
 
     started = time.perf_counter()
-    with Client.open(store) as client:
+    with Client.open(store, create=True) as client:
         outcomes = client.ingest(files)
         wall = time.perf_counter() - started
         counts = client.read("MATCH (n) RETURN count(n)").rows[0][0], client.read(
             "MATCH ()-[r]->() RETURN count(r)").rows[0][0]
         server_peak = None
         if not client.settings.is_neo4j:
-            server_peak = client.store._db.client.info("memory").get("used_memory_peak")
+            server_peak = client.store.server_info("memory").get("used_memory_peak")
     stages = {"read": 0.0, "extract": 0.0, "load": 0.0}
     for outcome in outcomes:
         for stage, seconds in outcome.seconds.items():

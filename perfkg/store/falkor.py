@@ -246,6 +246,10 @@ class FalkorStore(GraphStore):
 
     # -- lifecycle -------------------------------------------------------
 
+    def server_info(self, section: str) -> dict[str, Any]:
+        """The server's INFO section (memory, persistence, clients ...)."""
+        return self._db.connection.info(section)
+
     def _stop_deleted_store(self) -> None:
         """The store was deleted under its server: stop it now, writing nothing
         (there is nowhere to write, and nothing may reappear at the path)."""
