@@ -29,7 +29,7 @@ from perfkg.export import csv_lines
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
-from .limits import DeadlineStore, RequestSizeLimit, Slots, rows_within, started
+from .limits import Busy, DeadlineStore, RequestSizeLimit, Slots, rows_within, started
 
 log = logging.getLogger("perfkg.api")
 
@@ -90,6 +90,10 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError):
         return JSONResponse(body(error.message), status_code=error.status)
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, error: Busy):
+        return JSONResponse(body(str(error)), status_code=429, headers={"Retry-After": "1"})
 
     @app.exception_handler(ParameterError)
     async def parameter_error(request: Request, error: ParameterError):

@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any, Iterator
 
-from perfkg.store import GraphStore, QueryResult, StoreUnavailable
+from perfkg.store import GraphStore, QueryResult, QueryTimeout
 
 
 class RequestSizeLimit:
@@ -82,6 +82,10 @@ def rows_within(columns: list[str], rows: list[list[Any]], max_bytes: int) -> tu
     return rows, False
 
 
+class Busy(Exception):
+    """Every slot is taken: the client should try again shortly (429)."""
+
+
 class Slots:
     """At most `size` callers at once; a caller waits at most `wait_s` for a
     slot, then is told the service is busy. Ad-hoc Cypher holds at most half
@@ -94,7 +98,7 @@ class Slots:
 
     def acquire(self) -> None:
         if not self._semaphore.acquire(timeout=self.wait_s):
-            raise StoreUnavailable(f"busy: {self.size} {self.what} running already; try again shortly")
+            raise Busy(f"busy: {self.size} {self.what} running already; try again shortly")
 
     def release(self) -> None:
         self._semaphore.release()
@@ -120,8 +124,6 @@ class DeadlineStore(GraphStore):
     def read(self, cypher, params=None, *, timeout_ms=None, row_limit=None) -> QueryResult:
         left_ms = int((self.deadline - time.monotonic()) * 1000)
         if left_ms <= 0:
-            from perfkg.store import QueryTimeout
-
             raise QueryTimeout(f"the export ran past its limit of {self.seconds:g} s")
         return self.store.read(cypher, params, timeout_ms=min(left_ms, timeout_ms or left_ms), row_limit=row_limit)
 

@@ -10,7 +10,6 @@ from perfkg.cypher import NamedQuery, catalogue
 
 from . import config
 from .store import GraphStore, QueryResult, guard, open_store
-from .store.falkor import FalkorStore
 
 
 class Client:
@@ -114,7 +113,7 @@ class Client:
         """Release the store. The embedded store's server stops now when no
         other process uses it, unless `stop_server` is False: then it stays up
         for PERFKG_SERVER_IDLE_S seconds, for the next command to reuse."""
-        if isinstance(self.store, FalkorStore):
+        if self.store.kind == "falkordb":
             self.store.close(stop_server=stop_server)
         else:
             self.store.close()

@@ -269,3 +269,14 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_a_second_export_at_once_is_told_to_wait():
+    from perfkg.api.limits import Busy, Slots
+
+    exports = Slots(1, wait_s=0, what="export")  # as the API holds it for the length of a stream
+    exports.acquire()
+    with pytest.raises(Busy, match="busy: 1 export running already"):
+        exports.acquire()
+    exports.release()
+    exports.acquire()

@@ -356,18 +356,19 @@ def backup(folder: Path, path: str, destination: Path) -> None:
     with _locked(folder):
         conn = Connection(path, name=b"perfkg-backup")
         try:
-            before = conn.ask(b"LASTSAVE")
+            # Snapshots counted, not LASTSAVE's time, which has one-second steps.
+            before = int(conn.info(b"persistence")["rdb_saves"])
             conn.ask(b"BGSAVE")
             while True:
                 time.sleep(0.02)
                 persistence = conn.info(b"persistence")
                 if persistence["rdb_bgsave_in_progress"] != "0":
                     continue
+                if int(persistence["rdb_saves"]) > before:
+                    break
                 if persistence["rdb_last_bgsave_status"] != "ok":
                     problems = log_problems(folder)[-2:]
                     raise StoreError(f"{folder}: the backup snapshot failed: {'; '.join(problems)}")
-                if conn.ask(b"LASTSAVE") != before:
-                    break
         except (OSError, ConnectionError, RuntimeError) as error:
             raise StoreError(f"{folder}: backup failed: {error}") from error
         finally:
