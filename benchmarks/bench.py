@@ -115,10 +115,10 @@ def corpus(size: int, work: Path, seed: int) -> list[Path]:
 
 
 def measure_floor(files: list[Path]) -> dict[str, float]:
-    from perfkg.ingest.reader import read_source
+    from perfkg.ingest.readers import read_document
 
     started = time.perf_counter()
-    size = sum(read_source(path).size for path in files)
+    size = sum(read_document(path).source.size for path in files)
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "bytes": size, "reports_per_s": len(files) / seconds, "mb_per_s": size / 1e6 / seconds}
 
@@ -126,16 +126,16 @@ def measure_floor(files: list[Path]) -> dict[str, float]:
 def measure_extraction_per_core(rounds: int) -> dict[str, float]:
     """Extraction of the example reports in this one process, after a warm-up
     (jieba's dictionary, compiled patterns), `rounds` times over."""
-    from perfkg.ingest.pipeline import extract_source
-    from perfkg.ingest.reader import read_source
+    from perfkg.ingest.pipeline import extract_document
+    from perfkg.ingest.readers import document_from_bytes
 
-    sources = [read_source(path) for path in sorted(EXAMPLES.glob("*.txt"))]
-    for source in sources:
-        extract_source(source)
+    sources = [(path.name, path.read_bytes()) for path in sorted(EXAMPLES.glob("*.txt"))]
+    for name, data in sources:
+        extract_document(document_from_bytes(name, data))
     started = time.perf_counter()
     for _ in range(rounds):
-        for source in sources:
-            extract_source(source)
+        for name, data in sources:
+            extract_document(document_from_bytes(name, data))
     seconds = time.perf_counter() - started
     reports = rounds * len(sources)
     return {"reports": reports, "seconds": seconds, "reports_per_s_per_core": reports / seconds,
@@ -143,35 +143,22 @@ def measure_extraction_per_core(rounds: int) -> dict[str, float]:
 
 
 def extraction_stage_shares(sources: list) -> dict[str, float]:
-    """Where extraction spends its time: each pipeline stage's share of
-    `extract_text`, from a profile of the example reports (the profiler slows
-    everything; the shares hold). Work a stage triggers lazily (a table split
-    on first use) counts for that stage."""
-    import cProfile
-    import pstats
-
+    """Where extraction spends its time: each stage's share of reading and
+    extracting the example reports, as the pipeline clocks its own stages
+    (a profiler loses its frames in OpenCC's C++ converter). Work a stage
+    triggers lazily (a table split on first use) counts for that stage."""
     from perfkg.ingest import pipeline
-    from perfkg.ingest.document import Doc
-    from perfkg.ingest.text import Text
+    from perfkg.ingest.readers import document_from_bytes
 
-    stages = [("normalise text", Text.__init__), ("outline", Doc.__post_init__),
-              *((step.__name__.removeprefix("extract_"), step) for step in pipeline.STEPS),
-              ("topics", pipeline._tag_topics), ("validate", pipeline.validate)]
-    profile = cProfile.Profile()
-    profile.enable()
+    timings: dict[str, float] = {}
     for _ in range(4):
-        for source in sources:
-            pipeline.extract_source(source)
-    profile.disable()
-    cumulative = {key: entry[3] for key, entry in pstats.Stats(profile).stats.items()}
-
-    def seconds(function) -> float:
-        code = function.__code__
-        return cumulative.get((code.co_filename, code.co_firstlineno, code.co_name), 0.0)
-
-    total = seconds(pipeline.extract_text)
-    shares = {label: seconds(function) / total for label, function in stages}
-    shares["other"] = max(0.0, 1 - sum(shares.values()))
+        for name, data in sources:
+            started = time.perf_counter()
+            document = document_from_bytes(name, data)
+            timings["read"] = timings.get("read", 0.0) + time.perf_counter() - started
+            pipeline.extract_document(document, timings=timings)
+    total = sum(timings.values())
+    shares = {stage: seconds / total for stage, seconds in timings.items()}
     return shares
 
 

@@ -209,11 +209,12 @@ def admin_csv(store: GraphStore) -> dict[str, str]:
         properties = [p for p in sorted(schema.labels[label].properties) if p != "id"]
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["id:ID"] + [p + _CSV_TYPES[schema.labels[label].properties[p].datatype] for p in properties]
-                        + [":LABEL"])
+        specs = schema.labels[label].properties
+        writer.writerow(["id:ID"] + [p + _CSV_TYPES[specs[p].datatype] + ("[]" if specs[p].many else "")
+                                     for p in properties] + [":LABEL"])
         for node in rows:
             values = node["properties"]
-            writer.writerow([node["id"]] + [spreadsheet_safe(values.get(p)) for p in properties]
+            writer.writerow([node["id"]] + [_csv_value(values.get(p)) for p in properties]
                             + [";".join(node["labels"])])
         files[f"nodes_{label}.csv"] = out.getvalue()
     rel_rows: dict[str, list[dict]] = {}
@@ -227,6 +228,14 @@ def admin_csv(store: GraphStore) -> dict[str, str]:
             writer.writerow([rel["start"]["id"], rel["end"]["id"], rel_type])
         files[f"relationships_{rel_type}.csv"] = out.getvalue()
     return files
+
+
+def _csv_value(value) -> str:
+    """A property as neo4j-admin reads it (a list joined by its array
+    delimiter), each text spreadsheet-safe."""
+    if isinstance(value, list):
+        return ";".join(_csv_value(v) for v in value)
+    return spreadsheet_safe(value)
 
 
 def admin_import_command(files: list[str], database: str = "neo4j") -> str:

@@ -279,7 +279,7 @@ def test_extracting_workers_hold_none_of_the_ingest_s_sockets(store):
 def test_every_refusal_crosses_process_boundaries_intact():
     import pickle
 
-    from perfkg.ingest.reader import IngestError, NotAReport
+    from perfkg.ingest.errors import IngestError, NotAReport
 
     for error in (IngestError("a.txt", "empty file"), NotAReport("b.txt", "not a performance report")):
         back = pickle.loads(pickle.dumps(error))
