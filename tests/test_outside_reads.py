@@ -4,7 +4,6 @@ never fetches the URL (a server on loopback counts what it is asked)."""
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,13 +15,8 @@ from typer.testing import CliRunner
 from perfkg.api.app import create_app
 from perfkg.cli import app
 
-from conftest import known_gap
-
-# Neo4j's store finds LOAD CSV in the server's plan of the query; the embedded store
-# relies on perfkg.store.guard, the store-independent check of user Cypher (issue 11).
-GUARD_MERGED = importlib.util.find_spec("perfkg.store.guard") is not None
-pytestmark = known_gap("falkordb", "LOAD CSV on the embedded store is refused by perfkg.store.guard, not merged "
-                       "yet", when=not GUARD_MERGED)
+# perfkg.store.guard refuses it before any store sees it; Neo4j's store also finds it
+# in the server's plan of the query (Neo4j counts LOAD CSV as a read).
 
 SECRET = "secret-row-the-database-must-not-fetch"
 

