@@ -400,8 +400,8 @@ def profile(client, name: str, params: dict[str, Any]) -> str:
     from perfkg.store.falkor import _params_header
 
     store = client.store
-    return "\n".join(store._db.client.execute_command("GRAPH.PROFILE", store.graph_name,
-                                                       _params_header(bound) + query.cypher))
+    return "\n".join(store._db.connection.execute_command("GRAPH.PROFILE", store.graph_name,
+                                                           _params_header(bound) + query.cypher))
 
 
 def neo4j_beside(args) -> Any:
@@ -796,8 +796,8 @@ def main(argv: list[str] | None = None) -> int:
         results["sizes"] = [run_size(size, args.work, args) for size in sorted(args.sizes)]
         if args.neo4j:
             with Client.open(settings=bench_settings(args.neo4j)) as client:
-                results["neo4j_server"]["version"] = client.read(
-                    "CALL dbms.components() YIELD versions RETURN versions[0]").rows[0][0]
+                agent = client.store._driver.get_server_info().agent  # "Neo4j/5.26.30"
+                results["neo4j_server"]["version"] = agent.split("/")[-1]
     finally:
         if results.get("neo4j_server", {}).get("started"):
             neo4j_server.stop(args.work / "neo4j")

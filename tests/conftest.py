@@ -91,12 +91,14 @@ class FalkorBackend:
 
         return Settings(store=str(self._tmp.mktemp("graph") / "graph.db"), **overrides)
 
-    def empty(self, *, without_schema: bool = False, **overrides):
-        """Settings naming a graph with nothing in it, created (a new store has no indexes either)."""
+    def empty(self, *, without_schema: bool = False, create: bool = True, **overrides):
+        """Settings naming a graph with nothing in it (a new store has no indexes either):
+        a store created here, or with `create=False` one the first command to use it creates."""
         from perfkg.store import open_store
 
         settings = self.settings(**overrides)
-        open_store(settings, create=True).close()
+        if create:
+            open_store(settings, create=True).close()
         return settings
 
     def examples(self, **overrides):
@@ -116,13 +118,15 @@ class FalkorBackend:
         return {(label, prop) for label, props in rows for prop in props}
 
     def serving(self, settings) -> bool:
-        """Whether another process already serves this graph, so a store opened now joins it
-        (the embedded server writes its settings file once it runs)."""
-        return Path(settings.store + ".settings").exists()
+        """Whether another process created this graph, so a store opened now joins its server
+        (the embedded store writes its manifest last when it creates a store)."""
+        from perfkg.store.server import MANIFEST
+
+        return (Path(settings.store) / MANIFEST).exists()
 
     def server_pid(self, store) -> int | None:
         """The process of the database behind `store`, when the store started it itself."""
-        return store._db.client.pid
+        return store.server_pid
 
 
 class Neo4jBackend:
@@ -144,17 +148,19 @@ class Neo4jBackend:
     def settings(self, **overrides):
         return replace(self._base, **overrides)
 
-    def empty(self, *, without_schema: bool = False, **overrides):
+    def empty(self, *, without_schema: bool = False, create: bool = True, **overrides):
         from perfkg.store import open_store
 
         with open_store(self._base) as store:
             store.clear()
-            if without_schema:
-                # A constraint's index goes with it; the lookup indexes are the server's own.
-                for (name,) in store.write("SHOW CONSTRAINTS YIELD name RETURN name").rows:
-                    store.write(f"DROP CONSTRAINT `{name}`")
-                for (name,) in store.write("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name").rows:
-                    store.write(f"DROP INDEX `{name}`")
+            # Constraints and indexes perfkg did not create (a replayed export's) go, and its
+            # own too when asked. A constraint's index goes with it; the lookup indexes are
+            # the server's own.
+            for kind, listing in (("CONSTRAINT", "SHOW CONSTRAINTS YIELD name"),
+                                  ("INDEX", "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'")):
+                for (name,) in store.write(f"{listing} RETURN name").rows:
+                    if without_schema or not name.startswith("perfkg_"):
+                        store.write(f"DROP {kind} `{name}`")
         self.holds = None
         return self.settings(**overrides)
 
@@ -224,7 +230,9 @@ def backend(request, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _the_example_graph_is_there_when_read(request):
     """On Neo4j one database serves every test: before a test that reads the example graph
-    (through `examples`), load it again if a test before emptied the database."""
+    (through `examples`), load it again if a test before emptied the database. (A fixture of
+    a wider scope that reads the graph when it is made runs before this: it calls
+    `backend.examples()` itself.)"""
     if "examples" in request.fixturenames:
         backend = request.getfixturevalue("backend")
         if backend.name == "neo4j":

@@ -57,7 +57,7 @@ def test_quantities_are_spans_of_the_text(text):
 def test_any_value_text_is_read(text, is_target):
     value = read_value(text, is_target=is_target)
     if value is not None:
-        assert value.kind in ("number", "rank", "grade", "done", "zero", "text")
+        assert value.kind in ("number", "rank", "grade", "done", "zero", "text", "date")
         assert value.op in (None, ">=", "<=", "=", "rank<=")
         assert value.value is None or math.isfinite(value.value)
 

@@ -36,7 +36,8 @@ def test_topics_have_labels_in_both_languages_and_a_broader_chain():
 
 
 @pytest.fixture(scope="module")
-def rdf(loaded_client):
+def rdf(backend, loaded_client):
+    backend.examples()  # made before the test's own fixtures: the example graph must be there now
     return to_rdf(nodes(loaded_client.store), relationships(loaded_client.store))
 
 

@@ -149,7 +149,7 @@ def _perfkg(backend, settings, *args, temporary: Path):
 
 
 def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(backend, corpus, clean_run, tmp_path):
-    settings = backend.empty()
+    settings = backend.empty(create=False)  # the ingest creates an embedded store and starts its server
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     process = _perfkg(backend, settings, "ingest", str(corpus), "--quiet", temporary=temporary)
@@ -228,7 +228,7 @@ def _all_gone(pids: set[int], within_s: float = 10.0) -> bool:
 
 
 def test_two_ingests_at_once_give_the_graph_of_one(backend, corpus, clean_run, tmp_path):
-    settings = backend.empty()
+    settings = backend.empty(create=False)  # both ingests would create an embedded store
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     first = _perfkg(backend, settings, "ingest", str(corpus), "--quiet", temporary=temporary)

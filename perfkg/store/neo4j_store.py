@@ -42,14 +42,21 @@ def _classify(error: Neo4jError) -> StoreError:
 
 @contextmanager
 def _store_errors() -> Iterator[None]:
-    """The driver's errors as the store's: the server's refusals and time-outs, and a
-    server that cannot be reached (or a driver already closed) as unavailable."""
+    """The driver's errors as the store's: the server's refusals and time-outs, a server
+    that cannot be reached (or a driver already closed) as unavailable, and parameters
+    no database could hold as refusals."""
     try:
         yield
     except Neo4jError as error:
         raise _classify(error) from error
     except DriverError as error:
         raise StoreUnavailable(str(error)) from error
+    # The driver refuses, before sending, what Bolt cannot carry.
+    except UnicodeEncodeError as error:
+        raise QueryError("the query or a parameter holds text that is not valid Unicode "
+                         f"(a lone surrogate, {error.object[error.start:error.end]!r})") from None
+    except OverflowError as error:
+        raise QueryError(f"a parameter is outside the 64-bit range the database stores ({error})") from None
 
 
 class Neo4jStore(GraphStore):
