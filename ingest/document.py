@@ -36,8 +36,9 @@ class Location:
     """Where something is in the source file. `kind` says which fields apply:
 
     - ``text`` (.txt, .md, .html source lines): `line`, `end_line` (1-based);
-    - ``pdf``: `page` (1-based), `line` and `end_line` on that page, `bbox`
-      (x0, top, x1, bottom in PDF points, origin top left);
+    - ``pdf``: `page` (1-based), `line` and `end_line` on that page (or on
+      `end_page`, for a paragraph a page break cut), `bbox` (x0, top, x1,
+      bottom in PDF points, origin top left, on `page`);
     - ``docx``: `paragraph` (index among the body's paragraphs) or `table`,
       `row`, `column` (0-based);
     - ``sheet`` (.xlsx, .xls): `sheet` and `ref`, an A1 cell or range;
@@ -49,6 +50,7 @@ class Location:
     line: int | None = None
     end_line: int | None = None
     page: int | None = None
+    end_page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     paragraph: int | None = None
     table: int | None = None
@@ -62,6 +64,8 @@ class Location:
         parts: list[str] = []
         if self.sheet is not None:
             return f"{self.sheet}!{self.ref}" if self.ref else self.sheet
+        if self.end_page is not None and self.end_page != self.page:
+            return f"p. {self.page}, line {self.line} – p. {self.end_page}, line {self.end_line}"
         if self.page is not None:
             parts.append(f"p. {self.page}")
         if self.paragraph is not None:
