@@ -239,9 +239,11 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     @app.post("/reports", status_code=201, tags=["ingest"],
               summary="Ingest one report file (multipart form field `file`); needs the API key",
               responses={401: {"description": "no or wrong API key"}, 403: {"description": "uploads disabled"},
-                         413: {"description": "file too large"}, 415: {"description": "not a text file"}})
+                         413: {"description": "file too large"}, 415: {"description": "not a format perfkg reads"}})
     async def upload(
-        file: UploadFile = File(..., description="A report as text (.txt, .text or .md): UTF-8, GB18030/GBK or UTF-16"),
+        file: UploadFile = File(..., description="A report file; its suffix says its format: .txt .text .md .markdown "
+                                "(UTF-8, GB18030/GBK or UTF-16), .html .htm, .pdf, .docx, .xlsx .xlsm, .xls, and .doc "
+                                ".wps .et when LibreOffice is installed"),
         x_api_key: str | None = Header(None, description="The server's PERFKG_API_KEY"),
         authorization: str | None = Header(None, description="Or: Bearer <PERFKG_API_KEY>"),
         client: Client = Depends(_client),
@@ -257,9 +259,10 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
             raise ApiError(401, "a valid API key is required (X-API-Key header or Authorization: Bearer)")
         name = Path(file.filename or "").name
         if Path(name).suffix.lower() not in uploads.SUFFIXES:
-            raise ApiError(415, f"{name or 'the file'}: only text reports ({', '.join(uploads.SUFFIXES)}) are accepted")
-        if file.content_type and not file.content_type.startswith(("text/", "application/octet-stream")):
-            raise ApiError(415, f"{name}: content type {file.content_type} is not text")
+            raise ApiError(415, f"{name or 'the file'}: only reports ({' '.join(uploads.SUFFIXES)}) are accepted")
+        # The suffix says which reader reads it; a document comes as text/* or application/*.
+        if file.content_type and not file.content_type.startswith(("text/", "application/")):
+            raise ApiError(415, f"{name}: content type {file.content_type} is no document")
         data = await file.read(settings.max_report_bytes + 1)
         if len(data) > settings.max_report_bytes:
             raise ApiError(413, f"{name}: over the limit of {settings.max_report_bytes:,} bytes")

@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from perfkg.ingest.readers import SUFFIXES
+
 from . import config
 from .client import Client, parse_param
 
@@ -43,7 +45,9 @@ def _client(store: str | None) -> Client:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Report files, or folders to search for *.txt files.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help=f"Report files, or folders to search for them: {' '.join(SUFFIXES)} (.doc, .wps and .et through "
+             "LibreOffice, when it is installed).")],
     store: StoreOption = None,
     workers: Annotated[int | None, typer.Option(
         help="Processes extracting reports in parallel. Default: one per CPU core for 16 files or more.",

@@ -21,8 +21,9 @@ from .archive import check_archive
 from .builder import DocumentBuilder
 from .sheet import Sheet, add_sheet, display
 
-# A formula cell saved without its computed value: <c ...><f>...</f></c>, no <v>.
-_UNCOMPUTED = re.compile(rb"</f>\s*</c>|<f[^>]*/>\s*</c>")
+# A formula cell saved without its computed value: <c ...><f>...</f></c>, no
+# <v> or an empty one.
+_UNCOMPUTED = re.compile(rb"(?:</f>|<f[^>]*/>)\s*(?:<v>\s*</v>|<v/>)?\s*</c>")
 
 
 def read_xlsx(name: str, data: bytes, source: Source) -> Document:
