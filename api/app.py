@@ -30,6 +30,7 @@ from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
 from .limits import RequestSizeLimit
+from .source import ReportSource
 
 log = logging.getLogger("perfkg.api")
 
@@ -161,6 +162,17 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
              summary="One report: its figures, tasks, indicators, funds, score items, outcomes, problems and measures")
     def report(report_id: str, client: Client = Depends(_client)) -> dict:
         found = queries.report(client, report_id)
+        if found is None:
+            raise ApiError(404, f"no report with id {report_id!r}")
+        return found
+
+    @app.get("/reports/{report_id}/source", tags=["graph"], response_model=ReportSource,
+             summary="A report's source text and every fact's span in it (start, end, label, id, location), "
+                     "to highlight the facts where they were read")
+    def report_source(report_id: str, client: Client = Depends(_client)) -> dict:
+        from perfkg.source import report_source as source_of
+
+        found = source_of(client.store, report_id)
         if found is None:
             raise ApiError(404, f"no report with id {report_id!r}")
         return found

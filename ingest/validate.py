@@ -44,6 +44,12 @@ def validate(out: Extraction, document: Document) -> None:
             value = getattr(indicator, attr)
             if value is not None and not math.isfinite(value):
                 setattr(indicator, attr, None)
+    for figure in ("execution_rate", "self_score"):
+        evidence = getattr(out, f"{figure}_evidence")
+        if evidence is not None and not evidence_holds(evidence, document):
+            out.warnings.append(f"dropped the evidence of the {figure.replace('_', ' ')}: it is not the document's "
+                                f"text: {evidence.text[:60]!r}")
+            setattr(out, f"{figure}_evidence", None)
     if out.execution_rate is not None and not (0 <= out.execution_rate <= 1000):
         out.warnings.append(f"execution rate {out.execution_rate} out of range, dropped")
         out.execution_rate = None

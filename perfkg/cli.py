@@ -164,6 +164,52 @@ def _print_rows(columns: list[str], rows: list[list], output_format: str) -> Non
         console.print(f"{len(rows)} rows")
 
 
+# How `perfkg show` marks each kind of fact in the text.
+FACT_STYLES = {"Indicator": "bold black on yellow", "Fund": "bold black on green", "Task": "bold underline",
+               "ScoreItem": "black on cyan", "Report": "bold black on magenta", "Duty": "italic", "Office": "italic",
+               "Outcome": "blue", "Problem": "red", "Measure": "green"}
+
+
+@app.command()
+def show(
+    report: Annotated[str, typer.Argument(metavar="REPORT", help="A report's id, or the name of the file it was read from.")],
+    only: Annotated[Optional[list[str]], typer.Option(
+        "--only", help="Mark only these kinds of fact (Indicator, Fund, Task, ScoreItem, Report, ...).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Print a report's source text with its facts marked where they were read, then the facts and their locations."""
+    from rich.text import Text
+
+    from .source import find_report, report_source
+
+    with _client(store) as client:
+        report_id = find_report(client.store, report)
+        found = report_source(client.store, report_id) if report_id else None
+    if found is None:
+        errors.print(f"[red]error:[/red] no report {report!r}: give its id or its file's name (see `perfkg query "
+                     "'MATCH (r:Report) RETURN r.id, r.source_file'`)")
+        raise typer.Exit(1)
+    spans = [s for s in found["spans"] if not only or s["label"] in only]
+    text = Text(found["text"])
+    for span in spans:  # sorted by start, longer first: a fact inside another is marked over it
+        text.stylize(FACT_STYLES.get(span["label"], "reverse"), span["start"], span["end"])
+    console.print(f"[bold]{found['source_file']}[/bold] ({found['format']}), {found['report_id']}")
+    console.print(text)
+    legend = Text("  ".join(label for label in FACT_STYLES))
+    position = 0
+    for label in FACT_STYLES:
+        legend.stylize(FACT_STYLES[label], position, position + len(label))
+        position += len(label) + 2
+    console.print(legend)
+    table = Table(title=f"{len(spans)} facts", title_justify="left")
+    for column in ("kind", "where", "what"):
+        table.add_column(column, overflow="fold")
+    for span in spans:
+        table.add_row(Text(span["label"], style=FACT_STYLES.get(span["label"], "")), span["location"] or "",
+                      str(span["what"] or ""))
+    console.print(table)
+
+
 @app.command()
 def queries(output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table") -> None:
     """List the named queries and their parameters."""
