@@ -9,7 +9,7 @@ PERFKG_PORT ?= 8000
 export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 
-.PHONY: install run ingest serve test eval fuzz check-load bench docs clean help
+.PHONY: install run ingest serve test eval fuzz check-load bench bench-formats docs clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +48,9 @@ check-load: install  ## 32 clients for 30 s on the served API, then schemathesis
 
 bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest, queries, pandas side by side -> BENCHMARKS.md (about 20 min)
 	$(PY) benchmarks/bench.py
+
+bench-formats: install  ## reading cost of each format, and an ingest of 1,000 generated PDFs -> its section of BENCHMARKS.md (about 20 min)
+	$(PY) benchmarks/formats.py
 
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
 	$(PY) -m perfkg.docs

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import os
+from bisect import bisect_right
 import re
 import statistics
 import time
@@ -165,10 +166,8 @@ def _page_items(page, number: int) -> list:
             free.append(char)
     items: list = []
     for table, chars in zip(tables, table_chars):
-        cells = []
-        for bbox in table.cells:
-            inside = [c for c in chars if _inside(c, bbox)]
-            cells.append((_text_of(inside, tabs=False, joiner=_join_wrapped), bbox))
+        cells = [(_text_of(inside, tabs=False, joiner=_join_wrapped), bbox)
+                 for bbox, inside in zip(table.cells, _chars_by_cell(table.cells, chars))]
         x0, top, x1, bottom = table.bbox
         items.append(_TablePart(number, x0, x1, top, bottom, cells,
                                 [y for y in open_ends if top - 1 <= y <= bottom + 1]))
@@ -223,10 +222,24 @@ def _open_ends(page) -> list[float]:
     return sorted(y for y in ends if all(abs(y - h) > 1 for h in across))
 
 
-def _inside(char: dict, bbox) -> bool:
-    x0, top, x1, bottom = bbox
-    cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-    return x0 <= cx <= x1 and top <= cy <= bottom
+def _chars_by_cell(cells: list, chars: list[dict]) -> list[list[dict]]:
+    """The characters in each cell (by their centres), found through the
+    grid the cells' edges make rather than by trying every cell."""
+    xs = _clusters([v for x0, _, x1, _ in cells for v in (x0, x1)])
+    ys = _clusters([v for _, top, _, bottom in cells for v in (top, bottom)])
+    owner: dict[tuple[int, int], int] = {}  # (row, column) of the grid -> the cell covering it
+    for index, (x0, top, x1, bottom) in enumerate(cells):
+        for row in range(_index(ys, top), _index(ys, bottom)):
+            for column in range(_index(xs, x0), _index(xs, x1)):
+                owner[(row, column)] = index
+    found: list[list[dict]] = [[] for _ in cells]
+    for char in chars:
+        row = bisect_right(ys, (char["top"] + char["bottom"]) / 2) - 1
+        column = bisect_right(xs, (char["x0"] + char["x1"]) / 2) - 1
+        index = owner.get((row, column))
+        if index is not None:
+            found[index].append(char)
+    return found
 
 
 def _lines(chars: list[dict]) -> list[list[dict]]:
