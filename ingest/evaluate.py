@@ -40,7 +40,7 @@ from .load import load, prepare
 from .pipeline import extract_file
 from .errors import IngestError
 from .runner import check_is_report
-from .text import to_half_width
+from .chars import to_half_width
 
 TOLERANCE = 0.005
 AMOUNT_TOLERANCE = 0.01

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .document import Document, Source
 from .extract.context import Context
+from .extract.forms import extract_forms
 from .extract.funds import extract_funds
 from .extract.header import extract_header
 from .extract.indicators import extract_indicators
@@ -33,6 +34,7 @@ from .view import Doc
 # task) and before indicators (indicators under a task's section are tied to it).
 STEPS = (
     extract_header,
+    extract_forms,
     extract_organisation,
     extract_tasks,
     extract_funds,

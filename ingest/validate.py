@@ -52,10 +52,10 @@ def validate(out: Extraction, document: Document) -> None:
             setattr(out, f"{figure}_evidence", None)
     if out.execution_rate is not None and not (0 <= out.execution_rate <= 1000):
         out.warnings.append(f"execution rate {out.execution_rate} out of range, dropped")
-        out.execution_rate = None
+        out.execution_rate = out.execution_rate_evidence = None
     if out.self_score is not None and not (0 <= out.self_score <= 1000):
         out.warnings.append(f"self score {out.self_score} out of range, dropped")
-        out.self_score = None
+        out.self_score = out.self_score_evidence = None
     if out.year is not None and not (1990 <= out.year <= 2100):
         out.warnings.append(f"year {out.year} out of range, dropped")
         out.year = None

@@ -14,7 +14,7 @@ from collections import Counter
 from ..view import Doc
 from ..model import DepartmentFacts, Evidence
 from .context import Context
-from ..tables import compact, form_label
+from ..tables import compact
 
 _GENRE = re.compile(r"自评报告|自评表|评价报告|绩效报告|自评情况|绩效自评|绩效评价")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -47,10 +47,9 @@ def extract_header(ctx: Context) -> None:
     title_block = _title(doc)
     title = collapse(doc.clean(title_block.start, title_block.end)) if title_block else None
     out.title = title
-    out.kind = "form" if (title and "自评表" in title) or _is_form(doc) else "report"
     out.year = _year(doc, title)
     name = _department_name(doc, title)
-    out.department = _department(doc, name) if name else None
+    out.department = department_facts(doc, name) if name else None
     out.execution_rate, out.execution_rate_evidence = _execution_rate(doc)
     out.self_score, out.self_score_evidence = _self_score(doc)
     grade = _SELF_GRADE.search(doc.text.norm)
@@ -70,10 +69,6 @@ def _title(doc: Doc):
         if block.kind == "paragraph" and _GENRE.search(doc.norm(block.start, block.end)):
             return block
     return None
-
-
-def _is_form(doc: Doc) -> bool:
-    return any(form_label(row) for block, seg in doc.table_segments[:3] for row in seg.rows[:1])
 
 
 def _year(doc: Doc, title: str | None) -> int | None:
@@ -128,7 +123,17 @@ def _line_before_title(doc: Doc) -> str | None:
     return None
 
 
-def _department(doc: Doc, name: str) -> DepartmentFacts:
+# Words of a form or a sentence that no department's name holds.
+_NOT_A_NAME = re.compile(r"项目|绩效|自评|资金|预算|指标|年度|情况|[，,。；;：:！？、]|\d{3,}")
+
+
+def plausible_department(name: str | None) -> bool:
+    """An official name: ends as one (局, 委, 中心, 镇人民政府 ...), is not a
+    sentence fragment or a form label with a name glued on."""
+    return bool(name) and 3 <= len(name) <= 30 and bool(_ORG_SUFFIX.search(name)) and not _NOT_A_NAME.search(name)
+
+
+def department_facts(doc: Doc, name: str) -> DepartmentFacts:
     parts = _SPLIT_NAME.match(name)
     city = parts.group("city") if parts else None
     district = parts.group("district") if parts else None

@@ -4,8 +4,9 @@ Headings (`#`) become headings, paragraphs and list items paragraphs, pipe
 tables grids (the header row marked as such), code blocks lines as they are.
 Inline markup (`**bold**`, links, `code`) leaves its text. Every block is
 located by the lines it takes in the file; a table's cells by their row's
-line. A report copied into Markdown with its tables as tab or space rows
-keeps them in lines, for the layout stage to recover.
+line. A report copied into Markdown with its tables as tab rows (in a
+paragraph) or space-aligned rows (in a code block) keeps them as lines, for
+the layout stage to recover.
 """
 
 from __future__ import annotations
@@ -38,7 +39,13 @@ def read_markdown(name: str, data: bytes, source: Source) -> Document:
             out.heading(_inline(tokens[index + 1]), int(token.tag[1:]), _lines(token))
             index += 3
         elif token.type == "paragraph_open":
-            out.paragraph(_inline(tokens[index + 1]), _lines(token))
+            text = _inline(tokens[index + 1])
+            if "\t" in text and token.map:
+                # Tab rows pasted into Markdown: lines, for the layout stage to find the table in.
+                for offset, line in enumerate(text.split("\n")):
+                    out.line(line, Location("text", line=token.map[0] + 1 + offset))
+            else:
+                out.paragraph(text, _lines(token))
             index += 3
         elif token.type == "table_open":
             index = _table(tokens, index, out, tables)
