@@ -24,7 +24,7 @@ through JSON (`to_json` / `from_json`), versioned by `MODEL_VERSION`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any, Iterator, Union
 
@@ -235,7 +235,7 @@ class Document:
         if self.source.format in _TEXT_FORMATS:
             first, last = self.line_of(start), self.line_of(max(start, end - 1))
             return f"line {first}" if first == last else f"lines {first}–{last}"
-        located = [_locate_in(block, start, end) for block in self.blocks_in(start, end)]
+        located = [_locate_in(self.text, block, start, end) for block in self.blocks_in(start, end)]
         labels = [loc for loc in located if loc]
         if not labels:
             return ""
@@ -286,7 +286,7 @@ class Document:
 _TEXT_FORMATS = frozenset({"txt"})
 
 
-def _locate_in(block: Block, start: int, end: int) -> str:
+def _locate_in(text: str, block: Block, start: int, end: int) -> str:
     if isinstance(block, Table):
         cells = [c for c in block.cells if c.start < end and start < c.end or c.start == start]
         rows = sorted({c.row for c in cells})
@@ -301,7 +301,18 @@ def _locate_in(block: Block, start: int, end: int) -> str:
             if len(rows) > 1 and first.row is not None:
                 return Location(**{**asdict(first), "row": None, "column": None}).label() + f", rows {rows[0] + 1}–{rows[-1] + 1}"
             return Location(**{**asdict(first), "column": None}).label() if len(located) > 1 else first.label()
-    return block.location.label() if block.location is not None else ""
+    location = block.location
+    if location is None:
+        return ""
+    if (location.kind in ("pdf", "text") and location.line is not None and location.end_line is not None
+            and location.end_page in (None, location.page)
+            and text.count("\n", block.start, block.end) == location.end_line - location.line):
+        # The block's lines are the file's lines (a PDF paragraph, a Markdown
+        # one): the lines of the span itself, not the whole paragraph's.
+        first = location.line + text.count("\n", block.start, max(block.start, start))
+        last = location.line + text.count("\n", block.start, max(block.start, min(end, block.end) - 1))
+        return replace(location, line=first, end_line=last if last != first else None).label()
+    return location.label()
 
 
 def line_blocks(text: str, location_kind: str | None = "text", first_line: int = 1) -> list[Line]:

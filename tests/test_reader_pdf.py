@@ -145,3 +145,22 @@ def test_reading_time_is_bounded(monkeypatch):
     monkeypatch.setenv("PERFKG_MAX_READ_SECONDS", "0")
     assert "reading took over 0 s, at page 1 of 2 (PERFKG_MAX_READ_SECONDS)" in refused(
         "slow.pdf", two_page_table())
+
+
+def test_a_span_inside_a_paragraph_is_located_by_its_own_lines():
+    from reportlab.platypus import Paragraph
+
+    sentences = ["第一句说明街道的基本情况和年度工作安排，内容较长需要换行显示。",
+                 "第二句说明生活垃圾分类覆盖率年度指标值为 95%，实际完成 97.5%。",
+                 "第三句说明存在的问题和下一步改进措施，同样较长需要换行。"]
+    document = document_from_bytes("lines.pdf", _pdf(lambda body, cell: [Paragraph("".join(sentences), body)]))
+    paragraph = document.blocks[0]
+    assert paragraph.kind == "paragraph" and paragraph.location.line == 1 and paragraph.location.end_line >= 3
+    text = document.text
+    start = text.index("第二句")
+    end = text.index("97.5%") + len("97.5%")
+    first = 1 + text.count("\n", 0, start)
+    last = 1 + text.count("\n", 0, end - 1)
+    expected = f"p. 1, line {first}" if first == last else f"p. 1, lines {first}–{last}"
+    assert document.locate(start, end) == expected
+    assert document.locate(paragraph.start, paragraph.end) == paragraph.location.label()
