@@ -121,12 +121,13 @@ def to_rows(extraction: Extraction) -> GraphRows:
     if department:
         places["department"] = _compact({"id": did, "name": department.name, "short_name": department.short_name})
         schema.check_node("Department", places["department"])
-        if department.district:
-            places["district"] = {"id": district_id(department.city, department.district), "name": department.district}
-            schema.check_node("District", places["district"])
-        if department.city:
-            places["city"] = {"id": city_id(department.city), "name": department.city}
-            schema.check_node("City", places["city"])
+    placed = department or extraction.place  # a report of no known department keeps the place it names
+    if placed and placed.district:
+        places["district"] = {"id": district_id(placed.city, placed.district), "name": placed.district}
+        schema.check_node("District", places["district"])
+    if placed and placed.city:
+        places["city"] = {"id": city_id(placed.city), "name": placed.city}
+        schema.check_node("City", places["city"])
     report = _compact({
         "id": rid,
         "year": extraction.year,
@@ -311,9 +312,14 @@ def statements(batch: list[GraphRows], replaces: list[str]) -> list[Statement]:
             out.append(Statement(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row", {"rows": rows}))
     in_city = sorted({(r.places["district"]["id"], r.places["city"]["id"])
                       for r in batch if "district" in r.places and "city" in r.places})
-    in_district = sorted({(r.department_id, r.places["district"]["id"]) for r in batch if "district" in r.places})
+    in_district = sorted({(r.department_id, r.places["district"]["id"])
+                          for r in batch if "district" in r.places and r.department_id})
+    # A city's own department (no district) is in the city.
+    department_in_city = sorted({(r.department_id, r.places["city"]["id"])
+                                 for r in batch if r.department_id and "city" in r.places and "district" not in r.places})
     for rel, source, target, pairs in (("IN_CITY", "District", "City", in_city),
-                                       ("IN_DISTRICT", "Department", "District", in_district)):
+                                       ("IN_DISTRICT", "Department", "District", in_district),
+                                       ("IN_CITY", "Department", "City", department_in_city)):
         if pairs:
             schema.check_relationship(rel, source, target)
             out.append(Statement(
@@ -321,6 +327,14 @@ def statements(batch: list[GraphRows], replaces: list[str]) -> list[Statement]:
                 f"MERGE (a)-[:{rel}]->(b)", {"pairs": [{"from": a, "to": b} for a, b in pairs]}))
 
     out.append(Statement(f"UNWIND $rows AS row CREATE {_node_pattern('Report')}", {"rows": [r.report for r in batch]}))
+    # A report of no known department is placed itself, in its district, else its city.
+    for rel, target, key in (("IN_DISTRICT", "District", "district"), ("IN_CITY", "City", "city")):
+        pairs = [{"from": r.report_id, "to": r.places[key]["id"]} for r in batch
+                 if not r.department_id and key in r.places and (key == "district" or "district" not in r.places)]
+        if pairs:
+            schema.check_relationship(rel, "Report", target)
+            out.append(Statement(f"UNWIND $pairs AS p MATCH (a:Report {{id: p.from}}) MATCH (b:{target} {{id: p.to}}) "
+                                 f"CREATE (a)-[:{rel}]->(b)", {"pairs": pairs}))
     published = [{"from": r.department_id, "to": r.report_id} for r in batch if r.department_id]
     if published:
         schema.check_relationship("PUBLISHED", "Department", "Report")

@@ -132,6 +132,10 @@ class Extraction:
     title: str | None = None
     year: int | None = None
     department: DepartmentFacts | None = None
+    # The text speaks of performance (绩效): a report of the genre, even when nothing else was read.
+    names_the_genre: bool = False
+    # Where the document is from when its department is unknown (district, city; no name).
+    place: DepartmentFacts | None = None
     execution_rate: float | None = None
     self_score: float | None = None
     # The sentence or form row that states each: a report's headline figures

@@ -16,6 +16,7 @@ from .extract.context import Context
 from .extract.forms import extract_forms
 from .extract.funds import extract_funds
 from .extract.header import extract_header
+from .extract.identity import extract_identity
 from .extract.indicators import extract_indicators
 from .extract.narrative import extract_narrative
 from .extract.organisation import extract_organisation
@@ -35,6 +36,7 @@ from .view import Doc
 STEPS = (
     extract_header,
     extract_forms,
+    extract_identity,
     extract_organisation,
     extract_tasks,
     extract_funds,

@@ -27,7 +27,6 @@ from ..records import ROWS_RELIABLE, IMPOSSIBLE, Token, align, find_headers, tok
 from ..text import Block
 from ..vocabulary import compact, field_of, fund_column_of, fund_row_of
 from .context import Context
-from .header import department_facts, plausible_department
 
 # Fields whose value is the next cell.
 _VALUE_FIELDS = ("project_name", "supervisor", "implementer", "unit_name")
@@ -36,7 +35,6 @@ BOUNDARY_FIELDS = frozenset({"self_score", "grade", "goal_block", "funds_block",
                              "implementer", "unit_name", "other_notes", "finance_dept"})
 _LABEL_IN_CELL = re.compile(
     r"^(?P<label>项目名称|主管部门|主管单位|实施单位|单位名称|部门名称|部门|填报单位|预算单位)\s*[:：]\s*(?P<value>\S.{1,40})$")
-_PUBLISHER = re.compile(r"(?:发文单位|来源|发布机构|信息来源|发布单位)\s*[:：]\s*\|?\s*(?P<name>[\u4e00-\u9fa5（）()]{4,30}?)(?=\s|\||$|发布|浏览)")
 _KINDS = [
     ("target_declaration", re.compile(r"绩效目标(?:申报|批复)?表|目标申报表")),
     ("department_form", re.compile(r"部门整体(?:支出)?绩效(?:自评|评价)表|整体(?:支出)?绩效(?:自评|评价)表")),
@@ -65,8 +63,10 @@ def extract_forms(ctx: Context) -> None:
             continue
         stream = tokens(block, block.source.layout if block.source is not None else "tab")
         ctx.streams[id(block)] = stream
+        if _fund_header(stream) is not None or _is_indicator_form(stream):
+            ctx.form_blocks.add(id(block))
         for name, value, label_index in _fields(stream):
-            fields.setdefault(name, []).append((value.cell.text, value))
+            fields.setdefault(name, []).append((stream[label_index].text, value))
             if name == "project_name":
                 project = _project(ctx, value)
                 marks.append((id(block), label_index, project))
@@ -74,27 +74,34 @@ def extract_forms(ctx: Context) -> None:
         _goals(ctx, stream, marks, id(block))
         _totals(ctx, stream)
     ctx.project_marks = marks
-    for index, project in enumerate(out.projects):
+    ctx.fields = {name: [(label, value.cell.text) for label, value in values] for name, values in fields.items()}
+    for project in out.projects:
         project.supervisor = _first(fields, "supervisor")
         project.implementer = _first(fields, "implementer")
-    _department(ctx, fields)
     out.kind = _kind(ctx, fields)
+
+
+def _is_indicator_form(stream: list[Token]) -> bool:
+    """An indicator table of the national forms (not a task table of a department's form)."""
+    return any("goal_done" not in header.words and header.categories for header in find_headers(stream))
 
 
 def _first(fields: dict[str, list[tuple[str, Token]]], name: str) -> str | None:
     values = fields.get(name)
-    return compact(values[0][0]) if values else None
+    return compact(values[0][1].cell.text) if values else None
 
 
 def _fields(stream: list[Token]):
     """(field, value token, index of the label) for each labelled value in the stream."""
     for index, token in enumerate(stream):
-        if token.kind == "field" and token.role in _VALUE_FIELDS:
+        # 项目名称 heads a column of a table of projects too: read as a field only before a value.
+        label = token.role if token.kind == "field" else field_of(token.text) if token.kind == "header" else None
+        if label in _VALUE_FIELDS:
             j = index + 1
             while j < len(stream) and j - index <= 3 and stream[j].kind in ("empty", "dash"):
                 j += 1
             if j < len(stream) and stream[j].kind in ("text", "value", "fundword"):
-                yield token.role, stream[j], index
+                yield label, stream[j], index
         elif token.kind == "text":
             m = _LABEL_IN_CELL.match(token.text)
             if m:
@@ -239,7 +246,8 @@ def _fund_row(ctx: Context, block: Block, stream: list[Token], source: str | Non
                                   project=project, execution_rate=rate if kind == "expenditure" else None,
                                   max_score=max_score if kind == "expenditure" else None,
                                   score=score if kind == "expenditure" else None))
-    if source == "total" and rate is not None and ctx.out.execution_rate is None:
+    if source == "total" and rate is not None:
+        # the form's own funds row says it, whatever a cell elsewhere said
         ctx.out.execution_rate, ctx.out.execution_rate_evidence = rate, evidence
     # A funds row scored out of 100 carries the form's whole self-score.
     if source == "total" and max_score == 100 and score is not None and ctx.out.self_score is None:
@@ -352,24 +360,6 @@ def _totals(ctx: Context, stream: list[Token]) -> None:
 
 
 # -- who and what ------------------------------------------------------------------------
-
-
-def _department(ctx: Context, fields: dict[str, list[tuple[str, Token]]]) -> None:
-    """The department a form names: 单位名称, else 实施单位, else 主管部门, else
-    the publisher a web page names; kept when the header found none better."""
-    out = ctx.out
-    candidates = [compact(value) for name in ("unit_name", "implementer", "supervisor")
-                  for value, _ in fields.get(name, [])]
-    publisher = _PUBLISHER.search(ctx.doc.text.norm[:2000])
-    if publisher:
-        candidates.append(compact(publisher.group("name")))
-    for candidate in candidates:
-        name = re.sub(r"^\d+[-—]", "", candidate)  # 820001-井研县马踏镇人民政府
-        if plausible_department(name):
-            if out.department is None or out.department.name != name:
-                out.department = department_facts(ctx.doc, name)
-                out.warnings = [w for w in out.warnings if not w.startswith("department not found")]
-            return
 
 
 def _kind(ctx: Context, fields) -> str:
