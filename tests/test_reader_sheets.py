@@ -105,3 +105,21 @@ def test_damaged_workbooks_are_refused_by_name():
     old = workbook_xls()
     assert refused("cut.xls", old[:2000]).startswith("damaged")
     assert refused("text.xls", "部门名称\t某街道".encode() * 100).startswith("damaged")
+
+
+def test_tables_side_by_side_are_cut_at_the_empty_column_between_them():
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "汇总"
+    for r, (left, right) in enumerate([(("指标", "完成值"), ("项目", "金额")), (("覆盖率", "98%"), ("保洁", "12.5")),
+                                       (("巡查", "12次"), ("绿化", "3.2"))], start=1):
+        sheet.cell(row=r, column=1, value=left[0]), sheet.cell(row=r, column=2, value=left[1])
+        sheet.cell(row=r, column=4, value=right[0]), sheet.cell(row=r, column=5, value=right[1])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    document = document_from_bytes("side.xlsx", buffer.getvalue())
+    tables = [b for b in document.blocks if b.kind == "table"]
+    assert [t.location.label() for t in tables] == ["汇总!A1:B3", "汇总!D1:E3"]
+    assert document.text[tables[1].start : tables[1].end].split("\n") == ["项目\t金额", "保洁\t12.5", "绿化\t3.2"]

@@ -83,3 +83,11 @@ def test_markdown_headings_paragraphs_and_pipe_tables():
     assert all(c.header for c in table.row_cells(0)) and not any(c.header for c in table.row_cells(1))
     assert table.row_cells(2)[0].location.label() == "table 1, row 3, column 1, line 11"
     assert document.text[item.start : item.end] == "一是加强组织领导。"
+
+
+def test_a_table_caption_is_read_before_its_table():
+    page = "<table><caption>表1 年度关键指标</caption><tr><th>指标</th><th>完成值</th></tr>" \
+           "<tr><td>覆盖率</td><td>98%</td></tr></table>"
+    document = document_from_bytes("caption.html", page.encode("utf-8"))
+    assert [b.kind for b in document.blocks] == ["paragraph", "table"]
+    assert document.text.split("\n")[0] == "表1 年度关键指标"

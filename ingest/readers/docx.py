@@ -74,7 +74,8 @@ class _Reader:
             return None
         outline = ppr.find(_W + "outlineLvl")
         if outline is not None:
-            return int(outline.get(_W + "val", "0")) + 1
+            level = _int_attr(outline, 9)
+            return level + 1 if level < 9 else None  # 9 is Word's "body text"
         style = ppr.find(_W + "pStyle")
         if style is None:
             return None

@@ -113,6 +113,9 @@ class _Reader:
         if element.name in _HEADINGS:
             self.out.heading(_collapse(_text(element)), int(element.name[1]), location)
         elif element.name == "table":
+            caption = element.find("caption", recursive=False)
+            if caption is not None:
+                self.out.paragraph(_text(caption), Location("html", line=caption.sourceline))
             if _is_layout(element):
                 for cell in _cells_of(element):
                     self.walk(cell)

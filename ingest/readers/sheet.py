@@ -1,7 +1,8 @@
 """What the spreadsheet readers (.xlsx, .xls) share: a sheet's cells, as the
 reader found them, become the document's tables and paragraphs.
 
-A sheet is cut into parts at empty rows. A part whose rows each hold one
+A sheet is cut into parts at empty rows, and a part into tables side by side
+at columns it leaves empty. A part whose rows each hold one
 cell (a title, a unit note) is paragraphs; any other part is a table, with
 its merged ranges as spans; a title row spanning the table's width at its
 top or a note row at its bottom stays a paragraph. Values are shown as the
@@ -55,7 +56,14 @@ def add_sheet(out: DocumentBuilder, sheet: Sheet) -> None:
         row_span, _ = spans.get((r, c), (1, 1))
         rows_used.update(range(r, r + row_span))
     for band in runs(sorted(rows_used)):
-        _add_band(out, sheet, band, starts, spans)
+        # Tables side by side: the band's columns cut at columns nothing in the band uses.
+        columns_used = {c for (r, col) in starts if r in band
+                        for c in range(col, col + spans.get((r, col), (1, 1))[1])}
+        for columns in runs(sorted(columns_used)):
+            part = {key: text for key, text in starts.items() if key[0] in band and key[1] in columns}
+            top = min(r for r, _ in part)
+            bottom = max(r + spans.get(key, (1, 1))[0] - 1 for key in part for r in (key[0],))
+            _add_band(out, sheet, list(range(top, bottom + 1)), part, spans)
 
 
 def _add_band(out: DocumentBuilder, sheet: Sheet, band: list[int], starts: dict, spans: dict) -> None:
