@@ -35,23 +35,26 @@ def register_font() -> None:
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
-def scanned_pdf() -> bytes:
-    """Pages with only an image on them, as a scanner makes."""
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
-
-    # A 2×2 grey PNG, written by hand.
+def png() -> bytes:
+    """A 2×2 grey PNG, written by hand: a stand-in for a scanned page."""
     raw = b"".join(b"\x00" + b"\x80\x80\x80" * 2 for _ in range(2))
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
-    pixels = io.BytesIO(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-                        + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def scanned_pdf() -> bytes:
+    """Pages with only an image on them, as a scanner makes."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
     for _ in range(2):
-        page.drawImage(ImageReader(pixels), 50, 50, 500, 700)
+        page.drawImage(ImageReader(io.BytesIO(png())), 50, 50, 500, 700)
         page.showPage()
     page.save()
     return buffer.getvalue()

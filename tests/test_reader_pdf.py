@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import io
 
-from bad_files import FONT, encrypted_pdf, many_pages, refused, register_font, scanned_pdf
+from bad_files import FONT, encrypted_pdf, many_pages, png, refused, register_font, scanned_pdf
 from perfkg.ingest.pipeline import extract_document
 from perfkg.ingest.readers import document_from_bytes
 
@@ -164,3 +164,18 @@ def test_a_span_inside_a_paragraph_is_located_by_its_own_lines():
     expected = f"p. 1, line {first}" if first == last else f"p. 1, lines {first}–{last}"
     assert document.locate(start, end) == expected
     assert document.locate(paragraph.start, paragraph.end) == paragraph.location.label()
+
+
+def test_a_scan_with_a_stamps_words_in_its_text_layer_is_still_a_scan():
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    register_font()
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawImage(ImageReader(io.BytesIO(png())), 30, 30, 530, 780)
+    page.setFont(FONT, 9)
+    page.drawString(400, 400, "某区财政局（盖章）")
+    page.showPage()
+    page.save()
+    assert refused("stamped.pdf", buffer.getvalue()) == "no text layer (scanned PDF): OCR it first"

@@ -117,19 +117,33 @@ def read_pdf(name: str, data: bytes, source: Source) -> Document:
                                         "(PERFKG_MAX_READ_SECONDS)")
             try:
                 found = _page_items(page, number)
+                if not found or _looks_scanned(page):
+                    blank_pages.append(number)
             except Exception as error:
                 raise IngestError(name, f"damaged PDF: page {number} cannot be read ({type(error).__name__})") from None
-            if not found:
-                blank_pages.append(number)
             items.append(found)
             page.close()  # its parsed objects are no longer needed
     if len(blank_pages) == len(pages):
         raise IngestError(name, "no text layer (scanned PDF): OCR it first")
     out = DocumentBuilder(source)
     if blank_pages:
-        out.warnings.append(f"page(s) {_ranges(blank_pages)} have no text layer (scanned?): not read")
+        out.warnings.append(f"page(s) {_ranges(blank_pages)} have no text layer, or only a scan's stray words: "
+                            "OCR them; only their text layer was read")
     _write(out, items)
     return out.build()
+
+
+# A page that is mostly one picture and has almost no text is a scan (with a
+# page number or a stamp's words in its text layer, at most).
+_SCAN_IMAGE_SHARE = 0.5
+_SCAN_MAX_CHARS = 30
+
+
+def _looks_scanned(page) -> bool:
+    area = float(page.width) * float(page.height)
+    pictured = sum(max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
+                   for i in page.images)
+    return pictured > _SCAN_IMAGE_SHARE * area and len(page.chars) <= _SCAN_MAX_CHARS
 
 
 def _open_problem(error: Exception) -> str:
