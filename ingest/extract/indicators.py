@@ -498,6 +498,9 @@ _PERIODS_A_YEAR = {"季度": 4, "月": 12, "半年": 2, "年": 1, "周": 52}
 def _frequency(ctx: Context, sentence: Span) -> None:
     """A frequency standard met or not by the year's count: once a quarter and 4 in all is met."""
     doc = ctx.doc
+    text = doc.norm(sentence.start, sentence.end)
+    if "次" not in text or ("每" not in text and "一个" not in text):
+        return  # most sentences: no pattern run at all
     for m in _FREQUENCY.finditer(doc.text.norm, sentence.start, sentence.end):
         if ctx.is_claimed(m.start(), m.end()):
             continue
