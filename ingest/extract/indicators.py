@@ -47,14 +47,14 @@ _RANK_OR_GRADE = (
 )
 _DATE_VALUE = r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|前|末|内|之前)?"
 _TARGET_VALUE = (
-    rf"(?:{_DATE_VALUE}|(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
+    rf"(?:{_DATE_VALUE}|(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|大于等于|小于等于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
     rf"(?:%|[\u4e00-\u9fa5]{{0,4}}?(?:/[\u4e00-\u9fa5、]{{1,4}})?)\s*(?:以上|以下|以内)?|{_RANK_OR_GRADE})"
 )
 _PLAN_KEYWORD = (
     r"(?:(?:年度|全年|年初)?(?:指标值|目标值|计划值|预期值|考核目标|预期目标|目标任务)|年度目标|全年目标"
     r"|(?:年度|全年)(?:考核)?任务(?:量|数)?|(?:任务)?(?:计划|目标|预期)(?:完成|达到)?)"
 )
-_ACTUAL_KEYWORD = r"(?:(?:全年|年度)?实际完成(?:值)?|实际值|实际|完成值|已完成|(?:全年|年度|累计)?完成|实现)"
+_ACTUAL_KEYWORD = r"(?:(?:全年|年度)?实际完成(?:值|率)?|实际值|实际|完成值|完成率|已完成|(?:全年|年度|累计)?完成|实现)"
 
 _PLAN_THEN_ACTUAL = re.compile(
     rf"(?P<kw>{_PLAN_KEYWORD})\s*(?:为|是|:)?\s*(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
@@ -103,6 +103,7 @@ def extract_indicators(ctx: Context) -> None:
         for sentence in ctx.doc.sentences(start, end):
             _sentence(ctx, sentence)
             _frequency(ctx, sentence)
+            _unread_statement(ctx, sentence)
     _goal_pairs(ctx)
     _stated_plans(ctx)
 
@@ -143,7 +144,8 @@ def _table(ctx: Context, block) -> None:
         for record in records:
             if "task" in record.cells:
                 project = _record_project(ctx, record)
-            indicator = _record_indicator(ctx, record, table_category)
+            row_start = _row_start(stream, stream.index(record.tokens()[0]))
+            indicator = _record_indicator(ctx, record, table_category, row_start)
             if indicator is None:
                 continue
             first = record.tokens()[0]
@@ -169,15 +171,23 @@ def _record_project(ctx: Context, record) -> int:
     return len(ctx.out.projects) - 1
 
 
-def _record_indicator(ctx: Context, record, table_category: str | None) -> Indicator | None:
+def _row_start(stream, index: int):
+    """The first cell of the record's row: the category cells before its name belong to its evidence."""
+    first = stream[index]
+    while index > 0 and stream[index - 1].row == first.row and stream[index - 1].kind in ("category", "empty"):
+        index -= 1
+    return stream[index]
+
+
+def _record_indicator(ctx: Context, record, table_category: str | None, row_start) -> Indicator | None:
     written = record.text("name") or (record.level2 if record.named_by_category else "")
     name = _NUMBERING.sub("", tidy(written or ""))
     name = strip_glosses(name)
-    if len(compact(name)) < 2:
-        return None
+    if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
+        return None  # a bracketed unit or a word cut from its row ((分), 率%) names nothing
     tokens_ = record.tokens()
     doc = ctx.doc
-    evidence = doc.evidence(tokens_[0].cell.start, tokens_[-1].cell.end)
+    evidence = doc.evidence(min(row_start.cell.start, tokens_[0].cell.start), tokens_[-1].cell.end)
     target_parts = [record.text(role) for role in ("operator", "target", "unit")]
     target_text = "".join(compact(p) for p in target_parts if p) if record.text("target") else None
     actual_text = tidy(record.text("actual")) if record.text("actual") else None
@@ -283,8 +293,12 @@ def _sentence(ctx: Context, sentence: Span) -> None:
     for m in _PLAN_THEN_ACTUAL.finditer(norm, s, e):
         if _INVESTMENT.search(m.group("kw")) or _INVESTMENT.search(norm[max(s, m.start() - 2) : m.start("t")]):
             continue  # 计划投资 2179万元: the budget, not a target
-        name_start = _clause_start(norm, m.start("kw"), s)
-        _emit_pair(ctx, name_start, m.start("kw"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
+        name_start, name_end = _clause_start(norm, m.start("kw"), s), m.start("kw")
+        if not norm[name_start:name_end].strip(" ，,"):
+            # X，目标值≥85户，实际完成40: the measure is the clause before the plan's.
+            name_end = name_start - 1
+            name_start = _clause_start(norm, name_end, s)
+        _emit_pair(ctx, name_start, name_end, m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
     for m in _PLAN_NAME_ACTUAL.finditer(norm, s, e):
         if ctx.is_claimed(m.start(), m.end()) or _INVESTMENT.search(m.group("name")):
             continue
@@ -488,6 +502,9 @@ _PERIODS_A_YEAR = {"季度": 4, "月": 12, "半年": 2, "年": 1, "周": 52}
 def _frequency(ctx: Context, sentence: Span) -> None:
     """A frequency standard met or not by the year's count: once a quarter and 4 in all is met."""
     doc = ctx.doc
+    text = doc.norm(sentence.start, sentence.end)
+    if "次" not in text or ("每" not in text and "一个" not in text):
+        return  # most sentences: no pattern run at all
     for m in _FREQUENCY.finditer(doc.text.norm, sentence.start, sentence.end):
         if ctx.is_claimed(m.start(), m.end()):
             continue
@@ -503,6 +520,23 @@ def _frequency(ctx: Context, sentence: Span) -> None:
         indicator.target_value, indicator.actual_value, indicator.target_op = float(expected), float(done), ">="
         ctx.add_indicator(indicator, m.start())
         ctx.claim(m.start(), m.end())
+
+
+# A statement of plan and result in the genre's own words: one no rule read is said.
+_PLAN_AND_RESULT = re.compile(r"(?:年度|年初|全年)?(?:指标值|目标值|计划值|预期值)|目标(?:为|是)|计划(?:完成|为)")
+_RESULT = re.compile(r"实际|完成|达到|实现")
+
+
+def _unread_statement(ctx: Context, sentence: Span) -> None:
+    doc = ctx.doc
+    text = doc.norm(sentence.start, sentence.end)
+    if not (_PLAN_AND_RESULT.search(text) and _RESULT.search(text)) or ctx.is_claimed(sentence.start, sentence.end):
+        return
+    if len(quantities(text, need_unit=True)) < 2 and not re.search(r"\d", text):
+        return
+    evidence = doc.evidence(sentence.start, sentence.end)
+    ctx.out.warnings.append(f"a plan-and-result statement no rule read ({evidence.location}): "
+                            f"{compact(evidence.text)[:80]}")
 
 
 # -- targets stated in goals, met later ------------------------------------
