@@ -246,7 +246,7 @@ class OffsetMap:
 # A pinyin gloss a traditional-character mirror puts after a character
 # (戶(hù), 數(shù)): left out of clean, like markup, so the rules read the words;
 # evidence, quoted from the document's text, keeps it.
-_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,8}[)）]")
+GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,8}[)）]")
 
 
 class Text:
@@ -290,7 +290,7 @@ def _clean(text: str) -> str:
 def _kept(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of raw[start:end] clean keeps: all of it but pinyin glosses."""
     spans = []
-    for m in _GLOSS.finditer(raw, start, end):
+    for m in GLOSS.finditer(raw, start, end):
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, end))
