@@ -112,7 +112,7 @@ KEY = "k3y"
 @pytest.fixture
 def http(tmp_path):
     settings = Settings(store=str(tmp_path / "g.db"), api_key=KEY)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with TestClient(create_app(settings, create_store=True), raise_server_exceptions=False) as client:
         yield client
 
 
