@@ -10,6 +10,8 @@
 // Departments first (a few thousand at most), then only their indicators.
 MATCH (d:Department)
 WHERE d.id = $department OR d.name CONTAINS $department
+// A barrier: the embedded store's planner would otherwise start from every Fund or Indicator.
+WITH d
 MATCH (d)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator)
 WHERE ($year IS NULL OR r.year = $year) AND ($status IS NULL OR i.status = $status)
 OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)

@@ -8,6 +8,8 @@
 // Departments first (a few thousand at most), then only their reports.
 MATCH (d:Department)
 WHERE d.id = $department OR d.name CONTAINS $department
+// A barrier: the embedded store's planner would otherwise start from every Fund or Indicator.
+WITH d
 MATCH (d)-[:PUBLISHED]->(r:Report)
 OPTIONAL MATCH (r)-[:HAS_INDICATOR]->(i:Indicator)
 WITH d, r, count(i) AS indicators,

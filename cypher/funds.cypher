@@ -10,6 +10,8 @@
 // @example perfkg query funds -p department=文冲 -p kind=task_allocation
 MATCH (d:Department)
 WHERE $department IS NULL OR d.id = $department OR d.name CONTAINS $department
+// A barrier: the embedded store's planner would otherwise start from every Fund or Indicator.
+WITH d
 MATCH (d)-[:PUBLISHED]->(r:Report)-[:HAS_FUND]->(f:Fund)
 WHERE ($year IS NULL OR r.year = $year) AND ($kind IS NULL OR f.kind = $kind)
   AND ($source IS NULL OR f.source = $source)

@@ -52,9 +52,9 @@ def departments(client: Client, limit: int) -> tuple[list[dict], int]:
 
 
 def topic_counts(client: Client) -> dict[str, int]:
-    """How many indicators are about each topic (its own, not its narrower topics')."""
+    """How many indicators are about each topic or a topic below it, each once."""
     return {slug: int(n) for slug, n in client.read(
-        "MATCH (t:Topic) OPTIONAL MATCH (t)<-[a:ABOUT]-(:Indicator) RETURN t.id, count(a)").rows}
+        "MATCH (i:Indicator)-[:ABOUT]->(:Topic)-[:BROADER*0..]->(t:Topic) RETURN t.id, count(DISTINCT i)").rows}
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,8 @@ def matching_topics(q: str) -> list[ontology.Topic]:
 
 def search(client: Client, q: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
     """Topics, departments, projects and indicators whose name holds `q`; and
-    when `q` names a topic, the indicators about it (垃圾分类 finds 生活垃圾总体减量)."""
+    when `q` is a topic's name, slug or synonym, the indicators about it
+    (垃圾分类 finds 生活垃圾总体减量)."""
     q = q.strip()
     if not q:
         return []
@@ -110,7 +111,8 @@ def search(client: Client, q: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
         hits.append(Hit("project", "Project", row["id"], row["name"], ""))
     # Indicators named by the search, then those about the topics it names,
     # each once; the LIMIT stops the walk early when a topic has thousands.
-    slugs = ontology.topics().narrower_closure(topics[0].slug) if topics else []
+    named = ontology.topics().resolve(q)
+    slugs = ontology.topics().narrower_closure(named.slug) if named else []
     for row in client.read(
         "CALL { "
         "  MATCH (i:Indicator) WHERE i.name CONTAINS $q RETURN i LIMIT $limit "

@@ -24,7 +24,6 @@ COLUMNS = {
     "not_met": ("未达标", "Not met"),
     "unknown": ("无法判断", "Unknown"),
     "departments": ("部门数", "Departments"),
-    "met_rate": ("达标率 %", "Met %"),
     "mean_completion_rate": ("平均完成率 %", "Mean completion %"),
     "category": ("指标类别", "Category"),
     "indicator": ("指标", "Indicator"),

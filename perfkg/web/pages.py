@@ -42,6 +42,12 @@ templates.env.filters["num"] = _number
 
 _SOURCE_ROUTE = re.compile(r"^/reports/\{\w+\}/source$")
 
+# A chart with more bars than this shows the year-district groups with the
+# most indicators below target.
+CHART_GROUPS = 60
+# How many rows of the year-district figures a page lists (the download has all).
+FIGURE_ROWS = 200
+
 # How many departments the home page lists before it asks for a search.
 HOME_DEPARTMENTS = 200
 
@@ -86,9 +92,8 @@ def home(request: Request):
     scheme = ontology.topics()
 
     def branch(topic):
-        narrower = [branch(child) for child in scheme.children(topic.slug)]
-        return {"topic": topic, "count": counts.get(topic.slug, 0) + sum(n["count"] for n in narrower),
-                "narrower": narrower}
+        return {"topic": topic, "count": counts.get(topic.slug, 0),
+                "narrower": [branch(child) for child in scheme.children(topic.slug)]}
 
     return _page(request, "home.html", title="perfkg", topics=[branch(t) for t in scheme.children(None)],
                  departments=departments, department_total=total)
@@ -139,13 +144,17 @@ def report(request: Request, report_id: str):
 
 
 def _chart(table: Table) -> dict:
-    """The chart's data: one bar group per year and district."""
+    """The chart's data: a bar per year and district, the most crowded first
+    when there are more than a chart can show."""
+    rows = sorted(table.rows, key=lambda row: -row["indicators"])[:CHART_GROUPS]
+    rows.sort(key=lambda row: (row["year"], row["district"] or ""))
     return {
-        "categories": [f"{row['year']} {row['district'] or ''}".strip() for row in table.rows],
-        "series": {key: [row[key] for row in table.rows]
-                   for key in ("met", "not_met", "unknown", "met_rate", "mean_completion_rate")},
-        "colours": {status: grass().rule(["Indicator", label])["color"] for status, label in
-                    (("met", "MetIndicator"), ("not_met", "NotMetIndicator"), ("unknown", "UnknownIndicator"))},
+        "categories": [f"{row['year']} {row['district'] or ''}".strip() for row in rows],
+        "indicators": [row["indicators"] for row in rows],
+        "completion": [row["mean_completion_rate"] for row in rows],
+        "departments": [row["departments"] for row in rows],
+        "colour": grass().rule(["Indicator", "NotMetIndicator"])["color"],
+        "left_out": len(table.rows) - len(rows),
     }
 
 
@@ -155,7 +164,7 @@ def topic(request: Request, slug: str):
     found = scheme.topics.get(slug)
     if found is None:
         return _not_found(request, f"没有这个主题 No topic {slug!r}")
-    figures = Table(_client(request), "topic_by_year_and_district", {"topic": slug})
+    figures = Table(_client(request), "below_target_by_year_and_district", {"topic": slug}, row_limit=FIGURE_ROWS)
     return _page(
         request, "topic.html", title=f"{found.name_zh} · 主题 Topic", topic=found,
         broader=scheme.topics.get(found.broader) if found.broader else None, narrower=scheme.children(slug),
@@ -179,7 +188,9 @@ def below_target(
                "department": department.strip()}
     try:
         rows = Table(client, "indicators_below_target", filters)
-        figures = Table(client, "topic_by_year_and_district", {"topic": filters["topic"], "year": filters["year"]})
+        figures = Table(client, "below_target_by_year_and_district",
+                        {"topic": filters["topic"], "year": filters["year"], "district": filters["district"]},
+                        row_limit=FIGURE_ROWS)
     except ParameterError as error:
         return _page(request, "error.html", 400, title="请求有误 Bad request", message=str(error))
     chosen = scheme.resolve(filters["topic"]) if filters["topic"] else None

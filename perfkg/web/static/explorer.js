@@ -115,31 +115,27 @@ function message(text) {
 function drawChart(canvas) {
   const data = JSON.parse(document.getElementById("chart-data").textContent);
   Chart.defaults.font.family = FONT;
-  const bar = (key, label) => ({
-    type: "bar", label, data: data.series[key], backgroundColor: data.colours[key], stack: "indicators", yAxisID: "y",
-  });
-  const line = (key, label, colour, dash) => ({
-    type: "line", label, data: data.series[key], borderColor: colour, backgroundColor: colour, borderDash: dash,
-    yAxisID: "percent", spanGaps: true, tension: 0,
-  });
   new Chart(canvas, {
     data: {
       labels: data.categories,
       datasets: [
-        bar("not_met", "未达标 not met"), bar("unknown", "无法判断 unknown"), bar("met", "达标 met"),
-        line("met_rate", "达标率 % met", "#2E7D32", []),
-        line("mean_completion_rate", "平均完成率 % mean completion", "#2870C2", [5, 4]),
+        { type: "bar", label: "未达标指标 indicators below target", data: data.indicators, backgroundColor: data.colour, maxBarThickness: 48,
+          yAxisID: "count", order: 2 },
+        { type: "line", label: "平均完成率 % mean completion rate", data: data.completion, borderColor: "#2870C2",
+          backgroundColor: "#2870C2", borderDash: [5, 4], spanGaps: true, yAxisID: "percent", order: 1 },
       ],
     },
     options: {
       animation: false,
       maintainAspectRatio: false,
       scales: {
-        x: { stacked: true },
-        y: { stacked: true, beginAtZero: true, title: { display: true, text: "指标数 indicators" }, ticks: { precision: 0 } },
+        count: { position: "left", beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "指标数 indicators" } },
         percent: { position: "right", beginAtZero: true, title: { display: true, text: "%" }, grid: { drawOnChartArea: false } },
       },
-      plugins: { legend: { position: "bottom" } },
+      plugins: {
+        legend: { position: "bottom" },
+        tooltip: { callbacks: { afterBody: (items) => "部门 departments: " + data.departments[items[0].dataIndex] } },
+      },
     },
   });
 }
@@ -197,10 +193,13 @@ function describe(node) {
 
 // ----------------------------------------------------------------
 
+// A link to a fact (#fact-<id>, as the department page gives) outlines it,
+// with or without the source text.
+showCurrent();
+window.addEventListener("hashchange", showCurrent);
 const source = document.getElementById("source");
 if (source) {
   loadSource(source);
-  window.addEventListener("hashchange", showCurrent);
 }
 const chart = document.getElementById("chart");
 if (chart) {
