@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from perfkg.ingest.load import load
-from perfkg.ingest.pipeline import extract_source
-from perfkg.ingest.reader import SUFFIXES, IngestError, NotAReport, source_from_bytes
+from perfkg.ingest.errors import IngestError, NotAReport
+from perfkg.ingest.pipeline import extract_document
+from perfkg.ingest.readers import SUFFIXES, document_from_bytes
 from perfkg.ingest.runner import check_is_report
 from perfkg.store import GraphStore, StoreError
 
@@ -20,8 +21,8 @@ class Refused(Exception):
 def ingest_bytes(store: GraphStore, name: str, data: bytes, max_bytes: int) -> dict:
     """Decode, extract and load one report, whole or not at all."""
     try:
-        source = source_from_bytes(name, data, max_bytes=max_bytes)
-        extraction = extract_source(source)
+        document = document_from_bytes(name, data, max_bytes=max_bytes)
+        extraction = extract_document(document)
         check_is_report(extraction)
     except NotAReport as error:
         raise Refused(422, str(error)) from None
@@ -35,7 +36,8 @@ def ingest_bytes(store: GraphStore, name: str, data: bytes, max_bytes: int) -> d
     return {
         "report_id": loaded.report_id,
         "file": name,
-        "encoding": source.encoding,
+        "encoding": document.source.encoding,
+        "format": document.source.format,
         "department": department.name if department else None,
         "year": extraction.year,
         "counts": extraction.counts(),

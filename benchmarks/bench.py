@@ -115,10 +115,10 @@ def corpus(size: int, work: Path, seed: int) -> list[Path]:
 
 
 def measure_floor(files: list[Path]) -> dict[str, float]:
-    from perfkg.ingest.reader import read_source
+    from perfkg.ingest.readers import read_document
 
     started = time.perf_counter()
-    size = sum(read_source(path).size for path in files)
+    size = sum(read_document(path).source.size for path in files)
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "bytes": size, "reports_per_s": len(files) / seconds, "mb_per_s": size / 1e6 / seconds}
 
@@ -126,16 +126,16 @@ def measure_floor(files: list[Path]) -> dict[str, float]:
 def measure_extraction_per_core(rounds: int) -> dict[str, float]:
     """Extraction of the example reports in this one process, after a warm-up
     (jieba's dictionary, compiled patterns), `rounds` times over."""
-    from perfkg.ingest.pipeline import extract_source
-    from perfkg.ingest.reader import read_source
+    from perfkg.ingest.pipeline import extract_document
+    from perfkg.ingest.readers import document_from_bytes
 
-    sources = [read_source(path) for path in sorted(EXAMPLES.glob("*.txt"))]
-    for source in sources:
-        extract_source(source)
+    sources = [(path.name, path.read_bytes()) for path in sorted(EXAMPLES.glob("*.txt"))]
+    for name, data in sources:
+        extract_document(document_from_bytes(name, data))
     started = time.perf_counter()
     for _ in range(rounds):
-        for source in sources:
-            extract_source(source)
+        for name, data in sources:
+            extract_document(document_from_bytes(name, data))
     seconds = time.perf_counter() - started
     reports = rounds * len(sources)
     return {"reports": reports, "seconds": seconds, "reports_per_s_per_core": reports / seconds,
@@ -151,17 +151,19 @@ def extraction_stage_shares(sources: list) -> dict[str, float]:
     import pstats
 
     from perfkg.ingest import pipeline
-    from perfkg.ingest.document import Doc
+    from perfkg.ingest.readers import document_from_bytes
     from perfkg.ingest.text import Text
+    from perfkg.ingest.view import Doc
 
-    stages = [("normalise text", Text.__init__), ("outline", Doc.__post_init__),
+    stages = [("read", document_from_bytes), ("layout", pipeline.recover_tables), ("normalise text", Text.__init__),
+              ("outline", Doc.__post_init__),
               *((step.__name__.removeprefix("extract_"), step) for step in pipeline.STEPS),
               ("topics", pipeline._tag_topics), ("validate", pipeline.validate)]
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(4):
-        for source in sources:
-            pipeline.extract_source(source)
+        for name, data in sources:
+            pipeline.extract_document(document_from_bytes(name, data))
     profile.disable()
     cumulative = {key: entry[3] for key, entry in pstats.Stats(profile).stats.items()}
 
@@ -169,7 +171,7 @@ def extraction_stage_shares(sources: list) -> dict[str, float]:
         code = function.__code__
         return cumulative.get((code.co_filename, code.co_firstlineno, code.co_name), 0.0)
 
-    total = seconds(pipeline.extract_text)
+    total = seconds(pipeline.extract_document) + seconds(document_from_bytes)
     shares = {label: seconds(function) / total for label, function in stages}
     shares["other"] = max(0.0, 1 - sum(shares.values()))
     return shares

@@ -1,32 +1,42 @@
-"""read -> normalise -> find sections and tables -> extract -> tag -> validate.
+"""read -> recover tables -> normalise -> find sections -> extract -> tag -> validate.
 
-`extract_text` turns one report's text into an Extraction; `extract_file`
-reads the file first. Loading the result into a graph is `ingest.load`.
+`extract_document` turns one document (what a reader produced) into an
+Extraction; `extract_file` reads the file first, `extract_text` takes a text
+as if read from a .txt file. Loading the result into a graph is
+`perfkg.ingest.load`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from .document import Doc
+from .document import Document, Source
 from .extract.context import Context
+from .extract.forms import extract_forms
 from .extract.funds import extract_funds
 from .extract.header import extract_header
+from .extract.identity import extract_identity
 from .extract.indicators import extract_indicators
 from .extract.narrative import extract_narrative
 from .extract.organisation import extract_organisation
 from .extract.scores import extract_scores
 from .extract.tasks import extract_tasks
+from .layout import recover_tables
 from .model import Extraction
-from .reader import SourceFile, read_source
+from .readers import read_document
+from .readers.text import text_document
 from .text import Text
 from .topics import tag
 from .validate import validate
+from .view import Doc
 
 # Steps run in this order: tasks before funds (a project's funds become a
 # task) and before indicators (indicators under a task's section are tied to it).
 STEPS = (
     extract_header,
+    extract_forms,
+    extract_identity,
     extract_organisation,
     extract_tasks,
     extract_funds,
@@ -36,23 +46,34 @@ STEPS = (
 )
 
 
-def extract_text(raw: str, *, source_file: str = "<text>", sha256: str = "", encoding: str = "utf-8") -> Extraction:
-    doc = Doc(Text(raw))
-    out = Extraction(source_file=source_file, sha256=sha256, encoding=encoding)
+def extract_document(document: Document) -> Extraction:
+    recover_tables(document)
+    doc = Doc(Text(document))
+    source = document.source
+    out = Extraction(source_file=source.name, sha256=source.sha256, encoding=source.encoding, format=source.format,
+                     text=document.text, warnings=list(document.warnings))
     ctx = Context(doc=doc, out=out)
     for step in STEPS:
         step(ctx)
     _tag_topics(out)
-    validate(out, raw)
+    validate(out, document)
     return out
 
 
-def extract_source(source: SourceFile) -> Extraction:
-    return extract_text(source.text, source_file=source.name, sha256=source.sha256, encoding=source.encoding)
+def text_as_document(raw: str, *, source_file: str = "<text>") -> Document:
+    """A text as if read from a .txt file, its tables recovered."""
+    data = raw.encode("utf-8")
+    source = Source(name=source_file, format="txt", sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                    encoding="utf-8")
+    return recover_tables(text_document(raw, source))
+
+
+def extract_text(raw: str, *, source_file: str = "<text>") -> Extraction:
+    return extract_document(text_as_document(raw, source_file=source_file))
 
 
 def extract_file(path: str | Path, *, max_bytes: int | None = None) -> Extraction:
-    return extract_source(read_source(path, max_bytes=max_bytes))
+    return extract_document(read_document(path, max_bytes=max_bytes))
 
 
 def _tag_topics(out: Extraction) -> None:
@@ -62,4 +83,4 @@ def _tag_topics(out: Extraction) -> None:
         task.topics = tag(task.name, task.goal or "")
     for indicator in out.indicators:
         inherited = out.tasks[indicator.task].topics if indicator.task is not None else None
-        indicator.topics = tag(indicator.name, indicator.evidence, inherited)
+        indicator.topics = tag(indicator.name, indicator.evidence.text, inherited)

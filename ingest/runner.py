@@ -25,8 +25,9 @@ from perfkg.store import GraphStore, StoreError, StoreUnavailable
 
 from .load import GraphRows, prepare, to_rows, write_rows
 from .model import Extraction
-from .pipeline import extract_source
-from .reader import IngestError, NotAReport, read_source, report_files
+from .errors import IngestError, NotAReport
+from .pipeline import extract_document
+from .readers import read_document, report_files
 
 
 @dataclass
@@ -47,9 +48,11 @@ class FileOutcome:
 def check_is_report(extraction: Extraction) -> None:
     """A file with no recognisable part of a report is refused, not stored empty."""
     found = extraction.counts()
-    if extraction.department is None and extraction.title is None and not any(found.values()):
+    if extraction.department is None and extraction.title is None and not extraction.names_the_genre \
+            and not any(found.values()):
         raise NotAReport(extraction.source_file, "not a performance report: no recognisable section "
-                         "(title, department, duties, tasks, indicators, funds, problems or measures); nothing written")
+                         "(title, department, duties, tasks, indicators, funds, problems or measures) and no word "
+                         "of the genre (绩效); nothing written")
 
 
 def extract_path(path: str, max_bytes: int | None) -> tuple[Extraction | IngestError, dict[str, float]]:
@@ -58,9 +61,9 @@ def extract_path(path: str, max_bytes: int | None) -> tuple[Extraction | IngestE
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     try:
-        source = read_source(path, max_bytes=max_bytes)
+        document = read_document(path, max_bytes=max_bytes)
         seconds["read"] = time.perf_counter() - started
-        extraction = extract_source(source)
+        extraction = extract_document(document)
         seconds["extract"] = time.perf_counter() - started - seconds["read"]
         check_is_report(extraction)
         return extraction, seconds

@@ -1,17 +1,19 @@
-"""Text as it comes from PDFs, cleaned, with every character traced to the source.
+"""The normaliser: a document's text as the extractors read it, with every
+character traced back to the document.
 
 Three layers of the same document:
 
-- ``raw``: the decoded file, untouched;
-- ``clean``: markup (``<p>``, ``**``) removed and lines a page break or a
-  hard wrap cut in two joined again; values (names, targets, actuals) are
-  taken from here, so they stay verbatim;
+- ``raw``: the document's text as the reader produced it (`Document.text`);
+  evidence quotes it verbatim;
+- ``clean``: lines a page break or a hard wrap cut in two joined again, each
+  table row on one line with its cells between tabs; values (names, targets,
+  actuals) are taken from here, so they stay verbatim;
 - ``norm``: ``clean`` with full-width digits, letters and brackets made
-  half-width, one character for one, so patterns are written once.
+  half-width and traditional characters simplified, one character for one,
+  so patterns are written once.
 
 ``pos[i]`` is the raw index of ``clean[i]``: a span found in ``norm`` is the
-same span of ``clean`` and maps back to the raw text it came from, which is
-what evidence quotes.
+same span of ``clean`` and maps back to the raw text it came from.
 """
 
 from __future__ import annotations
@@ -21,35 +23,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import document as model
+from .chars import normalise, to_half_width
 from .numbers import chinese_number, quantities
-
-# Markup the PDF-to-text step leaves behind. Only these tags: a '<' in the
-# text itself (≤, 《》 aside) must survive.
-_MARKUP = re.compile(
-    r"</?(?:p|br|b|i|u|strong|em|span|div|font|td|tr|th|table|tbody|thead)\b[^>\n]{0,80}>|\*\*|&nbsp;|&amp;|&lt;|&gt;",
-    re.I,
-)
-_ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">"}
-# Invisible characters dropped outright.
-_INVISIBLE = "\u200b\u200c\u200d\ufeff\u00ad"
-_SPACES = {"\u3000": " ", "\u00a0": " ", "\r": "", "\f": "\n", "\v": "\n"}
-
-_HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
-_HALF_WIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
-_HALF_WIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-_HALF_WIDTH.update(
-    {"％": "%", "（": "(", "）": ")", "．": ".", "＋": "+", "－": "-", "＜": "<", "＞": ">", "＝": "=",
-     "～": "~", "／": "/", "≧": "≥", "≦": "≤", "⩾": "≥", "⩽": "≤", "Ⅰ": "I", "Ⅱ": "II"}
-)
-_HALF_WIDTH = {k: v for k, v in _HALF_WIDTH.items() if len(v) == 1}
-# str.translate looks every character up in its table, a few ms per report;
-# a regex visits only the characters that change.
-_FULL_WIDTH = re.compile("[" + "".join(re.escape(k) for k in _HALF_WIDTH) + "]")
-
-
-def to_half_width(text: str) -> str:
-    """Full-width digits, letters and brackets as half-width, one character for one."""
-    return _FULL_WIDTH.sub(lambda m: _HALF_WIDTH[m.group(0)], text)
 
 # Where a paragraph may end: sentence punctuation, possibly closed by a quote
 # or bracket.
@@ -70,6 +46,7 @@ MARKER = re.compile(
       | 第[一二三四五六七八九十]+[，,、是]
       | (?:表|图)\s*\d
       | 附件
+      | [-•·▪●◆■]\s
     )""",
     re.X,
 )
@@ -181,6 +158,14 @@ class Cell:
     start: int
     end: int
     text: str  # clean text of the cell, stripped
+    column: int = 0  # its slot in the row
+    header: bool = False  # the format marks it a column header
+    # The document's cell (None for a slot a merged cell covers), for its
+    # location and spans.
+    source: model.Cell | None = None
+    # A slot covered by a merged cell (above or to the left): its text is
+    # empty, as the text shows it, and this is the cell that covers it.
+    merged_from: "Cell | None" = None
 
 
 @dataclass
@@ -196,12 +181,14 @@ class Row:
 
 @dataclass
 class Block:
-    """A paragraph (one logical line) or a table (consecutive tab rows)."""
+    """A paragraph (one logical line) or a table (its rows, one line each)."""
 
     kind: str  # "paragraph" | "table"
     start: int
     end: int
     rows: list[Row] = field(default_factory=list)
+    source: model.Block | None = None  # the document block it comes from
+    heading_level: int | None = None  # a heading the format marks as one
 
 
 class OffsetMap:
@@ -227,42 +214,52 @@ class OffsetMap:
         self.length += length
         self._next_origin = origin + length
 
-    def add_span(self, source: "OffsetMap", start: int, end: int) -> None:
-        """The next characters are source's [start, end): they came from where those came from."""
-        k = bisect_right(source.starts, start) - 1
-        while start < end:
-            run_end = source.starts[k + 1] if k + 1 < len(source.starts) else source.length
-            take = min(end, run_end) - start
-            self.add(source.origins[k] + start - source.starts[k], take)
-            start += take
-            k += 1
-
     def __getitem__(self, index: int) -> int:
         if not 0 <= index < self.length:
             raise IndexError(index)
         k = bisect_right(self.starts, index) - 1
         return self.origins[k] + index - self.starts[k]
 
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The smallest origin span holding every character of [start, end):
+        a table row whose cells the source wrote out of order (or on several
+        lines) maps to the one span that holds them all."""
+        k = bisect_right(self.starts, start) - 1
+        low, high = None, None
+        while k < len(self.starts) and (k < 0 or self.starts[k] < end):
+            run_start = max(start, self.starts[k])
+            run_end = min(end, self.starts[k + 1] if k + 1 < len(self.starts) else self.length)
+            if run_end > run_start:
+                first = self.origins[k] + run_start - self.starts[k]
+                last = self.origins[k] + run_end - self.starts[k]
+                low = first if low is None else min(low, first)
+                high = last if high is None else max(high, last)
+            k += 1
+        if low is None:
+            return 0, 0
+        return low, high
+
     def __len__(self) -> int:
         return self.length
 
 
 class Text:
-    def __init__(self, raw: str):
-        self.raw = raw
-        pieces, positions = _strip_markup(raw)
-        self.clean, self.pos, self.blocks = _build(pieces, positions)
-        self.norm = to_half_width(self.clean)
+    def __init__(self, document: model.Document):
+        self.document = document
+        self.raw = document.text
+        self.clean, self.pos, self.blocks = _build(document)
+        self.norm = normalise(self.clean)
+
+    def raw_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the document's text behind clean[start:end]."""
+        if end <= start:
+            return (self.pos[start], self.pos[start]) if start < len(self.pos) else (len(self.raw), len(self.raw))
+        return self.pos.bounds(start, end)
 
     def raw_span(self, start: int, end: int) -> str:
-        """The raw source text behind clean[start:end]."""
-        if end <= start:
-            return ""
-        return self.raw[self.pos[start] : self.pos[end - 1] + 1]
-
-    def evidence(self, start: int, end: int) -> str:
-        """The source behind clean[start:end], whitespace runs collapsed."""
-        return collapse_ws(self.raw_span(start, end))
+        """The document's text behind clean[start:end], verbatim."""
+        low, high = self.raw_bounds(start, end)
+        return self.raw[low:high]
 
     def paragraphs(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "paragraph"]
@@ -273,120 +270,151 @@ def collapse_ws(text: str) -> str:
     return " ".join(text.split())
 
 
-_DROPPED = re.compile("[" + _INVISIBLE + "\r]")
-_ODD_SPACE = re.compile("[\u3000\u00a0\f\v]")
+# Spaces that are one space to the extractors; page breaks and vertical tabs
+# end a line as a line break does.
+_ODD_SPACE = re.compile("[\u3000\u00a0]")
+_LINE_BREAKS = re.compile("[\n\f\v\r]")
+_TRIM = " \t\u3000\u00a0"
 
 
-def _strip_markup(raw: str) -> tuple[list[str], OffsetMap]:
-    """Pieces of raw without markup or invisible characters, and where their
-    characters are in raw. Copied a segment at a time; only a segment holding
-    a character to drop is walked character by character."""
-    pieces: list[str] = []
-    positions = OffsetMap()
-
-    def copy(start: int, end: int) -> None:
-        segment = raw[start:end]
-        if not _DROPPED.search(segment):
-            pieces.append(_ODD_SPACE.sub(lambda m: _SPACES[m.group(0)], segment))
-            positions.add(start, end - start)
-            return
-        for index in range(start, end):
-            char = raw[index]
-            if char in _INVISIBLE or char == "\r":
-                continue
-            pieces.append(_SPACES.get(char, char))
-            positions.add(index, 1)
-
-    last = 0
-    for match in _MARKUP.finditer(raw):
-        copy(last, match.start())
-        replacement = _ENTITIES.get(match.group(0).lower())
-        if replacement:  # an entity stands for one character; a tag for none
-            pieces.append(replacement)
-            positions.add(match.start(), 1)
-        last = match.end()
-    copy(last, len(raw))
-    return pieces, positions
+def _clean(text: str) -> str:
+    return _ODD_SPACE.sub(" ", text)
 
 
-def _build(pieces: list[str], positions: OffsetMap) -> tuple[str, OffsetMap, list[Block]]:
-    """Join cut lines, drop blank ones, and find the paragraphs and tables."""
-    text = "".join(pieces)
-    # Physical lines as (start, end) in `text`, spaces trimmed; tab rows keep
-    # their leading tabs (empty cells).
-    physical: list[tuple[int, int, bool]] = []
-    offset = 0
-    for line in text.split("\n"):
-        start, end = offset, offset + len(line)
-        offset = end + 1
-        is_table = "\t" in line and line.replace("\t", "").strip() != "" and line.count("\t") >= 1
-        if is_table:
-            # Trailing tabs are trailing empty cells: they keep the columns aligned.
-            while end > start and text[end - 1] == " ":
-                end -= 1
-            while start < end and text[start] == " ":
-                start += 1
-            # a row that is only separators is no row at all
-            if text[start:end].replace("\t", "").strip() == "":
-                continue
-        else:
-            if "\t" in line:  # tabs only: blank
-                continue
-            while start < end and text[start] == " ":
-                start += 1
-            while end > start and text[end - 1] == " ":
-                end -= 1
-            if start == end:
-                continue
-        physical.append((start, end, is_table))
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The physical lines of text[start:end], spaces trimmed, blank ones dropped."""
+    found = []
+    cursor = start
+    for m in list(_LINE_BREAKS.finditer(text, start, end)) + [None]:
+        stop = m.start() if m else end
+        s, e = cursor, stop
+        while s < e and text[s] in _TRIM:
+            s += 1
+        while e > s and text[e - 1] in _TRIM:
+            e -= 1
+        if e > s:
+            found.append((s, e))
+        cursor = m.end() if m else end
+    return found
 
-    # Logical lines: runs of physical lines that should_join glues together.
-    logical: list[tuple[list[tuple[int, int]], bool]] = []
-    for start, end, is_table in physical:
-        if logical and not is_table and not logical[-1][1]:
-            segments = logical[-1][0]
-            previous = "".join(text[s:e] for s, e in segments[-3:])
-            if should_join(previous, text[start:end]):
-                segments.append((start, end))
-                continue
-        logical.append(([(start, end)], is_table))
 
-    clean_parts: list[str] = []
-    pos = OffsetMap()
+class _Builder:
+    """Clean text and its offset map, written a piece at a time."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.parts: list[str] = []
+        self.pos = OffsetMap()
+        self.length = 0
+
+    def copy(self, start: int, end: int) -> None:
+        self.parts.append(_clean(self.raw[start:end]))
+        self.pos.add(start, end - start)
+        self.length += end - start
+
+    def put(self, text: str, origin: int) -> None:
+        """Text of our own (a line break, a tab between cells), traced to `origin`."""
+        self.parts.append(text)
+        for _ in text:
+            self.pos.add(origin, 1)
+        self.length += len(text)
+
+    def new_line(self, origin: int) -> None:
+        if self.length:
+            self.put("\n", max(0, origin - 1))
+
+
+def _build(document: model.Document) -> tuple[str, OffsetMap, list[Block]]:
+    """Join cut lines, and lay out the paragraphs and tables as clean lines."""
+    raw = document.text
+    out = _Builder(raw)
     blocks: list[Block] = []
-    cursor = 0
-    for segments, is_table in logical:
-        if clean_parts:
-            clean_parts.append("\n")
-            pos.add(positions[segments[0][0]] - 1 if segments[0][0] > 0 else 0, 1)
-            cursor += 1
-        line_start = cursor
+    run: list[tuple[int, int]] = []  # physical lines of Line blocks, to be joined into paragraphs
+    run_source: list[model.Block] = []
+
+    def paragraph(segments: list[tuple[int, int]], source: model.Block | None, level: int | None = None) -> None:
+        out.new_line(segments[0][0])
+        line_start = out.length
         for s, e in segments:
-            clean_parts.append(text[s:e])
-            pos.add_span(positions, s, e)
-            cursor += e - s
-        line_end = cursor
-        if is_table:
-            row = _row(clean_parts[-1], line_start)
-            if blocks and blocks[-1].kind == "table":
-                blocks[-1].rows.append(row)
-                blocks[-1].end = line_end
-            else:
-                blocks.append(Block("table", line_start, line_end, [row]))
-        else:
-            line = "".join(text[s:e] for s, e in segments)
-            starts = _item_starts(to_half_width(line)) if MARKER.match(line) else [0]
-            for a, b in zip(starts, starts[1:] + [len(line)]):
-                blocks.append(Block("paragraph", line_start + a, line_start + b))
-    return "".join(clean_parts), pos, blocks
+            out.copy(s, e)
+        line = "".join(_clean(raw[s:e]) for s, e in segments)
+        starts = _item_starts(to_half_width(line)) if MARKER.match(line) else [0]
+        for a, b in zip(starts, starts[1:] + [len(line)]):
+            blocks.append(Block("paragraph", line_start + a, line_start + b, source=source, heading_level=level))
+
+    def flush_run() -> None:
+        # Logical lines: runs of physical lines that should_join glues together.
+        logical: list[list[tuple[int, int]]] = []
+        for s, e in run:
+            if logical:
+                previous = "".join(_clean(raw[a:b]) for a, b in logical[-1][-3:])
+                if should_join(previous, _clean(raw[s:e])):
+                    logical[-1].append((s, e))
+                    continue
+            logical.append([(s, e)])
+        for segments in logical:
+            paragraph(segments, run_source[0] if run_source else None)
+        run.clear()
+        run_source.clear()
+
+    for block in document.blocks:
+        if isinstance(block, model.Line):
+            run.extend(_segments(raw, block.start, block.end))
+            run_source.append(block)
+            continue
+        flush_run()
+        if isinstance(block, model.Table):
+            table = _table(block, out)
+            if table.rows:
+                blocks.append(table)
+            continue
+        segments = _segments(raw, block.start, block.end)
+        if segments:  # a paragraph or heading the format delimits: its lines are one paragraph
+            paragraph(segments, block, block.level if isinstance(block, model.Heading) else None)
+    flush_run()
+    return "".join(out.parts), out.pos, blocks
 
 
-def _row(line: str, offset: int) -> Row:
-    cells = []
-    position = offset
-    for part in line.split("\t"):
-        stripped = part.strip()
-        lead = len(part) - len(part.lstrip())
-        cells.append(Cell(position + lead, position + lead + len(stripped), stripped))
-        position += len(part) + 1
-    return Row(offset, offset + len(line), cells)
+def _table(table: model.Table, out: _Builder) -> Block:
+    """Each row on a clean line: its slots left to right, a tab between two
+    (or the text between them, when both sit in order on one line, as in a
+    tab row); a merged cell's text once, where it starts."""
+    raw = out.raw
+    grid = table.grid()
+    clean_of: dict[int, Cell] = {}
+    rows: list[Row] = []
+    for r, slots in enumerate(grid):
+        # Trailing slots with no cell at all are no columns of this row.
+        while slots and slots[-1] is None:
+            slots = slots[:-1]
+        if not any(cell is not None and cell.row == r for cell in slots):
+            continue  # a row wholly covered by merged cells above shows nothing
+        first = next(cell for cell in slots if cell is not None and cell.row == r)
+        out.new_line(first.start)
+        row_start = out.length
+        cells: list[Cell] = []
+        previous: model.Cell | None = None  # the cell of the slot before, when it starts in this slot
+        for column, cell in enumerate(slots):
+            starts_here = cell is not None and cell.row == r and cell.column == column
+            if column:
+                if (starts_here and previous is not None and previous.end <= cell.start
+                        and "\n" not in raw[previous.end : cell.start]):
+                    out.copy(previous.end, cell.start)
+                else:
+                    out.put("\t", previous.end if previous is not None else first.start)
+            if not starts_here:
+                origin = clean_of.get(id(cell)) if cell is not None else None
+                cells.append(Cell(out.length, out.length, "", column, merged_from=origin))
+                previous = None
+                continue
+            start = out.length
+            segments = _segments(raw, cell.start, cell.end)
+            for s, e in segments:
+                out.copy(s, e)
+            text = "".join(_clean(raw[s:e]) for s, e in segments).strip()
+            clean = Cell(start, out.length, text, column, cell.header, cell)
+            clean_of[id(cell)] = clean
+            cells.append(clean)
+            previous = cell
+        rows.append(Row(row_start, out.length, cells))
+    return Block("table", rows[0].start if rows else out.length, rows[-1].end if rows else out.length, rows, table)

@@ -1,31 +1,40 @@
 """Last checks on an extraction before it may be loaded.
 
-Every piece of evidence must be text of the source (whitespace aside):
-anything else is an extraction bug, and the item is dropped with a warning
-rather than stored with evidence nobody can find. Numbers must be finite and
-in range.
+Every piece of evidence must be the document's own text at the offsets it
+names, verbatim: anything else is an extraction bug, and the item is dropped
+with a warning rather than stored with evidence nobody can find. Numbers must
+be finite and in range.
 """
 
 from __future__ import annotations
 
 import math
 
-from .model import EVIDENCE_JOINER, Extraction
-from .tables import compact
+from .document import Document
+from .model import Evidence, Extraction
+
+FACT_FIELDS = ("duties", "offices", "tasks", "indicators", "funds", "score_items", "outcomes", "problems", "measures")
 
 
-def evidence_in(evidence: str, source: str) -> bool:
-    return all(compact(part) in source for part in evidence.split(EVIDENCE_JOINER))
+def evidence_holds(evidence: Evidence, document: Document) -> bool:
+    """Is the evidence the document's text where it says, and are its other spans inside the text?"""
+    text = document.text
+    return (
+        bool(evidence.text.strip())
+        and 0 <= evidence.start < evidence.end <= len(text)
+        and text[evidence.start : evidence.end] == evidence.text
+        and all(0 <= s < e <= len(text) for s, e in evidence.also)
+    )
 
 
-def validate(out: Extraction, raw: str) -> None:
-    source = compact(raw)
-    for field in ("duties", "offices", "tasks", "indicators", "funds", "score_items", "outcomes", "problems", "measures"):
+def validate(out: Extraction, document: Document) -> None:
+    for field in FACT_FIELDS:
         items = getattr(out, field)
         kept = []
         for item in items:
-            if not item.evidence or not evidence_in(item.evidence, source):
-                out.warnings.append(f"dropped a {field[:-1]} whose evidence is not in the source: {item.evidence[:60]!r}")
+            if not isinstance(item.evidence, Evidence) or not evidence_holds(item.evidence, document):
+                out.warnings.append(f"dropped a {field[:-1]} whose evidence is not the document's text: "
+                                    f"{str(item.evidence)[:60]!r}")
                 kept.append(None)
                 continue
             kept.append(item)

@@ -50,12 +50,22 @@ class PropertySpec:
     required: bool = False
     allowed: tuple | None = None
     indexed: bool = False
+    many: bool = False  # a list of values of the datatype (pk:list)
 
     def check(self, label: str, value) -> None:
         if value is None:
             if self.required:
                 raise SchemaViolation(f"{label}.{self.name} is required")
             return
+        if self.many:
+            if not isinstance(value, list):
+                raise SchemaViolation(f"{label}.{self.name} must be a list of {self.datatype}, got {value!r}")
+            for item in value:
+                self._check_one(label, item)
+            return
+        self._check_one(label, value)
+
+    def _check_one(self, label: str, value) -> None:
         ok = {
             "string": isinstance(value, str),
             "integer": isinstance(value, int) and not isinstance(value, bool),
@@ -255,6 +265,7 @@ def schema() -> Schema:
         name = _local(prop)
         datatype = _XSD_TYPES[graph.value(prop, RDFS.range)]
         indexed = bool(graph.value(prop, PK.indexed))
+        many = bool(graph.value(prop, PK["list"]))
         for domain in graph.objects(prop, SCHEMA.domainIncludes):
             label = _local(domain)
             required, allowed = constraints.get((label, name), (False, None))
@@ -266,6 +277,7 @@ def schema() -> Schema:
                 required=required,
                 allowed=allowed,
                 indexed=indexed,
+                many=many,
             )
     relationships: dict[str, RelationshipSpec] = {}
     for prop in graph.subjects(RDF.type, OWL.ObjectProperty):

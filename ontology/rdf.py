@@ -58,8 +58,9 @@ def to_rdf(nodes: Iterable[dict], relationships: Iterable[dict]) -> Graph:
                 continue
             prop = properties.get(key)
             # An undeclared property is exported as a plain string, so SHACL and
-            # readers see it rather than it vanishing.
-            graph.add((subject, PK[key], literal(prop.datatype if prop else "string", value)))
+            # readers see it rather than it vanishing. A list is one triple per value.
+            for each in value if isinstance(value, list) else [value]:
+                graph.add((subject, PK[key], literal(prop.datatype if prop else "string", each)))
         if "report_id" in node["properties"]:
             graph.add((subject, PROV.wasDerivedFrom, ID[node["properties"]["report_id"]]))
     for rel in relationships:

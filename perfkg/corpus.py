@@ -69,7 +69,7 @@ def _missed(indicator, located: _Located) -> tuple[int, str, str] | None:
     # Only where the two numbers themselves show the target met (not a stated completion rate alone).
     if not (indicator.target_op == ">=" and actual >= target or indicator.target_op == "<=" and actual <= target):
         return None
-    found = located.last_within(indicator.actual_text, indicator.evidence)
+    found = located.last_within(indicator.actual_text, indicator.evidence.text)
     if found is None:
         return None
     where, written = found

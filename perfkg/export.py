@@ -172,8 +172,9 @@ def admin_csv(store: GraphStore) -> dict[str, str]:
         properties = [p for p in sorted(schema.labels[label].properties) if p != "id"]
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["id:ID"] + [p + _CSV_TYPES[schema.labels[label].properties[p].datatype] for p in properties]
-                        + [":LABEL"])
+        specs = schema.labels[label].properties
+        writer.writerow(["id:ID"] + [p + _CSV_TYPES[specs[p].datatype] + ("[]" if specs[p].many else "")
+                                     for p in properties] + [":LABEL"])
         for node in rows:
             values = node["properties"]
             writer.writerow([node["id"]] + [_csv_value(values.get(p)) for p in properties] + [";".join(node["labels"])])
@@ -196,6 +197,8 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):  # neo4j-admin's array delimiter
+        return ";".join(_csv_value(v) for v in value)
     return str(value)
 
 

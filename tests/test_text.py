@@ -1,25 +1,31 @@
-"""The text layer: markup, cut lines, tables, and evidence traced to the raw text."""
+"""The normaliser: cut lines joined, tables as tab rows, every clean character
+traced to the document's text."""
 
+from perfkg.ingest.pipeline import text_as_document
 from perfkg.ingest.text import Text, collapse_ws, should_join
 
 
-def test_markup_is_removed_and_positions_point_into_the_raw_text():
-    raw = "<p>完成率</p> **131%**"
-    text = Text(raw)
+def Text_of(raw: str) -> Text:  # noqa: N802 - reads as the constructor it wraps
+    return Text(text_as_document(raw))
+
+
+def test_the_text_reader_drops_markup_and_clean_positions_point_into_its_text():
+    text = Text_of("<p>完成率</p> **131%**")
+    assert text.raw == "完成率 131%"
     assert text.clean == "完成率 131%"
     start = text.clean.index("131")
     assert text.raw_span(start, start + 4) == "131%"
 
 
 def test_a_word_cut_by_a_page_break_is_joined():
-    text = Text("提高广大党员的科学文化素质，坚\n\n持思想政治工作与关心群众生活相结合。\n")
+    text = Text_of("提高广大党员的科学文化素质，坚\n\n持思想政治工作与关心群众生活相结合。\n")
     assert text.clean == "提高广大党员的科学文化素质，坚持思想政治工作与关心群众生活相结合。"
-    # evidence spans the break in the raw text, whitespace collapsed
-    assert text.evidence(0, len(text.clean)) == "提高广大党员的科学文化素质，坚 持思想政治工作与关心群众生活相结合。"
+    # the evidence is the document's text across the break, verbatim
+    assert text.raw_span(0, len(text.clean)) == "提高广大党员的科学文化素质，坚\n\n持思想政治工作与关心群众生活相结合。"
 
 
 def test_a_heading_is_not_joined_to_the_paragraph_after_it():
-    text = Text("1. 产业创新发展，推动经济高质量发展\n\n2021 年 1-12 月，规上工业总产值 2.37 亿元。\n")
+    text = Text_of("1. 产业创新发展，推动经济高质量发展\n\n2021 年 1-12 月，规上工业总产值 2.37 亿元。\n")
     assert [text.clean[b.start : b.end] for b in text.blocks] == [
         "1. 产业创新发展，推动经济高质量发展",
         "2021 年 1-12 月，规上工业总产值 2.37 亿元。",
@@ -27,7 +33,7 @@ def test_a_heading_is_not_joined_to_the_paragraph_after_it():
 
 
 def test_a_heading_cut_inside_a_word_is_joined():
-    text = Text("（二）聚焦促进区域发展，在推动产业创新发展上下功\n\n夫。推动各类项目集聚。\n")
+    text = Text_of("（二）聚焦促进区域发展，在推动产业创新发展上下功\n\n夫。推动各类项目集聚。\n")
     assert len(text.blocks) == 1
     assert "上下功夫。" in text.clean
 
@@ -41,14 +47,14 @@ def test_sentence_ends_and_numbered_items_keep_paragraphs_apart():
 
 
 def test_hard_wrapped_lines_without_blank_lines_are_joined_too():
-    text = Text("街道党工委坚持以习近平新时代中国特色社会主义思想为指导，\n全面贯彻落实党的二十大精神。\n二、下一节\n")
+    text = Text_of("街道党工委坚持以习近平新时代中国特色社会主义思想为指导，\n全面贯彻落实党的二十大精神。\n二、下一节\n")
     assert [text.clean[b.start : b.end] for b in text.blocks][0].endswith("党的二十大精神。")
     assert len(text.blocks) == 2
 
 
 def test_tab_rows_make_a_table_with_cells_and_offsets():
     raw = "表 1\n序号\t任务名称\t任务绩效目标\n任务一\t促进区域发展。\t通过本项目实施\n\n\t\t按照上级部门部署\n"
-    text = Text(raw)
+    text = Text_of(raw)
     tables = [b for b in text.blocks if b.kind == "table"]
     assert len(tables) == 1
     rows = tables[0].rows
@@ -62,7 +68,7 @@ def test_tab_rows_make_a_table_with_cells_and_offsets():
 
 
 def test_full_width_digits_and_brackets_are_half_width_in_norm_only():
-    text = Text("（一）完成率１３１％")
+    text = Text_of("（一）完成率１３１％")
     assert text.clean == "（一）完成率１３１％"
     assert text.norm == "(一)完成率131%"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..document import Doc
+from ..view import Doc
 from ..model import Extraction, Office, TextItem
 from .context import Context
 from ..outline import Node, inline_items, sections

@@ -16,7 +16,6 @@ import re
 from ..model import ScoreItem
 from ..numbers import parse_number
 from ..tables import compact
-from ..model import EVIDENCE_JOINER
 from .context import Context
 
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -35,6 +34,8 @@ _MODULE_SCORE = re.compile(
 
 def extract_scores(ctx: Context) -> None:
     for block, segment in ctx.doc.table_segments:
+        if id(block) in ctx.form_blocks:
+            continue  # a national form: its 分值/得分 columns belong to its funds and indicator rows
         if segment.has("max_score", "score") and not segment.has("target") and not segment.has("actual"):
             _table(ctx, segment)
     if not ctx.out.score_items:
@@ -47,6 +48,7 @@ def _table(ctx: Context, segment) -> None:
     levels = {i: int(r[-1]) for i, r in enumerate(roles) if r in ("level1", "level2", "level3")}
     parents: dict[int, int] = {}  # level -> index of the current group item
     last_leaf: int | None = None
+    last_leaf_start = 0  # clean offset of the last scored row
     for row in segment.rows:
         tokens = [(i, c) for i, c in enumerate(row.cells) if c.text and not _PLACEHOLDER.match(compact(c.text))]
         if not tokens:
@@ -62,7 +64,7 @@ def _table(ctx: Context, segment) -> None:
             if last_leaf is not None:  # the rest of a name cut by a page break
                 item = out.score_items[last_leaf]
                 item.name = (item.name or "") + "".join(texts)
-                item.evidence = item.evidence + EVIDENCE_JOINER + doc.evidence(row.start, row.end)
+                item.evidence = doc.evidence(last_leaf_start, row.end)  # both pieces, and what cut them
             continue
         # 分值 and 自评分 are the last two numbers side by side; text after them
         # is a reason for lost points.
@@ -98,7 +100,7 @@ def _table(ctx: Context, segment) -> None:
         out.score_items.append(ScoreItem(name=name, level=leaf_level, max_score=max_score, score=score,
                                          evidence=doc.evidence(row.start, row.end),
                                          parent=_nearest(parents, leaf_level)))
-        last_leaf = len(out.score_items) - 1
+        last_leaf, last_leaf_start = len(out.score_items) - 1, row.start
 
 
 def _nearest(parents: dict[int, int], level: int) -> int | None:

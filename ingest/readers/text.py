@@ -1,43 +1,34 @@
-"""Read a report file: size limit, encoding detection, binary and empty files.
+"""Plain text (.txt, .text) and Markdown (.md): decoded, kept as it is.
 
 Reports saved from many sites come in UTF-8 (with or without BOM), GBK /
 GB18030 and UTF-16. Decoding tries what the bytes announce (a BOM, the NUL
 pattern of UTF-16), then UTF-8, then GB18030, which covers GBK and GB2312.
+
+The document's text is the decoded file without the markup a PDF-to-text or
+copy-from-the-web step leaves behind (``<p>``, ``**``, ``&nbsp;``) and
+invisible characters; no line break is removed, so a line of it is a line of
+the file. Every line is a `Line` block: where paragraphs end and which lines hold
+a table (tab, pipe or Markdown rows, one cell per line, ...) is found later,
+by the layout stage and the normaliser, the same way for every text.
 """
 
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-SUFFIXES = (".txt", ".text", ".md")
+from ..document import Document, Source, line_blocks
+from ..errors import IngestError
 
-
-class IngestError(Exception):
-    """A file that cannot be ingested, and why."""
-
-    def __init__(self, file: str, problem: str):
-        super().__init__(f"{file}: {problem}")
-        self.file = file
-        self.problem = problem
-
-
-class NotAReport(IngestError):
-    """A readable file with nothing of a performance report in it: skipped, not failed."""
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    name: str
-    text: str
-    encoding: str
-    sha256: str
-    size: int
-
+# Markup the PDF-to-text step leaves behind. Only these tags: a '<' in the
+# text itself (≤, 《》 aside) must survive. None spans a line break.
+_MARKUP = re.compile(
+    r"</?(?:p|br|b|i|u|strong|em|span|div|font|td|tr|th|table|tbody|thead)\b[^>\n]{0,80}>|\*\*|&nbsp;|&amp;|&lt;|&gt;",
+    re.I,
+)
+_ENTITIES = {"&nbsp;": "\u00a0", "&amp;": "&", "&lt;": "<", "&gt;": ">"}
+# Invisible characters, dropped outright.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -74,7 +65,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if encoding.startswith("utf-16") and _looks_binary(text):
+        if encoding.startswith("utf-16") and looks_binary(text):
             raise IngestError(name, "binary file (NUL bytes), not a text report")
         return text, encoding
     controls = sum(1 for byte in data[:20000] if byte < 9 or 13 < byte < 32)
@@ -87,46 +78,25 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
-def _looks_binary(text: str) -> bool:
+def looks_binary(text: str) -> bool:
     sample = text[:20000]
     controls = len(_CONTROL_CHARACTERS.findall(sample))
     return controls > max(8, len(sample) // 200)
 
 
-def source_from_bytes(name: str, data: bytes, *, max_bytes: int | None = None) -> SourceFile:
-    limit = max_bytes or DEFAULT_MAX_BYTES
-    if len(data) > limit:
-        raise IngestError(name, f"file is {len(data):,} bytes, over the limit of {limit:,} (PERFKG_MAX_REPORT_BYTES)")
-    if not data.strip():
-        raise IngestError(name, "empty file")
+def read_text(name: str, data: bytes, source: Source) -> Document:
     text, encoding = decode(data, name)
-    if _looks_binary(text):
+    if looks_binary(text):
         raise IngestError(name, "binary file (control characters), not a text report")
+    source.encoding = encoding
+    return text_document(text, source)
+
+
+def text_document(text: str, source: Source) -> Document:
+    """The document of a decoded text."""
+    # Line breaks as \n, one character for one (\r\n would make two).
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", _MARKUP.sub(lambda m: _ENTITIES.get(m.group(0).lower(), ""), text))
     if not text.strip():
-        raise IngestError(name, "empty file")
-    return SourceFile(name=name, text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
-
-
-def read_source(path: str | Path, *, max_bytes: int | None = None) -> SourceFile:
-    path = Path(path)
-    limit = max_bytes or DEFAULT_MAX_BYTES
-    try:
-        size = path.stat().st_size
-        if size > limit:  # refused unread
-            raise IngestError(path.name, f"file is {size:,} bytes, over the limit of {limit:,} (PERFKG_MAX_REPORT_BYTES)")
-        data = path.read_bytes()
-    except OSError as error:
-        raise IngestError(path.name, f"cannot read: {error.strerror or error}") from error
-    return source_from_bytes(path.name, data, max_bytes=limit)
-
-
-def report_files(paths: list[str | Path]) -> list[Path]:
-    """The files to ingest: files as given, folders searched for *.txt (sorted)."""
-    found: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
-        else:
-            found.append(path)
-    return found
+        raise IngestError(source.name, "empty file")
+    return Document(text=text, blocks=line_blocks(text), source=source)
