@@ -1,5 +1,5 @@
 // @name department_reports
-// @summary A department's reports by year and kind: execution rate, self score, budget and spending, and how its indicators fared.
+// @summary A department's reports by year and kind: the projects they evaluate, execution rate, self score, budget and spending, and how their indicators fared.
 // @description One row per report, newest first. `budget` and `expenditure` are the report's department totals in 万元
 //   (the first it states; a project's own budget is not counted). `met`, `not_met` and `unknown` count the report's
 //   indicators by status. `evidence` quotes the expenditure, else the budget, else the title.
@@ -24,7 +24,9 @@ OPTIONAL MATCH (r)-[:HAS_FUND]->(e:Fund {kind: 'expenditure', source: 'total'})
 WHERE NOT (:Task)-[:FUNDED_BY]->(e)
 WITH d, r, indicators, met, not_met, unknown, b, e ORDER BY e.ordinal
 WITH d, r, indicators, met, not_met, unknown, b, collect(e)[0] AS e
-RETURN d.short_name AS department, r.year AS year, r.kind AS kind, r.title AS title,
+OPTIONAL MATCH (r)-[:EVALUATES]->(p:Project)
+WITH d, r, indicators, met, not_met, unknown, b, e, collect(p.name) AS projects
+RETURN d.short_name AS department, r.year AS year, r.kind AS kind, projects, r.title AS title,
        r.execution_rate AS execution_rate, r.self_score AS self_score, r.self_grade AS self_grade,
        b.amount AS budget, e.amount AS expenditure, indicators, met, not_met, unknown,
        r.source_file AS source_file, coalesce(e.evidence, b.evidence, r.title) AS evidence,

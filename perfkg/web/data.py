@@ -39,6 +39,33 @@ def report(client: Client, report_id: str) -> dict | None:
     return found
 
 
+# The facts a report's source text holds, by the relationship that reaches them.
+_FACTS = "HAS_INDICATOR|HAS_TASK|HAS_FUND|HAS_SCORE|REPORTS_OUTCOME|IDENTIFIES|PROPOSES|EVALUATES"
+
+
+def source(client: Client, report_id: str) -> dict | None:
+    """The text the reader produced for a report, and where each fact's
+    evidence sits in it: {"text", "spans": [{"start", "end", "label", "id"}]}.
+    None for a report loaded without its text."""
+    found = client.read("MATCH (:Report {id: $id})-[:HAS_SOURCE]->(s:Source) RETURN s.text", {"id": report_id}).rows
+    if not found:
+        return None
+    labels = ontology.schema().labels
+    spans = []
+    for row in client.read(
+        f"MATCH (r:Report {{id: $id}})-[:{_FACTS}]->(n) WHERE n.evidence_start IS NOT NULL "
+        "RETURN n.id AS id, labels(n) AS labels, n.evidence_start AS start, n.evidence_end AS end "
+        "UNION ALL "
+        "MATCH (r:Report {id: $id})<-[:PUBLISHED]-(:Department)-[:HAS_DUTY|HAS_OFFICE]->(n) "
+        "WHERE n.report_id = r.id AND n.evidence_start IS NOT NULL "
+        "RETURN n.id AS id, labels(n) AS labels, n.evidence_start AS start, n.evidence_end AS end",
+        {"id": report_id},
+    ).records():
+        label = next(l for l in row["labels"] if l in labels)
+        spans.append({"start": row["start"], "end": row["end"], "label": label, "id": row["id"]})
+    return {"text": found[0][0], "spans": spans}
+
+
 def departments(client: Client, limit: int) -> tuple[list[dict], int]:
     """Departments by district, the first `limit`, and how many there are."""
     total = int(client.read("MATCH (d:Department) RETURN count(d)").rows[0][0])

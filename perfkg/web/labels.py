@@ -56,11 +56,7 @@ STATUS = {
     "unknown": ("无法判断", "unknown"),
 }
 
-# Report.kind: today report and form; project evaluations and target
-# declarations bring the others (issue 12).
 REPORT_KINDS = {
-    "report": ("自评报告", "report"),
-    "form": ("自评表", "form"),
     "department_report": ("部门整体支出绩效自评报告", "department report"),
     "department_form": ("部门整体支出绩效自评表", "department form"),
     "project_report": ("项目支出绩效自评报告", "project report"),

@@ -7,9 +7,7 @@ page shows is what a download gives.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -39,8 +37,6 @@ def _number(value) -> str:
 
 
 templates.env.filters["num"] = _number
-
-_SOURCE_ROUTE = re.compile(r"^/reports/\{\w+\}/source$")
 
 # A chart with more bars than this shows the year-district groups with the
 # most indicators below target.
@@ -134,13 +130,9 @@ def report(request: Request, report_id: str):
     found = data.report(client, report_id)
     if found is None:
         return _not_found(request, f"没有这份报告 No report with id {report_id!r}")
-    # GET /reports/{id}/source (the text the reader produced, with every
-    # fact's span) comes with issue 13: until the app has it, the page says
-    # so instead of asking for it.
-    has_source = any(_SOURCE_ROUTE.match(getattr(route, "path", "")) for route in request.app.routes)
     return _page(request, "report.html", title=f"{found.get('short_name') or ''} {found.get('year') or ''} · 报告 Report",
                  report=found, facts=Table(client, "report_facts", {"report": report_id}),
-                 source_url=f"/reports/{quote(report_id, safe='')}/source" if has_source else None)
+                 source=data.source(client, report_id))
 
 
 def _chart(table: Table) -> dict:

@@ -7,6 +7,11 @@ const FONT = getComputedStyle(document.documentElement).getPropertyValue("--sans
 
 // ---------------------------------------------------------------- the source text
 
+// A link to a fact (#fact-<id>, as the department page gives) outlines it,
+// with or without the source text.
+showCurrent();
+window.addEventListener("hashchange", showCurrent);
+
 // The source text with every fact's span marked. Spans nest and overlap (a
 // task's row holds its indicators), so the text is cut at every span's start
 // and end; each piece is marked with the facts that cover it, coloured as the
@@ -83,31 +88,6 @@ function showCurrent() {
   if (row) {
     row.classList.add("current");
   }
-}
-
-async function loadSource(container) {
-  const url = container.dataset.url;
-  if (!url) {
-    return;  // the page says why there is no source text
-  }
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
-  if (!response.ok) {
-    container.replaceChildren(message("原文不可用 The source text is not available (" + response.status + ")"));
-    return;
-  }
-  const body = await response.json();
-  markSource(container, body.text, body.spans || []);
-  showCurrent();
-  if (location.hash) {
-    document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView({ block: "center" });
-  }
-}
-
-function message(text) {
-  const p = document.createElement("p");
-  p.className = "empty";
-  p.textContent = text;
-  return p;
 }
 
 // ---------------------------------------------------------------- the chart
@@ -193,13 +173,16 @@ function describe(node) {
 
 // ----------------------------------------------------------------
 
-// A link to a fact (#fact-<id>, as the department page gives) outlines it,
-// with or without the source text.
-showCurrent();
-window.addEventListener("hashchange", showCurrent);
+// The page carries the source text (as the element's text, so it reads
+// without JavaScript) and, exactly, with the facts' spans: the marks replace the plain text.
 const source = document.getElementById("source");
 if (source) {
-  loadSource(source);
+  const { text, spans } = JSON.parse(document.getElementById("source-data").textContent);
+  markSource(source, text, spans);
+  showCurrent();
+  if (location.hash) {
+    document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView({ block: "center" });
+  }
 }
 const chart = document.getElementById("chart");
 if (chart) {
