@@ -173,7 +173,7 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     @app.get("/indicators", tags=["graph"], summary="Indicators, filtered and paginated, with evidence")
     def indicators(
         client: Client = Depends(_client),
-        topic: str | None = Query(None, description="Slug, Chinese label or alternative label; narrower topics included"),
+        topic: str | None = Query(None, description="Slug, Chinese label, alternative label or function-of-expenditure code (210); narrower topics included"),
         status: str | None = Query(None, pattern="^(met|not_met|unknown)$"),
         year: int | None = Query(None, ge=1990, le=2100),
         district: str | None = Query(None, max_length=100, description="District name or part of it"),
@@ -186,7 +186,7 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
         return queries.indicators(client, topic=topic, status=status, year=year, district=district,
                                   department=department, category=category, task=task, limit=limit, offset=offset)
 
-    @app.get("/topics", tags=["graph"], summary="The topic scheme as a tree, with how many nodes are about each topic")
+    @app.get("/topics", tags=["graph"], summary="The topics as a tree under the functions of expenditure, with how many nodes are about each topic")
     def topics(client: Client = Depends(_client)) -> list[dict]:
         return queries.topic_tree(client)
 

@@ -60,4 +60,15 @@ def _one(char: str) -> str:
 
 def normalise(text: str) -> str:
     """The text the rules read: half-width and simplified, the same length."""
+    if len(text) <= _SHORT:
+        return _normalise_short(text)
+    return to_simplified(to_half_width(text))
+
+
+# Cells and tokens are short and repeat across a table, a report and a corpus.
+_SHORT = 48
+
+
+@lru_cache(maxsize=65536)
+def _normalise_short(text: str) -> str:
     return to_simplified(to_half_width(text))

@@ -15,7 +15,12 @@ Candidate pairs are taken best first (0.6 × name + 0.4 × evidence
 similarity). On matched indicators, targets and actuals agree when their
 normalised text is equal, one contains the other, or they state the same
 numbers; statuses must be equal; topics are compared as sets of slugs
-(precision and recall over indicator-topic pairs).
+(precision and recall over indicator-topic pairs) within the gold's
+vocabulary: the graph contract's topics and any other the gold files use. An
+extracted topic counts as the nearest topics of the vocabulary at or above it
+(sport as culture_civilization, which a query for culture_civilization finds
+it under), and one with none above it (a sector the gold has no slug for,
+such as education) is not compared.
 
 Facts are the rest of the gold: department name, short name, district and
 city, year, execution rate and self score (equal to 0.005), each fund
@@ -34,6 +39,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from perfkg import ontology
 from perfkg.store.falkor import FalkorStore
 
 from .load import load, prepare
@@ -179,7 +185,9 @@ def _close(a, b, tolerance=TOLERANCE) -> bool:
     return abs(float(a) - float(b)) <= tolerance
 
 
-def compare(gold: dict, graph: dict) -> dict[str, Any]:
+def compare(gold: dict, graph: dict, vocabulary: frozenset[str] | None = None) -> dict[str, Any]:
+    """One report's gold against what the graph holds; topics within
+    `vocabulary` (by default the graph contract's)."""
     ours = graph["indicators"]
     pairs = match_indicators(gold["indicators"], ours)
     status_ok = [g for g, o in pairs if gold["indicators"][g]["status"] == ours[o]["status"]]
@@ -187,7 +195,10 @@ def compare(gold: dict, graph: dict) -> dict[str, Any]:
     actual_ok = [g for g, o in pairs if same_value(gold["indicators"][g].get("actual"), ours[o]["actual"])]
     gold_not_met = [g for g, item in enumerate(gold["indicators"]) if item["status"] == "not_met"]
     found_not_met = [g for g, o in pairs if g in gold_not_met and ours[o]["status"] == "not_met"]
-    topic_pairs = [(set(gold["indicators"][g].get("topics") or []), set(ours[o].get("topics") or [])) for g, o in pairs]
+    scheme = ontology.topics()
+    vocabulary = scheme.contract if vocabulary is None else vocabulary
+    topic_pairs = [(set(gold["indicators"][g].get("topics") or []),
+                    scheme.nearest_in(ours[o].get("topics") or [], vocabulary)) for g, o in pairs]
     matched_gold = {g for g, _ in pairs}
     matched_ours = {o for _, o in pairs}
     problems: list[str] = []
@@ -324,13 +335,15 @@ def _summary(entries: list[dict]) -> dict[str, Any]:
 
 def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
     gold_files = sorted(Path(gold_dir).glob("*.json"))
+    golds = [json.loads(gold_file.read_text(encoding="utf-8")) for gold_file in gold_files]
+    vocabulary = ontology.topics().contract | {topic for gold in golds for item in gold["indicators"]
+                                               for topic in item.get("topics") or []}
     entries = []
     with tempfile.TemporaryDirectory(prefix="perfkg-eval-") as scratch:
         store = FalkorStore(Path(scratch) / "eval.db")
         try:
             prepare(store)
-            for gold_file in gold_files:
-                gold = json.loads(gold_file.read_text(encoding="utf-8"))
+            for gold_file, gold in zip(gold_files, golds):
                 path = Path(reports_dir) / gold["file"]
                 if not path.exists() and (gold_file.parent / gold["file"]).exists():
                     path = gold_file.parent / gold["file"]  # reports kept beside their gold
@@ -341,7 +354,7 @@ def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
                     entries.append(_failed(gold, error.problem))
                     continue
                 report_id = load(store, extraction).report_id
-                entry = compare(gold, read_back(store, report_id))
+                entry = compare(gold, read_back(store, report_id), vocabulary)
                 entries.append(entry)
         finally:
             store.close()

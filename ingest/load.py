@@ -440,11 +440,12 @@ def prepare(store: GraphStore) -> None:
     schema = ontology.schema()
     store.ensure_schema(schema)
     scheme = ontology.topics()
-    topic_rows = [{"id": t.slug, "name_zh": t.name_zh, "name_en": t.name_en} for t in scheme.topics.values()]
+    topic_rows = [{"id": t.slug, "name_zh": t.name_zh, "name_en": t.name_en, "notation": t.notation}
+                  for t in scheme.topics.values()]
     for row in topic_rows:
         schema.check_node("Topic", row)
     schema.check_relationship("BROADER", "Topic", "Topic")
-    broader = [{"from": t.slug, "to": t.broader} for t in scheme.topics.values() if t.broader]
+    broader = [{"from": t.slug, "to": parent} for t in scheme.topics.values() for parent in t.parents]
     store.write_batch([
         # perfkg 0.1 wrote Report.kind report or form; the kinds now say whose document it is.
         Statement("MATCH (r:Report) WHERE r.kind IN ['report', 'form'] "

@@ -71,20 +71,27 @@ def schema_md() -> str:
             for r in schema.relationships.values()]
     out += [_table(["type", "from", "to", "meaning"], rows), ""]
     out += ["## Topics", "",
-            "The SKOS scheme of `ontology/topics.ttl`. A topic parameter accepts the slug, the Chinese label or any "
-            "alternative label, and includes narrower topics. The alternative labels are what the extractor matches.",
+            "The two SKOS schemes of `ontology/topics.ttl`, as `Topic` nodes joined by `BROADER`: the functions of "
+            "expenditure (支出功能分类, the classes 类 of the national classification, with their codes) at the top, "
+            "and under each the policy topics and sectors that fall under it (a topic under two functions shows "
+            "under both). The 21 topics of the graph contract are marked in the contract column; their slugs never "
+            "change. A topic parameter accepts the slug, the Chinese label, any alternative label or a function's "
+            "code, and includes everything below it. The alternative labels are what the extractor matches; "
+            "functions are reached through the topics below them. In Cypher, every indicator under a function: "
+            "`MATCH (f:Topic {notation: '210'})<-[:BROADER*0..]-(:Topic)<-[:ABOUT]-(i:Indicator) RETURN DISTINCT i`.",
             ""]
     scheme = ontology.topics()
 
     def topic_rows(parent: str | None, depth: int) -> list[list]:
         rows = []
         for topic in scheme.children(parent):
-            rows.append(["&nbsp;&nbsp;" * depth + f"`{topic.slug}`", topic.name_zh, topic.name_en,
+            rows.append(["&nbsp;&nbsp;" * depth + f"`{topic.slug}`", topic.notation or "",
+                         "yes" if topic.slug in scheme.contract else "", topic.name_zh, topic.name_en,
                          "、".join(topic.alt_labels)])
             rows += topic_rows(topic.slug, depth + 1)
         return rows
 
-    out += [_table(["slug", "中文", "English", "alternative labels"], topic_rows(None, 0)), ""]
+    out += [_table(["slug", "code", "contract", "中文", "English", "alternative labels"], topic_rows(None, 0)), ""]
     return "\n".join(out)
 
 

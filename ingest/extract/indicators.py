@@ -26,7 +26,8 @@ import re
 
 from ..view import Doc, Span
 from ..model import Evidence, Indicator, Project
-from ..numbers import Value, quantities, read_value
+from ..chars import normalise
+from ..numbers import Value, chinese_number, compatible_units, quantities, read_value
 from ..outline import under
 from ..status import judge
 from ..records import NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, tokens
@@ -53,7 +54,7 @@ _PLAN_KEYWORD = (
     r"(?:(?:年度|全年|年初)?(?:指标值|目标值|计划值|预期值|考核目标|预期目标|目标任务)|年度目标|全年目标"
     r"|(?:年度|全年)(?:考核)?任务(?:量|数)?|(?:任务)?(?:计划|目标|预期)(?:完成|达到)?)"
 )
-_ACTUAL_KEYWORD = r"(?:(?:全年|年度)?实际完成(?:值)?|实际值|实际|完成值|已完成|(?:全年|年度|累计)?完成|实现)"
+_ACTUAL_KEYWORD = r"(?:(?:全年|年度)?实际完成(?:值|率)?|实际值|实际|完成值|完成率|已完成|(?:全年|年度|累计)?完成|实现)"
 
 _PLAN_THEN_ACTUAL = re.compile(
     rf"(?P<kw>{_PLAN_KEYWORD})\s*(?:为|是|:)?\s*(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
@@ -101,7 +102,10 @@ def extract_indicators(ctx: Context) -> None:
     for start, end in _narrative_spans(ctx):
         for sentence in ctx.doc.sentences(start, end):
             _sentence(ctx, sentence)
+            _frequency(ctx, sentence)
+            _unread_statement(ctx, sentence)
     _goal_pairs(ctx)
+    _stated_plans(ctx)
 
 
 # -- tables ----------------------------------------------------------------
@@ -140,7 +144,8 @@ def _table(ctx: Context, block) -> None:
         for record in records:
             if "task" in record.cells:
                 project = _record_project(ctx, record)
-            indicator = _record_indicator(ctx, record, table_category)
+            row_start = _row_start(stream, stream.index(record.tokens()[0]))
+            indicator = _record_indicator(ctx, record, table_category, row_start)
             if indicator is None:
                 continue
             first = record.tokens()[0]
@@ -166,15 +171,23 @@ def _record_project(ctx: Context, record) -> int:
     return len(ctx.out.projects) - 1
 
 
-def _record_indicator(ctx: Context, record, table_category: str | None) -> Indicator | None:
+def _row_start(stream, index: int):
+    """The first cell of the record's row: the category cells before its name belong to its evidence."""
+    first = stream[index]
+    while index > 0 and stream[index - 1].row == first.row and stream[index - 1].kind in ("category", "empty"):
+        index -= 1
+    return stream[index]
+
+
+def _record_indicator(ctx: Context, record, table_category: str | None, row_start) -> Indicator | None:
     written = record.text("name") or (record.level2 if record.named_by_category else "")
     name = _NUMBERING.sub("", tidy(written or ""))
     name = strip_glosses(name)
-    if len(compact(name)) < 2:
-        return None
+    if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
+        return None  # a bracketed unit or a word cut from its row ((分), 率%) names nothing
     tokens_ = record.tokens()
     doc = ctx.doc
-    evidence = doc.evidence(tokens_[0].cell.start, tokens_[-1].cell.end)
+    evidence = doc.evidence(min(row_start.cell.start, tokens_[0].cell.start), tokens_[-1].cell.end)
     target_parts = [record.text(role) for role in ("operator", "target", "unit")]
     target_text = "".join(compact(p) for p in target_parts if p) if record.text("target") else None
     actual_text = tidy(record.text("actual")) if record.text("actual") else None
@@ -278,10 +291,12 @@ def _sentence(ctx: Context, sentence: Span) -> None:
                     _emit_rate_measure(ctx, sentence, m, rate)
         return
     for m in _PLAN_THEN_ACTUAL.finditer(norm, s, e):
+        if _INVESTMENT.search(m.group("kw")) or _INVESTMENT.search(norm[max(s, m.start() - 2) : m.start("t")]):
+            continue  # 计划投资 2179万元: the budget, not a target
         name_start = _clause_start(norm, m.start("kw"), s)
         _emit_pair(ctx, name_start, m.start("kw"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
     for m in _PLAN_NAME_ACTUAL.finditer(norm, s, e):
-        if ctx.is_claimed(m.start(), m.end()):
+        if ctx.is_claimed(m.start(), m.end()) or _INVESTMENT.search(m.group("name")):
             continue
         _emit_pair(ctx, m.start("name"), m.end("name"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
     for m in _ACTUAL_THEN_PLAN.finditer(norm, s, e):
@@ -473,6 +488,50 @@ def _emit(ctx: Context, name: str, target: str, actual: str, sentence: Span, sta
     ctx.claim(clause_start, end)
 
 
+# A standard of frequency and how often it was done: 开展工作督导: 一个季度开展工作督导一次，共4次.
+_FREQUENCY = re.compile(
+    r"(?P<name>[^:：，,。；;]{2,20})[:：]\s*(?P<t>(?:每|一个|每个)\s*(?P<period>季度|月|半年|年|周)[^，,。；;]{0,16}?"
+    r"(?P<n>[一二两三四五六七八九十\d]+)\s*次)[，,]\s*(?:共|累计|全年共?)(?:计)?\s*(?P<a>\d+\s*次)")
+_PERIODS_A_YEAR = {"季度": 4, "月": 12, "半年": 2, "年": 1, "周": 52}
+
+
+def _frequency(ctx: Context, sentence: Span) -> None:
+    """A frequency standard met or not by the year's count: once a quarter and 4 in all is met."""
+    doc = ctx.doc
+    for m in _FREQUENCY.finditer(doc.text.norm, sentence.start, sentence.end):
+        if ctx.is_claimed(m.start(), m.end()):
+            continue
+        per_period = chinese_number(m.group("n"))
+        done = int(re.sub(r"\D", "", m.group("a")))
+        if per_period is None:
+            continue
+        expected = per_period * _PERIODS_A_YEAR[m.group("period")]
+        name = _bare_name(doc.clean(m.start("name"), m.end("name")))
+        indicator = _indicator(name, tidy(doc.clean(m.start("t"), m.end("t"))), tidy(doc.clean(m.start("a"), m.end("a"))),
+                               doc.evidence(m.start(), sentence.end), "narrative")
+        indicator.status = "met" if done >= expected else "not_met"
+        indicator.target_value, indicator.actual_value, indicator.target_op = float(expected), float(done), ">="
+        ctx.add_indicator(indicator, m.start())
+        ctx.claim(m.start(), m.end())
+
+
+# A statement of plan and result in the genre's own words: one no rule read is said.
+_PLAN_AND_RESULT = re.compile(r"(?:年度|年初|全年)?(?:指标值|目标值|计划值|预期值)|目标(?:为|是)|计划(?:完成|为)")
+_RESULT = re.compile(r"实际|完成|达到|实现")
+
+
+def _unread_statement(ctx: Context, sentence: Span) -> None:
+    doc = ctx.doc
+    text = doc.norm(sentence.start, sentence.end)
+    if not (_PLAN_AND_RESULT.search(text) and _RESULT.search(text)) or ctx.is_claimed(sentence.start, sentence.end):
+        return
+    if len(quantities(text, need_unit=True)) < 2 and not re.search(r"\d", text):
+        return
+    evidence = doc.evidence(sentence.start, sentence.end)
+    ctx.out.warnings.append(f"a plan-and-result statement no rule read ({evidence.location}): "
+                            f"{compact(evidence.text)[:80]}")
+
+
 # -- targets stated in goals, met later ------------------------------------
 
 
@@ -505,6 +564,98 @@ def _goal_pairs(ctx: Context) -> None:
                 out.indicators.append(_indicator(re.sub(r"的", "", name), target, actual, evidence, "narrative",
                                                  statement=actual))
                 ctx.claim(actual_start, actual_end)
+
+
+# A section that states the year's targets (一、目标任务, 绩效目标分解下达情况, 预算和绩效目标情况),
+# not one that reports on them (绩效目标完成情况).
+_PLAN_SECTION = re.compile(r"目标")
+_RESULT_SECTION = re.compile(r"完成|实现|成效|效果|达成|自评|评价|分析")
+# A planned quantity: the words before it name the measure (婚检率稳定在 85%左右).
+_PLANNED = re.compile(
+    r"(?P<name>[\u4e00-\u9fa5“”()（）、]{2,24}?)(?:稳定在|保持在|控制在|达到|不低于|不少于|为|达|约|实现|新建|完成|建设)?\s*"
+    r"(?P<t>(?:≥|≤|不低于|不少于|不超过)?\s*\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?\s*(?:%|[\u4e00-\u9fa5]{1,3}?)\s*(?:以上|以下|以内|左右)?)"
+    r"(?=[，,。；;、\s]|$)")
+_SAME_MEASURE = 3  # characters a result must share with a plan's measure name
+_INVESTMENT = re.compile(r"投资|预算|拨款|资金")
+# A planned quantity written before what it counts: 目标是169处农村饮水工程维修养护.
+_PLANNED_FIRST = re.compile(
+    r"(?:目标(?:是|为)|计划|实现|完成|新建|建设|用于)\s*(?P<t>\d[\d,]*(?:\.\d+)?\s*(?:万)?\s*[\u4e00-\u9fa5]{1,2}?)"
+    r"(?P<name>[\u4e00-\u9fa5“”、]{3,20})")
+
+
+def _stated_plans(ctx: Context) -> None:
+    """Targets a report states in its goals section (一、目标任务: 婚检率稳定在85%左右),
+    met or not by the values its later sections report for the same measure
+    (三、完成情况: 婚检率为94.99%). A planned amount of money is the budget, not a target."""
+    doc, out = ctx.doc, ctx.out
+    plans: list[tuple[str, str, Span, object]] = []
+    result_spans: list[tuple[int, int]] = []
+    for node in doc.outline.walk():
+        title = node.title(doc.text) if node.block is not None else ""
+        in_plan = bool(_PLAN_SECTION.search(title)) and not _RESULT_SECTION.search(title.replace("下达情况", ""))
+        for block in node.body + ([node.block] if node.block is not None else []):
+            if block.kind != "paragraph":
+                continue
+            if not in_plan:
+                result_spans.append((block.start, block.end))
+                continue
+            for clause in doc.sentences(block.start, block.end, clauses=True):
+                for m in [*_PLANNED.finditer(doc.norm(clause.start, clause.end)),
+                          *_PLANNED_FIRST.finditer(doc.norm(clause.start, clause.end))]:
+                    target = read_value(m.group("t"), is_target=True)
+                    if target is None or target.kind != "number" or target.unit in ("万元", "元", "亿元") or \
+                            "资金" in m.group("name") or "投资" in m.group("name"):
+                        continue
+                    name = _bare_name(re.sub(r"^(?:[一二三四五六七八九十]是|全市|全县|全区|我县|我市|我区|实现|用于)+", "",
+                                             m.group("name")))
+                    if len(name) >= 2:
+                        plans.append((name, tidy(m.group("t")), clause, target))
+    used: set[int] = set()
+    for name, target_text, plan_clause, target in plans:
+        found = _result_for(ctx, name, target, result_spans, used)
+        if found is None:
+            continue
+        clause, actual_start, actual_end = found
+        used.add(actual_start)
+        actual = tidy(doc.clean(actual_start, actual_end))
+        evidence = doc.evidence(clause.start, clause.end, also=((plan_clause.start, plan_clause.end),))
+        out.indicators.append(_indicator(name, target_text, actual, evidence, "narrative", statement=actual))
+        ctx.claim(actual_start, actual_end)
+
+
+def _result_for(ctx: Context, name: str, target, spans: list[tuple[int, int]],
+                used: set[int]) -> tuple[Span, int, int] | None:
+    """The first value a later section gives for the measure: in a clause that
+    shares its name (婚检率 ... 94.99%), or the very quantity planned (32.63公里)."""
+    doc = ctx.doc
+    key = normalise(name)
+    by_name = None
+    for start, end in spans:
+        for clause in doc.sentences(start, end, clauses=True):
+            norm = doc.norm(clause.start, clause.end)
+            shared = _shared_run(key, norm) >= min(_SAME_MEASURE, len(key))
+            for q in quantities(norm):
+                position = clause.start + q.start
+                if position in used or ctx.is_claimed(position, clause.start + q.end):
+                    continue
+                value, unit = q.in_unit()
+                if unit == target.unit and value == target.value:
+                    return clause, position, clause.start + q.end  # the very quantity planned
+                if by_name is None and shared and unit is not None and compatible_units(target.unit, unit):
+                    by_name = clause, position, clause.start + q.end
+    return by_name
+
+
+def _shared_run(a: str, b: str) -> int:
+    """The length of the longest run of characters a and b share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
 
 
 def _later_value(ctx: Context, key: str) -> tuple[int, int, Span] | None:
