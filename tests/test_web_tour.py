@@ -36,7 +36,7 @@ def http(loaded_store_path):
 
 
 def test_the_tour_shows_a_flagship_question_with_rows_every_way():
-    assert len(commands("perfkg query")) >= 2 and len(commands("curl")) >= 3 and len(blocks("cypher")) == 1
+    assert len(commands("perfkg query")) >= 2 and len(commands("curl")) >= 3 and len(blocks("cypher")) >= 1
 
 
 @pytest.mark.parametrize("line", commands("perfkg query"))
@@ -64,8 +64,8 @@ def test_each_curl_of_the_tour_returns_rows(http, line):
     assert body.get("rows") or body.get("items"), line
 
 
-def test_the_tour_s_cypher_returns_rows(loaded_client):
-    [cypher] = blocks("cypher")
+@pytest.mark.parametrize("cypher", blocks("cypher"))
+def test_the_tour_s_cypher_returns_rows(loaded_client, cypher):
     assert loaded_client.read(cypher).rows
 
 

@@ -159,7 +159,8 @@ def topic(request: Request, slug: str):
     figures = Table(_client(request), "below_target_by_year_and_district", {"topic": slug}, row_limit=FIGURE_ROWS)
     return _page(
         request, "topic.html", title=f"{found.name_zh} · 主题 Topic", topic=found,
-        broader=scheme.topics.get(found.broader) if found.broader else None, narrower=scheme.children(slug),
+        broader=[scheme.topics[s] for s in (found.broader, *found.broad_match) if s in scheme.topics],
+        narrower=scheme.children(slug),
         figures=figures, chart=_chart(figures),
         more_tables=[(name, urls.named_query(name, {"topic": slug}, "csv"), urls.named_query(name, {"topic": slug}))
                    for name in ("indicators_by_topic", "compare_departments", "topic_coverage")],
