@@ -8,13 +8,12 @@ stack trace.
 
 from __future__ import annotations
 
-import csv
 import hmac
-import io
+import json
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from fastapi import Depends, FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -27,10 +26,11 @@ from perfkg import config
 from perfkg.version import __version__
 from perfkg.client import Client
 from perfkg import web
+from perfkg.export import csv_lines
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
-from .limits import RequestSizeLimit
+from .limits import Busy, DeadlineStore, RequestSizeLimit, Slots, rows_within, started
 
 log = logging.getLogger("perfkg.api")
 
@@ -49,14 +49,16 @@ class ApiError(Exception):
         self.message = message
 
 
-def create_app(settings: config.Settings | None = None) -> FastAPI:
+def create_app(settings: config.Settings | None = None, *, create_store: bool = False) -> FastAPI:
+    """The application on the store the settings name, opened at start-up: a
+    missing store is refused unless `create_store` is asked."""
     settings = settings or config.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         from perfkg.ingest.load import prepare
 
-        client = Client.open(settings=settings)
+        client = Client.open(settings=settings, create=create_store)
         prepare(client.store)
         app.state.client = client
         try:
@@ -94,6 +96,10 @@ def _errors(app: FastAPI) -> None:
     async def api_error(request: Request, error: ApiError):
         return JSONResponse(body(error.message), status_code=error.status)
 
+    @app.exception_handler(Busy)
+    async def busy(request: Request, error: Busy):
+        return JSONResponse(body(str(error)), status_code=429, headers={"Retry-After": "1"})
+
     @app.exception_handler(ParameterError)
     async def parameter_error(request: Request, error: ParameterError):
         return JSONResponse(body(str(error)), status_code=400)
@@ -129,19 +135,28 @@ def _client(request: Request) -> Client:
     return request.app.state.client
 
 
-def _csv(columns: list[str], rows: list[list]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    yield buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(["" if v is None else (v if not isinstance(v, (list, dict)) else queries.to_json(v)) for v in row])
-        yield buffer.getvalue()
+def _export_stream(chunks: Iterator[str], format: str, done: Callable[[], None]) -> Iterator[str]:
+    """An export as it streams, calling `done` when it ends however it ends; a
+    store error once the answer has begun ends it with a line that says so (a
+    JSON line, or a comment of the Cypher script), so a cut export is never
+    taken for a whole one."""
+    try:
+        yield from chunks
+    except StoreError as error:
+        log.warning("export stopped: %s", error)
+        message = f"export stopped before its end: {error}"
+        yield (json.dumps({"type": "error", "error": message}, ensure_ascii=False) if format == "jsonl"
+               else "// " + message.replace("\n", " ")) + "\n"
+    finally:
+        done()
 
 
 def _routes(app: FastAPI, settings: config.Settings) -> None:
+    # Ad-hoc Cypher may hold half the store's query threads; one export runs
+    # at a time (a JSON-LD export of 300 reports took 800 MB).
+    ad_hoc = Slots(max(1, settings.query_threads // 2), wait_s=settings.query_timeout_ms / 1000,
+                   what="ad-hoc queries")
+    exports = Slots(1, wait_s=0, what="export")
     @app.get("/health", tags=["service"], summary="Store kind and whether it answers")
     def health(client: Client = Depends(_client)) -> dict:
         reachable = client.store.ping()
@@ -209,14 +224,17 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
             raise ApiError(404, f"no named query {name!r}; GET /queries lists them")
         params = {k: v for k, v in request.query_params.items() if k not in ("format", "limit", "timeout_ms")}
         result = client.run(name, params, timeout_ms=timeout_ms, row_limit=limit)
+        rows, cut = rows_within(result.columns, result.rows, settings.max_response_bytes)
+        truncated = result.truncated or cut
         if format == "csv":
             headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
-            if result.truncated:
+            if truncated:
                 headers["X-Truncated"] = "true"
-            return StreamingResponse(_csv(result.columns, result.rows), media_type="text/csv; charset=utf-8",
+            return StreamingResponse(csv_lines(result.columns, rows), media_type="text/csv; charset=utf-8",
                                      headers=headers)
-        return {"name": name, "params": params, "columns": result.columns, "rows": result.records(),
-                "row_count": len(result.rows), "truncated": result.truncated}
+        return {"name": name, "params": params, "columns": result.columns,
+                "rows": [dict(zip(result.columns, row)) for row in rows], "row_count": len(rows),
+                "truncated": truncated}
 
     @app.get("/ontology", tags=["ontology"], summary="The ontology (OWL and the SKOS topics): Turtle, or JSON-LD by Accept",
              responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}}}})
@@ -235,11 +253,23 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
         from perfkg.ontology.rdf import MEDIA_TYPES
         from perfkg import export as exporter
 
-        if format == "jsonl":
-            return StreamingResponse(exporter.jsonl(client.store), media_type="application/x-ndjson; charset=utf-8")
-        if format == "cypher":
-            return StreamingResponse(exporter.cypher_script(client.store), media_type="text/plain; charset=utf-8")
-        return Response(exporter.rdf(client.store, format), media_type=MEDIA_TYPES[format] + "; charset=utf-8")
+        exports.acquire()
+        streaming = False
+        try:
+            store = DeadlineStore(client.store, settings.export_timeout_s)
+            if not store.ping():
+                raise StoreUnavailable("the store does not answer")
+            if format not in ("jsonl", "cypher"):
+                return Response(exporter.rdf(store, format), media_type=MEDIA_TYPES[format] + "; charset=utf-8")
+            chunks = exporter.jsonl(store) if format == "jsonl" else exporter.cypher_script(store)
+            response = StreamingResponse(_export_stream(started(chunks), format, exports.release),
+                                         media_type=("application/x-ndjson" if format == "jsonl" else "text/plain")
+                                         + "; charset=utf-8")
+            streaming = True  # the stream lets go of the export's slot when it ends
+            return response
+        finally:
+            if not streaming:
+                exports.release()
 
     @app.post("/reports", status_code=201, tags=["ingest"],
               summary="Ingest one report file (multipart form field `file`); needs the API key",
@@ -279,6 +309,9 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     def cypher(body: CypherRequest, client: Client = Depends(_client)) -> dict:
         if not body.query.strip():
             raise ApiError(400, "empty query")
-        result = client.read(body.query, body.params, timeout_ms=body.timeout_ms, row_limit=body.row_limit)
-        return {"columns": result.columns, "rows": result.records(), "row_count": len(result.rows),
-                "truncated": result.truncated}
+        with ad_hoc:
+            result = client.read_untrusted(body.query, body.params, timeout_ms=body.timeout_ms,
+                                           row_limit=body.row_limit)
+        rows, cut = rows_within(result.columns, result.rows, settings.max_response_bytes)
+        return {"columns": result.columns, "rows": [dict(zip(result.columns, row)) for row in rows],
+                "row_count": len(rows), "truncated": result.truncated or cut}

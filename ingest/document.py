@@ -152,11 +152,12 @@ class Table:
     location: Location | None = None
     kind = "table"
 
-    @property
+    # A table's cells are fixed once it is read: its size is computed once.
+    @cached_property
     def n_rows(self) -> int:
         return max((c.row + c.row_span for c in self.cells), default=0)
 
-    @property
+    @cached_property
     def n_cols(self) -> int:
         return max((c.column + c.col_span for c in self.cells), default=0)
 

@@ -340,7 +340,7 @@ def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
                                                for topic in item.get("topics") or []}
     entries = []
     with tempfile.TemporaryDirectory(prefix="perfkg-eval-") as scratch:
-        store = FalkorStore(Path(scratch) / "eval.db")
+        store = FalkorStore(Path(scratch) / "eval.db", create=True)
         try:
             prepare(store)
             for gold_file, gold in zip(gold_files, golds):

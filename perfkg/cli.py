@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -31,14 +32,28 @@ StoreOption = Annotated[
 ]
 
 
-def _client(store: str | None) -> Client:
+@contextmanager
+def _client(store: str | None, *, create: bool = False) -> Iterator[Client]:
+    """The store, opened for one command: refused with exit status 2 when it is
+    missing or damaged, any store error while the command runs printed (exit
+    status 1). The embedded store's server is left running when the command
+    ends, for the next one to reuse; it stops once idle (PERFKG_SERVER_IDLE_S)."""
     from .store import StoreError
 
     try:
-        return Client.open(store)
+        client = Client.open(store, create=create)
     except StoreError as error:
         errors.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
+    if getattr(client.store, "created", False):
+        errors.print(f"created a new store at {client.store.location}")
+    try:
+        yield client
+    except StoreError as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from None
+    finally:
+        client.close(stop_server=False)
 
 
 @app.command()
@@ -58,7 +73,7 @@ def ingest(
         errors.print(f"[red]error:[/red] no report files found in {', '.join(map(str, paths))}")
         raise typer.Exit(1)
     outcomes = []
-    with _client(store) as client:
+    with _client(store, create=True) as client:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=errors, transient=True, disable=quiet or len(files) < 2) as progress:
             task = progress.add_task("ingesting", total=len(files))
@@ -147,9 +162,9 @@ def _print_rows(columns: list[str], rows: list[list], output_format: str) -> Non
         json.dump([dict(zip(columns, row)) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif output_format == "csv":
-        import pandas as pd
+        from .export import csv_lines
 
-        pd.DataFrame(rows, columns=columns).to_csv(sys.stdout, index=False)
+        sys.stdout.writelines(csv_lines(columns, rows))
     else:
         table = Table(show_lines=False)
         for column in columns:
@@ -201,7 +216,9 @@ def serve(
     host = host or os.environ.get("PERFKG_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("PERFKG_PORT") or 8000)
     errors.print(f"perfkg on http://{host}:{port}: the explorer at /, API docs at /docs; store {settings.store}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # On SIGTERM, requests still running after a few seconds are abandoned: the
+    # store's server, stopped as the application shuts down, ends their queries.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
 
 
 @app.command()
@@ -308,6 +325,28 @@ def reset(
     with _client(store) as client:
         client.reset()
     console.print(f"emptied {settings.store}")
+
+
+@app.command()
+def backup(
+    destination: Annotated[Path, typer.Argument(help="A new folder: the backup, itself a store.")],
+    store: StoreOption = None,
+) -> None:
+    """Copy the embedded store, consistently, while it is in use: the copy is a store of its own
+    (open it with --store, or put it in place of a lost store while no process uses that path)."""
+    from .store import StoreError
+    from .store.falkor import FalkorStore
+
+    with _client(store) as client:
+        if not isinstance(client.store, FalkorStore):
+            errors.print("[red]error:[/red] backup copies the embedded store; back Neo4j up with neo4j-admin")
+            raise typer.Exit(2)
+        try:
+            client.store.backup(destination)
+        except StoreError as error:
+            errors.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from None
+    console.print(f"backed up {client.store.location} to {destination}")
 
 
 @app.command(name="eval")

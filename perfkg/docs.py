@@ -118,7 +118,7 @@ def queries_md() -> str:
            "Each runs unchanged on the embedded store and on Neo4j 5. The results shown are real: the query's first "
            "example, run on the five reports of `examples/reports/` (first rows, long values cut).", ""]
     with tempfile.TemporaryDirectory() as scratch:
-        with Client.open(settings=Settings(store=str(Path(scratch) / "docs.db"))) as client:
+        with Client.open(settings=Settings(store=str(Path(scratch) / "docs.db")), create=True) as client:
             ingest(client.store, [EXAMPLES])
             for query in catalogue().values():
                 out += [f"## `{query.name}`", "", query.summary, ""]

@@ -248,12 +248,6 @@ def test_a_topic_s_neighbours_are_capped_per_relationship_type(loaded_client):
     assert sum(e["type"] == "ABOUT" for e in found["edges"]) == 5
 
 
-def test_csv_cells_that_would_run_as_formulas_stay_text():
-    from perfkg.web.endpoints import _cell
-
-    assert [_cell(v) for v in ("=1+1", "+3", "-2", "@x", "正常", None, 5)] == ["'=1+1", "'+3", "'-2", "'@x", "正常", "", "5"]
-
-
 def test_the_graph_view_is_styled_by_the_grass_file():
     style = {rule["selector"]: rule["style"] for rule in grass().cytoscape()}
     assert style["node.NotMetIndicator"]["background-color"] == "#E53935"

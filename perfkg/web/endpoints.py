@@ -3,35 +3,21 @@ JSON and CSV: search, and the neighbourhood of a node."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from perfkg import ontology
+from perfkg.export import csv_lines
 
 from . import data, urls
 
 router = APIRouter(tags=["explorer"])
 
-# A spreadsheet runs a cell that starts with one of these as a formula;
-# a leading apostrophe keeps it text (OWASP's advice on CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
 
 def _csv(name: str, columns: list[str], rows: list[list]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    writer.writerows([[_cell(v) for v in row] for row in rows])
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+    return Response("".join(csv_lines(columns, rows)), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
