@@ -25,6 +25,7 @@ from perfkg.cypher import ParameterError, catalogue
 from perfkg import config
 from perfkg.version import __version__
 from perfkg.client import Client
+from perfkg import web
 from perfkg.export import csv_lines
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
@@ -73,6 +74,9 @@ def create_app(settings: config.Settings | None = None, *, create_store: bool = 
         "(部门整体支出绩效自评报告): departments, tasks, indicators (target vs actual), funds, scores, "
         "outcomes, problems and measures, each with the source text it came from.",
         lifespan=lifespan,
+        # perfkg.web serves /docs and /redoc from vendored files: FastAPI's own load them from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
@@ -81,6 +85,7 @@ def create_app(settings: config.Settings | None = None, *, create_store: bool = 
                            allow_headers=["*"])
     _errors(app)
     _routes(app, settings)
+    web.mount(app)
     return app
 
 

@@ -255,7 +255,7 @@ def serve(
     port: Annotated[Optional[int], typer.Option(help="Port. Default: $PERFKG_PORT or 8000.")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    """Serve the HTTP API and the explorer (the explorer at /, OpenAPI docs at /docs)."""
     import os
 
     import uvicorn
@@ -265,7 +265,7 @@ def serve(
     settings = config.from_env().with_store(store)
     host = host or os.environ.get("PERFKG_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("PERFKG_PORT") or 8000)
-    errors.print(f"perfkg API on http://{host}:{port} (docs: /docs), store {settings.store}")
+    errors.print(f"perfkg on http://{host}:{port}: the explorer at /, API docs at /docs; store {settings.store}")
     # On SIGTERM, requests still running after a few seconds are abandoned: the
     # store's server, stopped as the application shuts down, ends their queries.
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
