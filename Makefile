@@ -10,7 +10,7 @@ export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 NEO4J_HOME ?= var/neo4j
 
-.PHONY: install run ingest serve test eval fuzz check-load bench docs neo4j neo4j-stop browser-screenshots clean help
+.PHONY: install run ingest serve test eval fuzz check-load bench bench-formats docs neo4j neo4j-stop browser-screenshots clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -56,6 +56,9 @@ check-load: install  ## 32 clients for 30 s on the served API, then schemathesis
 bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest and queries on both stores, pandas beside -> BENCHMARKS.md
 	$(PY) benchmarks/bench.py
 
+bench-formats: install  ## reading cost of each format, and an ingest of 1,000 generated PDFs -> its section of BENCHMARKS.md (about 20 min)
+	$(PY) benchmarks/formats.py
+
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
 	$(PY) -m perfkg.docs
 
@@ -66,7 +69,7 @@ neo4j-stop:  ## stop the server `make neo4j` started
 	@if [ -x $(PY) ]; then $(PY) scripts/neo4j_server.py stop $(NEO4J_HOME); fi
 
 browser-screenshots: install  ## the Neo4j Browser test, saving its screenshots into docs/ (for docs/neo4j-browser.md)
-	PERFKG_BROWSER_SCREENSHOTS=docs $(PY) -m pytest -q tests/test_browser.py
+	PERFKG_BROWSER_SCREENSHOTS=docs $(PY) -m pytest -q tests/test_neo4j_browser.py
 
 clean: neo4j-stop  ## remove the virtual environment and the default store
 	rm -rf $(VENV) var

@@ -25,11 +25,13 @@ from perfkg.cypher import ParameterError, catalogue
 from perfkg import config
 from perfkg.version import __version__
 from perfkg.client import Client
+from perfkg import web
 from perfkg.export import csv_lines
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
 from .limits import Busy, DeadlineStore, RequestSizeLimit, Slots, rows_within, started
+from .source import ReportSource
 
 log = logging.getLogger("perfkg.api")
 
@@ -72,6 +74,9 @@ def create_app(settings: config.Settings | None = None, *, create_store: bool = 
         "(部门整体支出绩效自评报告): departments, tasks, indicators (target vs actual), funds, scores, "
         "outcomes, problems and measures, each with the source text it came from.",
         lifespan=lifespan,
+        # perfkg.web serves /docs and /redoc from vendored files: FastAPI's own load them from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
@@ -80,6 +85,7 @@ def create_app(settings: config.Settings | None = None, *, create_store: bool = 
                            allow_headers=["*"])
     _errors(app)
     _routes(app, settings)
+    web.mount(app)
     return app
 
 
@@ -180,6 +186,17 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
             raise ApiError(404, f"no report with id {report_id!r}")
         return found
 
+    @app.get("/reports/{report_id}/source", tags=["graph"], response_model=ReportSource,
+             summary="A report's source text and every fact's span in it (start, end, label, id, location), "
+                     "to highlight the facts where they were read")
+    def report_source(report_id: str, client: Client = Depends(_client)) -> dict:
+        from perfkg.source import report_source as source_of
+
+        found = source_of(client.store, report_id)
+        if found is None:
+            raise ApiError(404, f"no report with id {report_id!r}")
+        return found
+
     @app.get("/indicators", tags=["graph"], summary="Indicators, filtered and paginated, with evidence")
     def indicators(
         client: Client = Depends(_client),
@@ -269,9 +286,11 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     @app.post("/reports", status_code=201, tags=["ingest"],
               summary="Ingest one report file (multipart form field `file`); needs the API key",
               responses={401: {"description": "no or wrong API key"}, 403: {"description": "uploads disabled"},
-                         413: {"description": "file too large"}, 415: {"description": "not a text file"}})
+                         413: {"description": "file too large"}, 415: {"description": "not a format perfkg reads"}})
     async def upload(
-        file: UploadFile = File(..., description="A report as text (.txt, .text or .md): UTF-8, GB18030/GBK or UTF-16"),
+        file: UploadFile = File(..., description="A report file; its suffix says its format: .txt .text .md .markdown "
+                                "(UTF-8, GB18030/GBK or UTF-16), .html .htm, .pdf, .docx, .xlsx .xlsm, .xls, and .doc "
+                                ".wps .et when LibreOffice is installed"),
         x_api_key: str | None = Header(None, description="The server's PERFKG_API_KEY"),
         authorization: str | None = Header(None, description="Or: Bearer <PERFKG_API_KEY>"),
         client: Client = Depends(_client),
@@ -287,9 +306,10 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
             raise ApiError(401, "a valid API key is required (X-API-Key header or Authorization: Bearer)")
         name = Path(file.filename or "").name
         if Path(name).suffix.lower() not in uploads.SUFFIXES:
-            raise ApiError(415, f"{name or 'the file'}: only text reports ({', '.join(uploads.SUFFIXES)}) are accepted")
-        if file.content_type and not file.content_type.startswith(("text/", "application/octet-stream")):
-            raise ApiError(415, f"{name}: content type {file.content_type} is not text")
+            raise ApiError(415, f"{name or 'the file'}: only reports ({' '.join(uploads.SUFFIXES)}) are accepted")
+        # The suffix says which reader reads it; a document comes as text/* or application/*.
+        if file.content_type and not file.content_type.startswith(("text/", "application/")):
+            raise ApiError(415, f"{name}: content type {file.content_type} is no document")
         data = await file.read(settings.max_report_bytes + 1)
         if len(data) > settings.max_report_bytes:
             raise ApiError(413, f"{name}: over the limit of {settings.max_report_bytes:,} bytes")

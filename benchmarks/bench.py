@@ -35,6 +35,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import resource
 import shutil
 import sys
@@ -766,6 +767,12 @@ def plot(results: dict[str, Any], path: Path) -> None:
     plt.close(figure)
 
 
+def kept_sections(path: Path) -> str:
+    """Sections other benchmarks write into the same file (between <!-- name --> and <!-- /name -->), kept."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    return "".join("\n" + m.group(0) + "\n" for m in re.finditer(r"<!-- (\w+) -->.*?<!-- /\1 -->", old, re.S))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="corpus sizes N")
@@ -809,7 +816,7 @@ def main(argv: list[str] | None = None) -> int:
         plot(results, picture_path)
         picture = os.path.relpath(picture_path, args.out.parent)
     command = " ".join(["python benchmarks/bench.py", *(sys.argv[1:] if argv is None else argv)])
-    args.out.write_text(markdown(results, command, picture), encoding="utf-8")
+    args.out.write_text(markdown(results, command, picture) + kept_sections(args.out), encoding="utf-8")
     say(f"wrote {args.out} and {args.json}")
     return 0
 

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from perfkg.ingest.readers import SUFFIXES
+
 from . import config
 from .client import Client, parse_param
 
@@ -58,7 +60,9 @@ def _client(store: str | None, *, create: bool = False) -> Iterator[Client]:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Report files, or folders to search for *.txt files.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help=f"Report files, or folders to search for them: {' '.join(SUFFIXES)} (.doc, .wps and .et through "
+             "LibreOffice, when it is installed).")],
     store: StoreOption = None,
     workers: Annotated[int | None, typer.Option(
         help="Processes extracting reports in parallel. Default: one per CPU core for 16 files or more.",
@@ -175,6 +179,52 @@ def _print_rows(columns: list[str], rows: list[list], output_format: str) -> Non
         console.print(f"{len(rows)} rows")
 
 
+# How `perfkg show` marks each kind of fact in the text.
+FACT_STYLES = {"Indicator": "bold black on yellow", "Fund": "bold black on green", "Task": "bold underline",
+               "ScoreItem": "black on cyan", "Report": "bold black on magenta", "Duty": "italic", "Office": "italic",
+               "Outcome": "blue", "Problem": "red", "Measure": "green"}
+
+
+@app.command()
+def show(
+    report: Annotated[str, typer.Argument(metavar="REPORT", help="A report's id, or the name of the file it was read from.")],
+    only: Annotated[Optional[list[str]], typer.Option(
+        "--only", help="Mark only these kinds of fact (Indicator, Fund, Task, ScoreItem, Report, ...).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Print a report's source text with its facts marked where they were read, then the facts and their locations."""
+    from rich.text import Text
+
+    from .source import find_report, report_source
+
+    with _client(store) as client:
+        report_id = find_report(client.store, report)
+        found = report_source(client.store, report_id) if report_id else None
+    if found is None:
+        errors.print(f"[red]error:[/red] no report {report!r}: give its id or its file's name (see `perfkg query "
+                     "'MATCH (r:Report) RETURN r.id, r.source_file'`)")
+        raise typer.Exit(1)
+    spans = [s for s in found["spans"] if not only or s["label"] in only]
+    text = Text(found["text"])
+    for span in spans:  # sorted by start, longer first: a fact inside another is marked over it
+        text.stylize(FACT_STYLES.get(span["label"], "reverse"), span["start"], span["end"])
+    console.print(f"[bold]{found['source_file']}[/bold] ({found['format']}), {found['report_id']}")
+    console.print(text)
+    legend = Text("  ".join(label for label in FACT_STYLES))
+    position = 0
+    for label in FACT_STYLES:
+        legend.stylize(FACT_STYLES[label], position, position + len(label))
+        position += len(label) + 2
+    console.print(legend)
+    table = Table(title=f"{len(spans)} facts", title_justify="left")
+    for column in ("kind", "where", "what"):
+        table.add_column(column, overflow="fold")
+    for span in spans:
+        table.add_row(Text(span["label"], style=FACT_STYLES.get(span["label"], "")), span["location"] or "",
+                      str(span["what"] or ""))
+    console.print(table)
+
+
 @app.command()
 def queries(output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table") -> None:
     """List the named queries and their parameters."""
@@ -205,7 +255,7 @@ def serve(
     port: Annotated[Optional[int], typer.Option(help="Port. Default: $PERFKG_PORT or 8000.")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    """Serve the HTTP API and the explorer (the explorer at /, OpenAPI docs at /docs)."""
     import os
 
     import uvicorn
@@ -215,7 +265,7 @@ def serve(
     settings = config.from_env().with_store(store)
     host = host or os.environ.get("PERFKG_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("PERFKG_PORT") or 8000)
-    errors.print(f"perfkg API on http://{host}:{port} (docs: /docs), store {settings.store}")
+    errors.print(f"perfkg on http://{host}:{port}: the explorer at /, API docs at /docs; store {settings.store}")
     # On SIGTERM, requests still running after a few seconds are abandoned: the
     # store's server, stopped as the application shuts down, ends their queries.
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=3)

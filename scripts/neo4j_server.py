@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 # The newest 5.x LTS that Maven Central serves, and the newest Browser it serves (5.24.0 serves
-# from a 5.26 server: tests/test_browser.py). docker-compose.yml runs the same server version.
+# from a 5.26 server: tests/test_neo4j_browser.py). docker-compose.yml runs the same server version.
 NEO4J_VERSION = "5.26.30"
 BROWSER_VERSION = "5.24.0"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perfkg" / f"neo4j-{NEO4J_VERSION}"

@@ -60,8 +60,9 @@ def test_uploads_are_disabled_without_a_configured_key(empty_settings):
 @pytest.mark.parametrize(
     "name, data, content_type, status, message",
     [
-        ("report.pdf", b"%PDF-1.4", "application/pdf", 415, "only text reports"),
-        ("report.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "image/png", 415, "not text"),
+        ("report.exe", b"MZ" + bytes(100), "application/octet-stream", 415, "only reports (.txt"),
+        ("report.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "image/png", 415, "is no document"),
+        ("report.pdf", b"%PDF-1.4", "application/pdf", 400, "report.pdf: damaged PDF"),
         ("report.txt", b"\x00\x01\x02" * 1000, "text/plain", 400, "binary file"),
         ("report.txt", b"", "text/plain", 400, "empty file"),
         ("report.txt", "x".encode() * 250_000, "text/plain", 413, "over"),

@@ -198,7 +198,9 @@ def test_a_truncated_log_is_refused_with_the_server_s_reason(tmp_path):
 
 @pytest.mark.parametrize("where, cause", [
     (lambda size: size - 1, "checksum"),  # Redis' CRC64 of the snapshot catches it
-    (lambda size: size // 2, "crashed"),  # FalkorDB's decoder dies on it before the checksum is checked
+    # Mid-snapshot, what notices depends on the byte: FalkorDB's decoder dies on
+    # it, or Redis' reader finds a string it cannot decompress; refused either way, with the reason.
+    (lambda size: size // 2, "crashed|RDB reading"),
 ])
 def test_a_bit_flipped_snapshot_is_refused(tmp_path, where, cause):
     path = tmp_path / "flipped.db"

@@ -62,7 +62,8 @@ def glued_tables(document: Document, lines: Sequence[Line]) -> list[Table]:
 
 
 def _glued(content: str) -> bool:
-    if len(content) < MIN_LENGTH:
+    # Cheap tests first: most long lines are prose, with spaces or few column heads.
+    if len(content) < MIN_LENGTH or content.count("指标") < MIN_COLUMN_HEADS:
         return False
     norm = normalise(content)
     words = [m for m in CELL.finditer(norm) if m.group("word")]
