@@ -264,6 +264,13 @@ def examples(backend):
 
 
 @pytest.fixture(scope="session")
+def loaded_store_path(tmp_path_factory):
+    """The embedded store holding the five example reports, for the tests written for the
+    embedded store alone (the explorer's pages, the source endpoint)."""
+    return Path(FalkorBackend(tmp_path_factory).examples().store)
+
+
+@pytest.fixture(scope="session")
 def loaded_client(examples):
     from perfkg.client import Client
 

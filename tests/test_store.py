@@ -61,12 +61,12 @@ def test_a_read_past_its_time_limit_is_stopped(store):
 
 
 @known_gap("falkordb", "the embedded store builds the list until its per-query memory cap (512 MB) stops it, "
-           "after about 6 s whatever the time limit (issue 11, case 7)", raises=AssertionError)
+           "after 2 to 6 s whatever the time limit (issue 11, case 7)", raises=AssertionError)
 def test_a_read_building_a_huge_list_is_stopped_in_time(store):
     started = time.monotonic()
     with pytest.raises((QueryTimeout, QueryError)):
         store.read("UNWIND range(1, 100000000) AS x RETURN count(x)", timeout_ms=200)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 1.5  # Neo4j: about 0.3 s
 
 
 def test_reads_say_the_database_s_own_time(store):
