@@ -9,7 +9,7 @@ PERFKG_PORT ?= 8000
 export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 
-.PHONY: install run ingest serve test eval fuzz check-load bench docs clean help
+.PHONY: install run ingest serve test eval raise-floor fuzz check-load bench docs clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -35,8 +35,12 @@ serve: install  ## serve the API on the current graph
 test: install  ## run the test suite (Neo4j tests run only when PERFKG_NEO4J_URI is set)
 	$(PY) -m pytest -q
 
-eval: install  ## measure the extraction against the gold annotations in ../shared
+eval: install  ## measure the extraction against the gold of ../shared: the five reports, then the corpus
 	$(PERFKG) eval --gold $(SHARED)/gold --reports $(SHARED)/reports
+	$(PERFKG) eval --gold $(SHARED)/corpus/gold --reports $(SHARED)/corpus/docs
+
+raise-floor: install  ## record accuracy figures that rose in tests/accuracy-floor.json (never lowers one)
+	PERFKG_RAISE_FLOOR=1 $(PY) -m pytest -q tests/test_accuracy.py -k floor
 
 fuzz: install  ## the hypothesis properties at length (3000 examples each)
 	PERFKG_FUZZ_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py

@@ -13,6 +13,7 @@ EXAMPLES = ROOT / "examples" / "reports"
 SHARED = Path(os.environ.get("PERFKG_SHARED", ROOT.parent / "shared"))
 GOLD = SHARED / "gold"
 SHARED_REPORTS = SHARED / "reports"
+CORPUS = SHARED / "corpus"  # real texts of the genre from many provinces, with gold
 VARIANTS = Path(__file__).resolve().parent / "variants"
 
 
