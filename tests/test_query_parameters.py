@@ -10,6 +10,7 @@ import pytest
 
 from perfkg import ontology
 from perfkg.cypher import catalogue
+from perfkg.ingest.load import department_id
 
 from conftest import GOLD
 
@@ -187,3 +188,12 @@ def test_topic_coverage_by_topic_and_department(loaded_client, golds):
     assert indicators(one) == {"荔城街道": expected["荔城街道"]}
     assert set(run(loaded_client, "topic_coverage", year=2021)["department"]) == {
         short(g) for g in golds if g["year"] == 2021}
+
+
+@pytest.mark.parametrize("name", sorted(q.name for q in catalogue().values()
+                                        if any(p.name == "department" for p in q.parameters)))
+def test_a_department_by_its_id_is_the_department_by_its_name(loaded_client, golds, name):
+    lichen = next(g for g in golds if short(g) == "荔城街道")
+    by_name = run(loaded_client, name, department="荔城")
+    assert len(by_name) > 0 and set(by_name["department"]) == {"荔城街道"}
+    assert run(loaded_client, name, department=department_id(lichen["department"]["name"])).equals(by_name)
