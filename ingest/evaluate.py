@@ -100,8 +100,8 @@ def evidence_similarity(a: str | None, b: str | None) -> float:
     return match.size / len(short)
 
 
-def _numbers(text: str | None) -> list[float]:
-    return sorted(float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text or ""))
+def _numbers(text: str) -> list[float]:
+    return sorted(float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text))
 
 
 def same_value(gold: str | None, ours: str | None) -> bool:
@@ -354,7 +354,7 @@ def _markdown_table(text: str) -> dict[str, dict[str, str]]:
         if header is None:
             header = cells
             continue
-        if set("".join(cells)) <= set("-: "):
+        if set("".join(cells)) <= set("-:"):
             continue  # the row under the header
         if "id" in header and ("kind" in header or "layout" in header) and len(cells) == len(header):
             row = dict(zip(header, cells))
@@ -608,8 +608,8 @@ def render(result: dict[str, Any]) -> list[str]:
     for entry in result["reports"]:
         if not entry["problems"]:
             continue
-        lines += [""] + _wrap(f"{entry['file']} {entry['department'] or ''} "
-                              f"[{' + '.join(entry['kinds'])}; {' + '.join(entry['layouts'])}]", 2)
+        kind_and_layout = f"[{' + '.join(entry['kinds'])}; {' + '.join(entry['layouts'])}]"
+        lines += [""] + _wrap(" ".join(filter(None, (entry["file"], entry["department"], kind_and_layout))), 2)
         for problem in entry["problems"]:
             lines += _wrap(f"  {problem['kind']:<9} {problem['text']}", 12, keep=12)
     return lines

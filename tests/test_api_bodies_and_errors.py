@@ -45,6 +45,8 @@ def test_a_body_of_the_limit_is_served_and_one_byte_more_is_refused_before_it_is
     assert at_limit.json()["rows"] == [{"n": LIMIT - len(cypher_body(0))}]
     over = server.post("/cypher", content=cypher_body(LIMIT + 1), headers={"content-type": "application/json"})
     assert over.status_code == 413 and over.json() == {"error": f"request body over {LIMIT:,} bytes"}
+    assert over.headers["content-type"] == "application/json"
+    assert over.headers["content-length"] == str(len(over.content))
 
 
 def test_a_chunked_body_within_the_limit_is_served(server):

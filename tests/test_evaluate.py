@@ -83,6 +83,7 @@ def test_targets_and_actuals_agree_as_written_or_by_their_numbers():
     assert same_value("1起", "发生1起")  # one contains the other
     assert same_value("13,058.25万元", "13058.25 万元")
     assert same_value("3次共319人参与", "319人，3次")  # the same numbers in another order
+    assert same_value("共1,234人", "1234人次")  # the same number, one with a thousands separator
     assert same_value(None, None)
     assert same_value("清零", "清零")
     assert not same_value("220次", "22次")
@@ -208,11 +209,12 @@ def test_a_fund_of_a_task_needs_that_task():
 def test_a_document_not_read_counts_all_its_gold_as_missed():
     from perfkg.ingest.evaluate import _failed
 
-    gold = {"file": "a.txt", "indicators": [SERVICE], "year": 2021}
+    gold = {"file": "a.txt", "indicators": [SERVICE], "year": 2021, "counts": {"duties": 3}}
     entry = _failed(gold, "cannot read: No such file or directory")
     assert entry["problems"][0] == {"kind": "not read", "text": "cannot read: No such file or directory"}
     assert entry["indicators"]["gold"] == 1 and entry["indicators"]["matched"] == 0
     assert entry["facts"]["year"] == {"correct": 0, "total": 1}
+    assert entry["problems"][-1]["text"] == "count of duties: gold 3, extracted None"
 
 
 # -- adding up -------------------------------------------------------------------
@@ -300,6 +302,19 @@ def test_the_notes_table_beside_the_gold_says_kind_and_layout_unless_the_gold_do
     assert describe(own, "b", table) == (["项目表"], ["NT"])
     assert describe({"file": "c.txt"}, "c", table) == (["整体"], ["unstated"])
     assert document_table(tmp_path / "elsewhere" / "gold") == {}
+    assert table["b"] == {"id": "b", "source URL": "(none)", "kind": "整体", "layout": "PR", "#ind": "1"}
+
+
+@pytest.mark.parametrize("text, rows", [
+    ("| id | kind |\n|:--|--:|\n| a | 整体 |\n", {"a": {"id": "a", "kind": "整体"}}),  # a table on the first line
+    ("| id | layout |\n|---|---|\n| a | MD |\n", {"a": {"id": "a", "layout": "MD"}}),
+    ("| code | kind |\n|---|---|\n| x | y |\n\n| id | kind |\n|---|---|\n| a | 整体 |\n| b | 项目表 | extra |\n",
+     {"a": {"id": "a", "kind": "整体"}}),  # the table without ids skipped, a row of another width too
+    ("| id | source |\n|---|---|\n| a | x |\n", {}),  # neither kind nor layout
+])
+def test_the_first_table_with_ids_and_kinds_or_layouts(tmp_path, text, rows):
+    (tmp_path / "NOTES.md").write_text(text, encoding="utf-8")
+    assert document_table(tmp_path) == rows
 
 
 # -- the whole run, from folders ---------------------------------------------------------
@@ -362,7 +377,7 @@ def test_the_report_fits_80_columns_and_has_a_line_per_difference(folder_result)
     assert "  missed    开展培训: target '10次', actual '12次', met" in lines
     assert "  wrong     群众满意度: status gold met, extracted not_met" in lines
     assert "  spurious  检查企业: target None, actual '5042家', met" in lines
-    assert "b.txt  [项目表; NT]" in lines
+    assert "b.txt [项目表; NT]" in lines
     assert lines[lines.index("by layout docs  gold found match     P     R    F1  status not_met facts") + 1] == \
         "NA           1     3     2     2 1.000 0.667 0.800     2/2     1/1 1.000"
 
@@ -371,7 +386,7 @@ def test_long_lines_wrap_at_a_space_and_chinese_anywhere():
     entry = compare({"file": "a.txt", "indicators": [indicator("长" * 60, "1次", "1次", "met", "甲")]}, graph())
     entry["kinds"], entry["layouts"] = ["整体"], ["unstated"]
     lines = render(assemble([entry], "gold", "reports"))
-    start = lines.index("a.txt  [整体; unstated]")
+    start = lines.index("a.txt [整体; unstated]")
     assert lines[start + 1 : start + 4] == ["  missed    " + "长" * 34, " " * 12 + "长" * 26 + ": target '1次',",
                                             " " * 12 + "actual '1次', met"]
 
@@ -391,3 +406,56 @@ def test_the_cli_prints_the_report_or_json(tmp_path):
     assert [p["kind"] for p in body["reports"][0]["problems"] if p["kind"] != "topics"] == ["spurious"]
     missing = CliRunner().invoke(app, ["eval", "--gold", str(tmp_path / "nothing")])
     assert missing.exit_code == 2 and "is not a folder" in " ".join(missing.output.split())  # rich wraps
+
+
+def test_the_whole_report_as_it_prints():
+    gold, extracted = four_gold_three_found_two_spurious()
+    a = compare(gold, extracted)
+    a["kinds"], a["layouts"] = ["项目表"], ["PR"]
+    b = compare({"file": "b.txt", "department": {"short_name": "荔城街道"}, "year": 2021, "execution_rate": 90.8,
+                 "indicators": [PARKS]},
+                graph([PARKS], report={"short_name": "荔城街道", "year": 2022, "execution_rate": 90.8}))
+    b["kinds"], b["layouts"] = ["整体", "项目报告"], ["NA", "WR"]
+    assert "\n".join(render(assemble([a, b], "gold", "docs"))) == """\
+perfkg eval: 2 documents
+  gold     gold
+  reports  docs
+
+target (issue 12)                    value     count   at least
+indicator F1                         0.727                 0.90  below
+status accuracy on matched           0.750       3/4       0.95  below
+not_met recall                       0.500       1/2       0.90  below
+department                           1.000       8/8       0.90  met
+year                                 0.500       1/2       0.90  below
+execution rate                       1.000       2/2       0.90  met
+self score                           1.000       2/2       0.90  met
+
+indicators: 5 in the gold, 6 extracted, 4 matched
+  precision 0.667  recall 0.800  F1 0.727
+  on matched: status 3/4, target 4/4, actual 4/4; not_met found 1/2
+  topics: precision — (0/0), recall — (0/0)
+facts: 13 of 14 right (0.929)
+  department 8/8, execution_rate 2/2, self_score 2/2, year 1/2
+
+by kind  docs  gold found match     P     R    F1  status not_met facts
+整体        1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.857
+项目报告    1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.857
+项目表      1     4     5     3 0.600 0.750 0.667     2/3     1/2 1.000
+
+by layout docs  gold found match     P     R    F1  status not_met facts
+NA           1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.857
+PR           1     4     5     3 0.600 0.750 0.667     2/3     1/2 1.000
+WR           1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.857
+
+document  gold found match     P     R    F1  status not_met facts
+a            4     5     3 0.600 0.750 0.667     2/3     1/2 1.000
+b            1     1     1 1.000 1.000 1.000     1/1     0/0 0.857
+
+a.txt [项目表; PR]
+  missed    新建公园: target '5个', actual '6个', met
+  spurious  检查企业: target None, actual '5042家', met
+  spurious  发展团员: target None, actual '2名', met
+  wrong     开展社区活动次数: status gold not_met, extracted met
+
+b.txt 荔城街道 [整体 + 项目报告; NA + WR]
+  fact      year: gold 2021, extracted 2022"""

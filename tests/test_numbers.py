@@ -107,6 +107,19 @@ def test_actuals(text, kind, value):
     assert (actual.kind, actual.value) == (kind, value)
 
 
+@pytest.mark.parametrize("text, is_target, expected", [
+    ("三项", False, ("number", 3.0, "项", None)),
+    ("不少于三项", True, ("number", 3.0, "项", ">=")),  # the comparator before a Chinese numeral
+    ("三项以上", True, ("number", 3.0, "项", ">=")),  # and after it
+    ("九十分", False, ("text", None, None, None)),  # points are not a quantity of things
+    ("九十分，三项", False, ("number", 3.0, "项", None)),
+    ("百分之十", False, ("text", None, None, None)),
+])
+def test_values_written_in_chinese_numerals(text, is_target, expected):
+    value = read_value(text, is_target=is_target)
+    assert (value.kind, value.value, value.unit, value.op) == expected
+
+
 def test_nothing_to_read():
     assert read_value(None) is None and read_value(" \n ") is None
 
