@@ -9,7 +9,7 @@ PERFKG_PORT ?= 8000
 export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 
-.PHONY: install run ingest serve test eval raise-floor fuzz check-load bench docs clean help
+.PHONY: install run ingest serve test eval raise-floor fuzz check-load mutate bench docs clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -49,6 +49,10 @@ check-load: install  ## 32 clients for 30 s on the served API, then schemathesis
 	$(PY) -m pip install --quiet -e '.[test,check]'
 	$(PY) benchmarks/load.py --clients 32 --seconds 30
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/api_fuzz.py --max-examples 50
+
+mutate: install  ## mutation testing of status, numbers, validate, evaluate, the named queries and the body limit (about an hour); summary in var/mutate/summary.md
+	$(PY) -m pip install --quiet -e '.[test,mutate]'
+	PERFKG_SHARED=$(abspath $(SHARED)) $(PY) tools/mutate.py
 
 bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest, queries, pandas side by side -> BENCHMARKS.md (about 20 min)
 	$(PY) benchmarks/bench.py
