@@ -56,7 +56,7 @@ from .load import load, prepare
 from .pipeline import extract_file
 from .errors import IngestError
 from .runner import check_is_report
-from .text import to_half_width
+from .chars import to_half_width
 
 TOLERANCE = 0.005
 AMOUNT_TOLERANCE = 0.01
@@ -151,7 +151,9 @@ def read_back(store, report_id: str) -> dict[str, Any]:
 
     report = rows(
         "MATCH (r:Report {id: $rid}) OPTIONAL MATCH (d:Department)-[:PUBLISHED]->(r) "
-        "OPTIONAL MATCH (d)-[:IN_DISTRICT]->(x:District) OPTIONAL MATCH (x)-[:IN_CITY]->(c:City) "
+        "OPTIONAL MATCH (placed) WHERE placed = d OR (d IS NULL AND placed = r) "
+        "OPTIONAL MATCH (placed)-[:IN_DISTRICT]->(x:District) "
+        "OPTIONAL MATCH (c:City) WHERE (x)-[:IN_CITY]->(c) OR (x IS NULL AND (placed)-[:IN_CITY]->(c)) "
         "RETURN r.year AS year, r.execution_rate AS execution_rate, r.self_score AS self_score, "
         "d.name AS name, d.short_name AS short_name, x.name AS district, c.name AS city"
     )[0]

@@ -1,9 +1,10 @@
 """Extraction -> graph: stable ids, one transaction per batch of reports.
 
-Ids are derived from content: a department from its name, a report from its
-department and year, every other node from its report, its label and its
+Ids are derived from content: a department from its name, a project from its
+responsible department and name, a report from what makes it the same
+document (`report_id`), every other node from its report, its label and its
 position or name. Ingesting the same report twice therefore writes the same
-graph, and a newer version of a report (same department and year, or the
+graph, and a newer version of a document (the same document identity, or the
 same file) replaces the old one whole: its nodes are deleted and the new ones
 created in the same transaction.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from perfkg import ontology
@@ -64,10 +65,23 @@ def department_id(name: str) -> str:
 
 
 def report_id(extraction: Extraction) -> str:
-    if extraction.department is not None:
-        return "report-" + _hash(department_id(extraction.department.name), extraction.year)
-    # A fragment: nothing but its content identifies it.
-    return "report-" + _hash("unknown-department", extraction.sha256)
+    """The same document: the same department, year and kind of document
+    (a department's form and its narrative report of one year are two
+    documents), and for a project's document the same projects. A newer
+    version of it replaces it. A document whose department or year is not
+    known is identified by its content alone, so two such documents never
+    replace each other."""
+    if extraction.department is not None and extraction.year is not None:
+        projects = sorted(normalise_name(p.name) for p in extraction.projects)
+        return "report-" + _hash(department_id(extraction.department.name), extraction.year, extraction.kind,
+                                 *projects)
+    return "report-" + _hash("by-content", extraction.sha256)
+
+
+def project_id(responsible: str | None, report: str, name: str) -> str:
+    """One project per responsible department and name, across years; a
+    project of an unknown department belongs to its report alone."""
+    return "project-" + _hash(responsible or report, normalise_name(name))
 
 
 def child_id(report: str, label: str, key: Any) -> str:
@@ -85,6 +99,10 @@ class GraphRows:
     children: dict[str, list[dict[str, Any]]]
     links: dict[str, list[dict[str, str]]]  # MEASURED_BY, FUNDED_BY, PART_OF: {"from": id, "to": id}
     topics: dict[str, list[dict[str, str]]]  # label -> [{"node": id, "topic": slug}]
+    # Projects: merged (one node across the reports that evaluate it), with
+    # the department responsible for them.
+    projects: list[dict[str, Any]] = field(default_factory=list)
+    responsible: list[dict[str, Any]] = field(default_factory=list)  # Department rows (merged)
 
     def node_count(self) -> int:
         return 1 + sum(len(rows) for rows in self.children.values())
@@ -103,12 +121,13 @@ def to_rows(extraction: Extraction) -> GraphRows:
     if department:
         places["department"] = _compact({"id": did, "name": department.name, "short_name": department.short_name})
         schema.check_node("Department", places["department"])
-        if department.district:
-            places["district"] = {"id": district_id(department.city, department.district), "name": department.district}
-            schema.check_node("District", places["district"])
-        if department.city:
-            places["city"] = {"id": city_id(department.city), "name": department.city}
-            schema.check_node("City", places["city"])
+    placed = department or extraction.place  # a report of no known department keeps the place it names
+    if placed and placed.district:
+        places["district"] = {"id": district_id(placed.city, placed.district), "name": placed.district}
+        schema.check_node("District", places["district"])
+    if placed and placed.city:
+        places["city"] = {"id": city_id(placed.city), "name": placed.city}
+        schema.check_node("City", places["city"])
     report = _compact({
         "id": rid,
         "year": extraction.year,
@@ -160,17 +179,51 @@ def to_rows(extraction: Extraction) -> GraphRows:
                 topics.setdefault(label, []).append({"node": row["id"], "topic": slug})
         ids[label], children[label] = label_ids, rows
 
-    links: dict[str, list[dict[str, str]]] = {"MEASURED_BY": [], "FUNDED_BY": [], "PART_OF": []}
+    projects, responsible = _projects(extraction, rid, did)
+    project_ids = [row["id"] for row in projects]
+    links: dict[str, list[dict[str, str]]] = {"MEASURED_BY": [], "FUNDED_BY": [], "PART_OF": [],
+                                              "PROJECT_MEASURED_BY": [], "PROJECT_FUNDED_BY": []}
     for index, indicator in enumerate(extraction.indicators):
         if indicator.task is not None:
             links["MEASURED_BY"].append({"from": ids["Task"][indicator.task], "to": ids["Indicator"][index]})
+        elif indicator.project is not None:
+            links["PROJECT_MEASURED_BY"].append({"from": project_ids[indicator.project], "to": ids["Indicator"][index]})
     for index, fund in enumerate(extraction.funds):
         if fund.task is not None:
             links["FUNDED_BY"].append({"from": ids["Task"][fund.task], "to": ids["Fund"][index]})
+        elif fund.project is not None:
+            links["PROJECT_FUNDED_BY"].append({"from": project_ids[fund.project], "to": ids["Fund"][index]})
+    for index, project in enumerate(extraction.projects):
+        for slug in project.topics:
+            topics.setdefault("Project", []).append({"node": project_ids[index], "topic": slug})
     for index, item in enumerate(extraction.score_items):
         if item.parent is not None:
             links["PART_OF"].append({"from": ids["ScoreItem"][index], "to": ids["ScoreItem"][item.parent]})
-    return GraphRows(rid, did, places, report, children, links, topics)
+    return GraphRows(rid, did, places, report, children, links, topics, projects, responsible)
+
+
+def _projects(extraction: Extraction, rid: str, did: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Project rows, each with the id of its responsible department (its
+    主管部门 when the form names a plausible one, else the publisher), and
+    the Department rows of those responsible departments."""
+    schema = ontology.schema()
+    rows, departments = [], {}
+    for project in extraction.projects:
+        responsible = project.responsible
+        rid_of_department = did
+        if responsible is not None:
+            rid_of_department = department_id(responsible.name)
+            departments[rid_of_department] = _compact({"id": rid_of_department, "name": responsible.name,
+                                                       "short_name": responsible.short_name})
+            schema.check_node("Department", departments[rid_of_department])
+        row = _compact({
+            "id": project_id(rid_of_department, rid, project.name), "name": project.name,
+            "supervisor": project.supervisor, "implementing_unit": project.implementer, "goal": project.goal,
+            "goal_result": project.goal_result, **_evidence(project.evidence),
+        })
+        schema.check_node("Project", row)
+        rows.append({**row, "responsible": rid_of_department})
+    return rows, list(departments.values())
 
 
 def _row(label: str, item: Any, ordinal: int) -> dict[str, Any]:
@@ -194,11 +247,13 @@ def _properties(label: str, item: Any) -> dict[str, Any]:
             "name": item.name, "category": item.category, "target_text": item.target_text,
             "target_value": item.target_value, "target_op": item.target_op, "actual_text": item.actual_text,
             "actual_value": item.actual_value, "unit": item.unit, "completion_rate": item.completion_rate,
-            "status": item.status, "origin": item.origin,
+            "status": item.status, "origin": item.origin, "level1": item.level1, "level2": item.level2,
+            "max_score": item.max_score, "score": item.score, "deviation_reason": item.deviation_reason,
             "evidence_also": [offset for span in item.evidence.also for offset in span] or None,
         }
     if label == "Fund":
-        return {"kind": item.kind, "source": item.source, "amount": item.amount, "unit": "万元"}
+        return {"kind": item.kind, "source": item.source, "amount": item.amount, "unit": "万元",
+                "execution_rate": item.execution_rate, "max_score": item.max_score, "score": item.score}
     if label == "ScoreItem":
         return {"name": item.name, "level": item.level, "max_score": item.max_score, "score": item.score}
     raise ValueError(label)
@@ -248,9 +303,14 @@ def statements(batch: list[GraphRows], replaces: list[str]) -> list[Statement]:
             out.append(Statement(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row", {"rows": rows}))
     in_city = sorted({(r.places["district"]["id"], r.places["city"]["id"])
                       for r in batch if "district" in r.places and "city" in r.places})
-    in_district = sorted({(r.department_id, r.places["district"]["id"]) for r in batch if "district" in r.places})
+    in_district = sorted({(r.department_id, r.places["district"]["id"])
+                          for r in batch if "district" in r.places and r.department_id})
+    # A city's own department (no district) is in the city.
+    department_in_city = sorted({(r.department_id, r.places["city"]["id"])
+                                 for r in batch if r.department_id and "city" in r.places and "district" not in r.places})
     for rel, source, target, pairs in (("IN_CITY", "District", "City", in_city),
-                                       ("IN_DISTRICT", "Department", "District", in_district)):
+                                       ("IN_DISTRICT", "Department", "District", in_district),
+                                       ("IN_CITY", "Department", "City", department_in_city)):
         if pairs:
             schema.check_relationship(rel, source, target)
             out.append(Statement(
@@ -258,6 +318,14 @@ def statements(batch: list[GraphRows], replaces: list[str]) -> list[Statement]:
                 f"MERGE (a)-[:{rel}]->(b)", {"pairs": [{"from": a, "to": b} for a, b in pairs]}))
 
     out.append(Statement(f"UNWIND $rows AS row CREATE {_node_pattern('Report')}", {"rows": [r.report for r in batch]}))
+    # A report of no known department is placed itself, in its district, else its city.
+    for rel, target, key in (("IN_DISTRICT", "District", "district"), ("IN_CITY", "City", "city")):
+        pairs = [{"from": r.report_id, "to": r.places[key]["id"]} for r in batch
+                 if not r.department_id and key in r.places and (key == "district" or "district" not in r.places)]
+        if pairs:
+            schema.check_relationship(rel, "Report", target)
+            out.append(Statement(f"UNWIND $pairs AS p MATCH (a:Report {{id: p.from}}) MATCH (b:{target} {{id: p.to}}) "
+                                 f"CREATE (a)-[:{rel}]->(b)", {"pairs": pairs}))
     published = [{"from": r.department_id, "to": r.report_id} for r in batch if r.department_id]
     if published:
         schema.check_relationship("PUBLISHED", "Department", "Report")
@@ -282,9 +350,13 @@ def statements(batch: list[GraphRows], replaces: list[str]) -> list[Statement]:
                 f"UNWIND $parents AS g MATCH (p:{parent} {{id: g.parent}}) UNWIND g.rows AS row "
                 f"CREATE (p)-[:{rel}]->{_node_pattern(label, extra)}", {"parents": parents}))
 
-    for rel, (source, target) in (("MEASURED_BY", ("Task", "Indicator")), ("FUNDED_BY", ("Task", "Fund")),
-                                  ("PART_OF", ("ScoreItem", "ScoreItem"))):
-        pairs = [pair for rows in batch for pair in rows.links[rel]]
+    out.extend(_project_statements(batch))
+    for key, rel, (source, target) in (("MEASURED_BY", "MEASURED_BY", ("Task", "Indicator")),
+                                       ("FUNDED_BY", "FUNDED_BY", ("Task", "Fund")),
+                                       ("PART_OF", "PART_OF", ("ScoreItem", "ScoreItem")),
+                                       ("PROJECT_MEASURED_BY", "MEASURED_BY", ("Project", "Indicator")),
+                                       ("PROJECT_FUNDED_BY", "FUNDED_BY", ("Project", "Fund"))):
+        pairs = [pair for rows in batch for pair in rows.links[key]]
         if pairs:
             schema.check_relationship(rel, source, target)
             out.append(Statement(
@@ -293,9 +365,38 @@ def statements(batch: list[GraphRows], replaces: list[str]) -> list[Statement]:
     for label in sorted({label for rows in batch for label in rows.topics}):
         pairs = [pair for rows in batch for pair in rows.topics.get(label, [])]
         schema.check_relationship("ABOUT", label, "Topic")
+        # A project outlives each report that evaluates it: its topics are merged, not added again.
+        verb = "MERGE" if label == "Project" else "CREATE"
         out.append(Statement(
             f"UNWIND $pairs AS p MATCH (n:{label} {{id: p.node}}) MATCH (t:Topic {{id: p.topic}}) "
-            "CREATE (n)-[:ABOUT]->(t)", {"pairs": pairs}))
+            f"{verb} (n)-[:ABOUT]->(t)", {"pairs": pairs}))
+    if replaces or any(rows.projects for rows in batch):
+        # A project no report evaluates any more (its last report was replaced) goes.
+        out.append(Statement("MATCH (p:Project) WHERE NOT ()-[:EVALUATES]->(p) DETACH DELETE p"))
+    return out
+
+
+def _project_statements(batch: list[GraphRows]) -> list[Statement]:
+    schema = ontology.schema()
+    departments = list({row["id"]: row for rows in batch for row in rows.responsible}.values())
+    projects = [{"id": row["id"], "props": {k: v for k, v in row.items() if k != "responsible"},
+                 "report": rows.report_id, "responsible": row["responsible"]}
+                for rows in batch for row in rows.projects]
+    if not projects:
+        return []
+    for rel, source, target in (("EVALUATES", "Report", "Project"), ("RESPONSIBLE_FOR", "Department", "Project")):
+        schema.check_relationship(rel, source, target)
+    out = []
+    if departments:
+        out.append(Statement("UNWIND $rows AS row MERGE (n:Department {id: row.id}) SET n += row", {"rows": departments}))
+    out.append(Statement(
+        "UNWIND $rows AS row MERGE (p:Project {id: row.id}) SET p += row.props "
+        "WITH p, row MATCH (r:Report {id: row.report}) CREATE (r)-[:EVALUATES]->(p)", {"rows": projects}))
+    responsible = [row for row in projects if row["responsible"]]
+    if responsible:
+        out.append(Statement(
+            "UNWIND $rows AS row MATCH (p:Project {id: row.id}) MATCH (d:Department {id: row.responsible}) "
+            "MERGE (d)-[:RESPONSIBLE_FOR]->(p)", {"rows": responsible}))
     return out
 
 
@@ -345,6 +446,9 @@ def prepare(store: GraphStore) -> None:
     schema.check_relationship("BROADER", "Topic", "Topic")
     broader = [{"from": t.slug, "to": t.broader} for t in scheme.topics.values() if t.broader]
     store.write_batch([
+        # perfkg 0.1 wrote Report.kind report or form; the kinds now say whose document it is.
+        Statement("MATCH (r:Report) WHERE r.kind IN ['report', 'form'] "
+                  "SET r.kind = CASE r.kind WHEN 'report' THEN 'department_report' ELSE 'department_form' END"),
         Statement("UNWIND $rows AS row MERGE (t:Topic {id: row.id}) SET t += row", {"rows": topic_rows}),
         Statement("UNWIND $pairs AS p MATCH (a:Topic {id: p.from}) MATCH (b:Topic {id: p.to}) "
                   "MERGE (a)-[:BROADER]->(b)", {"pairs": broader}),

@@ -55,12 +55,33 @@ class Task:
 
 
 @dataclass
+class Project:
+    """A project a form or report evaluates (项目支出绩效自评表): its name, the
+    department responsible for it (主管部门) and the unit carrying it out (实施单位)."""
+
+    name: str
+    evidence: Evidence
+    supervisor: str | None = None  # 主管部门 as written
+    implementer: str | None = None  # 实施单位 as written
+    goal: str | None = None  # 年度总体目标: 预期目标
+    goal_result: str | None = None  # 年度总体目标: 实际完成情况
+    # The department responsible for it, when the form names one other than the publisher.
+    responsible: DepartmentFacts | None = None
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Indicator:
     name: str
     evidence: Evidence
     origin: str  # table | narrative
     status: str = "unknown"
-    category: str | None = None
+    category: str | None = None  # the 二级指标 (else 一级) the source files it under
+    level1: str | None = None  # 一级指标 as written (产出指标, 效益指标, 满意度指标)
+    level2: str | None = None  # 二级指标 as written (数量指标, 社会效益指标 ...)
+    max_score: float | None = None  # 分值 / 权重 of its row
+    score: float | None = None  # 得分 of its row
+    deviation_reason: str | None = None  # 偏差原因分析及改进措施
     target_text: str | None = None
     target_value: float | None = None
     target_op: str | None = None
@@ -69,6 +90,7 @@ class Indicator:
     unit: str | None = None
     completion_rate: float | None = None
     task: int | None = None  # index into Extraction.tasks
+    project: int | None = None  # index into Extraction.projects
     topics: list[str] = field(default_factory=list)
 
 
@@ -79,6 +101,10 @@ class Fund:
     amount: float  # 万元
     evidence: Evidence
     task: int | None = None  # index into Extraction.tasks
+    project: int | None = None  # index into Extraction.projects
+    execution_rate: float | None = None  # the row's 执行率, on its expenditure
+    max_score: float | None = None  # the row's 分值
+    score: float | None = None  # the row's 得分
 
 
 @dataclass
@@ -101,16 +127,22 @@ class Extraction:
     format: str = "txt"
     # The document's text: every evidence is a span of it.
     text: str = ""
-    kind: str = "report"  # report | form
+    # department_report | department_form | project_report | project_form | target_declaration
+    kind: str = "department_report"
     title: str | None = None
     year: int | None = None
     department: DepartmentFacts | None = None
+    # The text speaks of performance (绩效): a report of the genre, even when nothing else was read.
+    names_the_genre: bool = False
+    # Where the document is from when its department is unknown (district, city; no name).
+    place: DepartmentFacts | None = None
     execution_rate: float | None = None
     self_score: float | None = None
     self_grade: str | None = None
     duties: list[TextItem] = field(default_factory=list)
     offices: list[Office] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     funds: list[Fund] = field(default_factory=list)
     score_items: list[ScoreItem] = field(default_factory=list)
@@ -124,6 +156,7 @@ class Extraction:
             "duties": len(self.duties),
             "offices": len(self.offices),
             "tasks": len(self.tasks),
+            "projects": len(self.projects),
             "indicators": len(self.indicators),
             "funds": len(self.funds),
             "score_items": len(self.score_items),

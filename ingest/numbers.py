@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import cn2an
 
+from .chars import to_half_width
+
 # Measure words and units, longest first so 人次 wins over 人 and 万元 over 元.
 _UNITS = sorted(
     """
@@ -48,9 +50,9 @@ _NEGATED_DONE = re.compile(r"未(?:完成|清零|达标|实现|建成|通过)|�
 _ZERO_TARGET = re.compile(r"不发生|零发生|零事故|零增长|“零”|零容忍|无(?:重大|较大)?|杜绝|确保不|^0$")
 _ZERO_ACTUAL = re.compile(r"未发生|零发生|无(?:确诊|疑似|重大|较大)|“零”|均为0|为0|^0[^.\d]|^0$")
 
-# 不低于 (not below) is a floor and 不大于 (not above) a ceiling: a word after 不 is not its own comparator.
-_GE_PREFIX = re.compile(r"(?:≥|>=|不低于|不少于|不小于|大于等于|大于或等于|至少|达到|达|超过|高于|大于|>)\s*$")
-_LE_PREFIX = re.compile(r"(?:≤|<=|不超过|不高于|不多于|不大于|小于等于|小于或等于|控制在|(?<!不)(?:低于|少于|小于)|<)\s*$")
+_GE_PREFIX = re.compile(r"(?:≥|>=|不低于|不少于|不小于|大于等于|大于或等于|至少|达到|达|(?<!不)超过|(?<!不)高于|(?<!不)大于|>)\s*$")
+# 不低于 is a floor and 不高于 a ceiling: the plain words must not match inside their negations.
+_LE_PREFIX = re.compile(r"(?:≤|<=|不超过|不高于|不多于|不大于|小于等于|小于或等于|控制在|(?<!不)低于|(?<!不)少于|(?<!不)小于|<)\s*$")
 _GE_SUFFIX = re.compile(r"^\s*(?:及)?(?:以上|或以上|之上)")
 _LE_SUFFIX = re.compile(r"^\s*(?:及)?(?:以下|或以下|以内|之内)")
 
@@ -136,7 +138,7 @@ def chinese_number(text: str) -> int | None:
 class Value:
     """A target or an actual, read: what kind of value, which way it compares."""
 
-    kind: str  # number | rank | grade | done | zero | text
+    kind: str  # number | rank | grade | done | zero | date | text
     value: float | None = None
     unit: str | None = None
     op: str | None = None  # for targets: >= <= = rank<=
@@ -147,13 +149,32 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+# A date as a deadline or a completion date: 2021年12月31日前, 2023年12月底, 2021年底.
+_DATE = re.compile(r"^(?:于|在)?(?P<y>(?:19|20)\d\d)\s*年(?:度)?\s*(?:(?P<m>\d{1,2})\s*月)?\s*(?:(?P<d>\d{1,2})\s*日)?"
+                   r"\s*(?P<end>底|末|前|之前|以前|内|完成|截止)?")
+
+
+def _date(compact: str) -> float | None:
+    """A date as a sortable number (yyyymmdd); a month or year alone counts as its end."""
+    m = _DATE.match(compact)
+    if not m or m.end() < len(compact) - 4:
+        return None
+    year, month, day = int(m.group("y")), m.group("m"), m.group("d")
+    month = int(month) if month else 12
+    day = int(day) if day else 31
+    return float(year * 10000 + month * 100 + day)
+
+
 def read_value(text: str | None, *, is_target: bool = False) -> Value | None:
-    """Read a target or actual as written (`≥95%`, `前3`, `优`, `清零`, `10万人次` ...)."""
+    """Read a target or actual as written (`≥95%`, `前3`, `优`, `清零`, `10万人次`, `2021年12月31日前` ...)."""
     if text is None:
         return None
-    compact = _compact(text)
+    compact = to_half_width(_compact(text))
     if not compact:
         return None
+    date = _date(compact)
+    if date is not None:
+        return Value("date", date, None, "<=" if is_target else None, compact)
     grade = _GRADE_RE.match(compact)
     if grade:
         return Value("grade", float(_GRADES[grade.group(1)]), "grade", "=" if not is_target else ">=", compact)

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from .document import Document, Source
 from .extract.context import Context
+from .extract.forms import extract_forms
 from .extract.funds import extract_funds
 from .extract.header import extract_header
+from .extract.identity import extract_identity
 from .extract.indicators import extract_indicators
 from .extract.narrative import extract_narrative
 from .extract.organisation import extract_organisation
@@ -33,6 +35,8 @@ from .view import Doc
 # task) and before indicators (indicators under a task's section are tied to it).
 STEPS = (
     extract_header,
+    extract_forms,
+    extract_identity,
     extract_organisation,
     extract_tasks,
     extract_funds,

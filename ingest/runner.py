@@ -48,9 +48,11 @@ class FileOutcome:
 def check_is_report(extraction: Extraction) -> None:
     """A file with no recognisable part of a report is refused, not stored empty."""
     found = extraction.counts()
-    if extraction.department is None and extraction.title is None and not any(found.values()):
+    if extraction.department is None and extraction.title is None and not extraction.names_the_genre \
+            and not any(found.values()):
         raise NotAReport(extraction.source_file, "not a performance report: no recognisable section "
-                         "(title, department, duties, tasks, indicators, funds, problems or measures); nothing written")
+                         "(title, department, duties, tasks, indicators, funds, problems or measures) and no word "
+                         "of the genre (绩效); nothing written")
 
 
 def extract_path(path: str, max_bytes: int | None) -> tuple[Extraction | IngestError, dict[str, float]]:

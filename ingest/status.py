@@ -18,7 +18,7 @@ from .numbers import Value, compatible_units
 
 # Measures where less is better: a target on them is a ceiling.
 CEILING = re.compile(
-    r"发生率|发生数|事故|伤亡|死亡|超标|上访|火灾|案发|警情|感染|逾期|差错|投诉率|返贫|欠薪|流失|控制数"
+    r"发生率|发生数|事故|伤亡|死亡|超标|上访|火灾|案发|警情|感染|逾期|差错|投诉率|返贫|欠薪|流失|受害率|成灾率"
 )
 # A cell or sentence that itself says the plan or standard was reached.
 _SAYS_MET = re.compile(
@@ -26,6 +26,14 @@ _SAYS_MET = re.compile(
     r"|达到[^，。；,;]{0,8}?(?:规定|考核|管养|国家|省|市)?标准|(?<![未不])达标(?!率)"
 )
 _SAYS_NOT_MET = re.compile(r"未(?:能)?(?:完成|达到|达标|实现)|没有完成|差距较大")
+# An actual that says the work is still under way: short of any target.
+_IN_PROGRESS = re.compile(r"建设中|推进中|实施中|进行中|正在|尚未|未完工|未竣工|部分完成|基本完成")
+# An actual that says the standard or plan was followed (按该标准发放, 在规定时间内完成).
+_AS_PLANNED = re.compile(r"按(?:该|此|照|规定|既定|计划|要求|时)?(?:的)?(?:标准|时限|计划|要求|进度)?(?:发放|完成|执行|落实)"
+                         r"|在规定(?:时间|时限|期限)内完成|如期完成|按期完成|按时完成|及时完成")
+# A qualitative target reached: the actual affirms what the target asks for
+# (有所提升 against 养老服务提升, 改善条件 against 明显改善).
+_AFFIRMS = re.compile(r"提升|提高|改善|增强|完成|达到|实现|有效|合格|达标|到位|落实|满意|好转|优化|健全|规范|稳定|保障")
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,20 @@ def judge(
 def _compare(name: str, target: Value, actual: Value) -> Judgement | None:
     if actual.kind == "text" and re.search(r"未|没有", actual.text):
         return Judgement("not_met", target.op)
+    if _IN_PROGRESS.search(actual.text) and not _IN_PROGRESS.search(target.text):
+        return Judgement("not_met", target.op)
+    if target.text and target.text == actual.text:
+        return Judgement("met", "=")  # the same words, the same date, the same state
+    if _AS_PLANNED.search(actual.text) and target.kind in ("number", "date", "done", "text"):
+        return Judgement("met", target.op or "=")
+    if target.kind == "date":
+        if actual.kind == "date":
+            return Judgement("met" if actual.value <= target.value else "not_met", "<=")
+        if actual.kind == "done":
+            return Judgement("met", "<=")
+        return None
+    if target.kind == "text" and actual.kind in ("text", "done") and _AFFIRMS.search(actual.text):
+        return Judgement("met", "=")
     if target.kind == "zero":
         if actual.kind == "zero":
             return Judgement("met", "<=")
@@ -104,7 +126,9 @@ def _compare(name: str, target: Value, actual: Value) -> Judgement | None:
             if way == "<=" or target.value == 0:
                 return Judgement("met", way)
             return Judgement("not_met", way)
-        if actual.kind == "number" and compatible_units(target.unit, actual.unit):
+        # A form's 度量单位 column gives the unit once, for the target: an
+        # actual written without one is in the same unit.
+        if actual.kind == "number" and (actual.unit is None or compatible_units(target.unit, actual.unit)):
             if target.unit == "级" or actual.unit == "级":
                 return Judgement("met", "=") if actual.value == target.value else None
             way = target.op or direction(name, target)

@@ -12,30 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .text import Block, Row
+from .vocabulary import compact, role_of
 
-# Column roles by the header cell's text (whitespace removed, full match).
-# Order matters: the first role whose pattern matches wins.
-_ROLE_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("ordinal", re.compile(r"序号|编号")),
-    ("goal_done", re.compile(r"(?:年度)?(?:整体)?目标完成情况|任务完成情况|完成情况说明|工作完成情况")),
-    ("actual", re.compile(
-        r"(?:指标)?完成情况|(?:全年)?实际完成(?:值|情况|数)?|完成值|实际值|实际完成值|执行情况|实际完成指标值|全年完成值")),
-    ("reason", re.compile(r"(?:偏差|未完成|差异)原因.*|原因分析.*|改进措施|备注|说明")),
-    ("level1", re.compile(r"一级指标")),
-    ("level2", re.compile(r"二级指标")),
-    ("level3", re.compile(r"三级指标")),
-    ("target", re.compile(
-        r"(?:年度)?(?:预期|计划|目标)?(?:实现)?(?:指标)?值|预期实现值|年度指标值|(?:年度)?目标值|指标值|预期值|计划值|全年目标(?:值)?|标准值")),
-    ("name", re.compile(r"(?:关键|绩效|具体)?指标(?:名称|内容)?|关键指标")),
-    ("task", re.compile(r"(?:主要|重点|年度)?(?:工作)?任务(?:名称)?|项目名称|重点工作|工作任务")),
-    ("goal", re.compile(r"(?:任务)?(?:绩效)?(?:预期)?目标|年度(?:绩效)?目标|任务绩效目标|预期目标|绩效目标")),
-    ("fund", re.compile(r"(?:任务)?涉及资金|资金(?:\(万元\)|（万元）)?|预算(?:金额|数)?(?:\(万元\)|（万元）)?|金额|(?:任务)?预算")),
-    ("max_score", re.compile(r"分值|权重|标准分|满分|分数")),
-    ("score", re.compile(r"(?:自评)?得分|自评分|评分|实际得分|自评分值")),
-]
+__all__ = ["FORM_LABELS", "NUMERIC", "Segment", "compact", "form_label", "header_roles", "role_of", "segments"]
 
 # First-column labels of the standard 自评表 form.
 FORM_LABELS = re.compile(
@@ -44,22 +25,6 @@ FORM_LABELS = re.compile(
 )
 
 NUMERIC = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
-
-
-def compact(text: str) -> str:
-    """The text without whitespace."""
-    return "".join(text.split())
-
-
-@lru_cache(maxsize=4096)  # header cells repeat across rows, tables and reports
-def role_of(cell: str) -> str | None:
-    text = compact(cell)
-    if not text or len(text) > 16:
-        return None
-    for role, pattern in _ROLE_PATTERNS:
-        if pattern.fullmatch(text):
-            return role
-    return None
 
 
 def header_roles(row: Row) -> list[str | None] | None:

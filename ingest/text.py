@@ -9,7 +9,8 @@ Three layers of the same document:
   table row on one line with its cells between tabs; values (names, targets,
   actuals) are taken from here, so they stay verbatim;
 - ``norm``: ``clean`` with full-width digits, letters and brackets made
-  half-width, one character for one, so patterns are written once.
+  half-width and traditional characters simplified, one character for one,
+  so patterns are written once.
 
 ``pos[i]`` is the raw index of ``clean[i]``: a span found in ``norm`` is the
 same span of ``clean`` and maps back to the raw text it came from.
@@ -23,24 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import document as model
+from .chars import normalise, to_half_width
 from .numbers import chinese_number, quantities
-
-_HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
-_HALF_WIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
-_HALF_WIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-_HALF_WIDTH.update(
-    {"％": "%", "（": "(", "）": ")", "．": ".", "＋": "+", "－": "-", "＜": "<", "＞": ">", "＝": "=",
-     "～": "~", "／": "/", "≧": "≥", "≦": "≤", "⩾": "≥", "⩽": "≤", "Ⅰ": "I", "Ⅱ": "II"}
-)
-_HALF_WIDTH = {k: v for k, v in _HALF_WIDTH.items() if len(v) == 1}
-# str.translate looks every character up in its table, a few ms per report;
-# a regex visits only the characters that change.
-_FULL_WIDTH = re.compile("[" + "".join(re.escape(k) for k in _HALF_WIDTH) + "]")
-
-
-def to_half_width(text: str) -> str:
-    """Full-width digits, letters and brackets as half-width, one character for one."""
-    return _FULL_WIDTH.sub(lambda m: _HALF_WIDTH[m.group(0)], text)
 
 # Where a paragraph may end: sentence punctuation, possibly closed by a quote
 # or bracket.
@@ -61,6 +46,7 @@ MARKER = re.compile(
       | 第[一二三四五六七八九十]+[，,、是]
       | (?:表|图)\s*\d
       | 附件
+      | [-•·▪●◆■]\s
     )""",
     re.X,
 )
@@ -262,7 +248,7 @@ class Text:
         self.document = document
         self.raw = document.text
         self.clean, self.pos, self.blocks = _build(document)
-        self.norm = to_half_width(self.clean)
+        self.norm = normalise(self.clean)
 
     def raw_bounds(self, start: int, end: int) -> tuple[int, int]:
         """The span of the document's text behind clean[start:end]."""

@@ -27,7 +27,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("perfkg.ingest.pipeline",),
     ("perfkg.ingest.validate",),
     ("perfkg.ingest.topics", "perfkg.ingest.extract", "perfkg.ingest.status"),  # the document -> facts
-    ("perfkg.ingest.view", "perfkg.ingest.outline", "perfkg.ingest.tables", "perfkg.ingest.text"),  # normalise
+    ("perfkg.ingest.view", "perfkg.ingest.outline", "perfkg.ingest.tables", "perfkg.ingest.records",
+     "perfkg.ingest.text"),  # normalise, and read tables by their headers
     ("perfkg.ingest.layout",),  # tables written as text -> Table blocks
     ("perfkg.ingest.readers",),  # a file of any format -> the document model
     ("perfkg.ingest",),  # the document model, the facts model, errors, numbers

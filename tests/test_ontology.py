@@ -14,12 +14,12 @@ from perfkg.export import nodes, relationships
 def test_the_ontology_files_parse_and_declare_the_graph_contract():
     schema = ontology.schema()
     assert set(schema.labels) == {"City", "District", "Department", "Report", "Duty", "Office", "Task", "Indicator",
-                                  "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Topic", "Source"}
+                                  "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Topic", "Source", "Project"}
     indicator = schema.labels["Indicator"].properties
     assert {"name", "category", "target_text", "target_value", "target_op", "actual_text", "actual_value", "unit",
             "completion_rate", "status", "evidence"} <= set(indicator)
     assert indicator["status"].allowed == ("met", "not_met", "unknown")
-    assert schema.relationships["MEASURED_BY"].sources == ("Task",)
+    assert schema.relationships["MEASURED_BY"].sources == ("Project", "Task")
     assert set(schema.secondary) == {"MetIndicator", "NotMetIndicator", "UnknownIndicator"}
     for label, spec in schema.labels.items():
         assert spec.label_zh and spec.definition, label
@@ -47,7 +47,7 @@ def test_the_rdf_export_parses_back(rdf):
 
 
 def test_the_rdf_export_uses_stable_iris_and_typed_literals(rdf, loaded_client):
-    report_id = loaded_client.read("MATCH (r:Report {year: 2021, kind: 'form'}) RETURN r.id").rows[0][0]
+    report_id = loaded_client.read("MATCH (r:Report {year: 2021, kind: 'department_form'}) RETURN r.id").rows[0][0]
     report = ID[report_id]
     assert (report, PK.execution_rate, Literal("96.6", datatype=ontology.XSD.decimal)) in rdf
     assert (report, PK.year, Literal(2021)) in rdf

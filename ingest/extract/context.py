@@ -18,6 +18,16 @@ class Context:
     # Clean-text spans already turned into indicators, so no other rule reads
     # the same statement again.
     claimed: list[tuple[int, int]] = field(default_factory=list)
+    # Each table block's cells as a typed stream (by id of the block), read once.
+    streams: dict[int, list] = field(default_factory=dict)
+    # (block id, token index, project index): where a form starts speaking of a project.
+    project_marks: list[tuple[int, int, int]] = field(default_factory=list)
+    # The forms' identification fields (unit_name, implementer, supervisor, ...): (label, value) as written.
+    fields: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # Table blocks read as national forms (a funds header or an indicator header found in them).
+    form_blocks: set[int] = field(default_factory=set)
+    # The free-text cells of forms' 年度总体目标 blocks: narrative statements to read.
+    goal_cells: list = field(default_factory=list)
 
     def add_indicator(self, indicator: Indicator, position: int) -> None:
         """Add a narrative indicator, tied to the task whose section states it."""

@@ -47,6 +47,8 @@ def extract_funds(ctx: Context) -> None:
     doc = ctx.doc
     found: list[Fund] = _column_tables(ctx)
     for block, segment in doc.table_segments:
+        if id(block) in ctx.form_blocks:
+            continue  # read as a form's funds block (forms.py)
         if segment.label and re.search(r"资金|预算|收支", segment.label):
             found.extend(_form_rows(ctx, segment, _table_unit(ctx, block)))
     for block in doc.text.paragraphs():
@@ -187,7 +189,7 @@ def _column_tables(ctx: Context) -> list[Fund]:
     doc, out = ctx.doc, ctx.out
     funds = []
     for block in doc.text.blocks:
-        if block.kind != "table":
+        if block.kind != "table" or id(block) in ctx.form_blocks:
             continue
         rows = block.rows
         for index, header in enumerate(rows):

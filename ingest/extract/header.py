@@ -12,14 +12,17 @@ import re
 from collections import Counter
 
 from ..view import Doc
+from ..chars import normalise
 from ..model import DepartmentFacts
+from ..places import gazetteer
 from .context import Context
-from ..tables import compact, form_label
+from ..tables import compact
 
 _GENRE = re.compile(r"自评报告|自评表|评价报告|绩效报告|自评情况|绩效自评|绩效评价")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _ORG_SUFFIX = re.compile(
-    r"(?:街道办事处|办事处|人民政府|委员会|办公室|管理局|局|委|中心|院|馆|站|所|队|处|厅|会|镇|乡|街道|部)$"
+    r"(?:街道办事处|办事处|人民政府|委员会|办公室|管理局|局|委|中心|院|馆|站|所|队|处|厅|会|镇|乡|街道|部"
+    r"|残联|学校|中学|小学|学院|剧团|政府)$"
 )
 _NAME_IN_TITLE_END = re.compile(r"\s*(?:(?:19|20)\d\d\s*年度?)?\s*(?:部门|单位)?(?:整体)?(?:支出)?(?:绩效)?(?:自评|评价).*$")
 _OFFICIAL_NAME = re.compile(
@@ -27,15 +30,17 @@ _OFFICIAL_NAME = re.compile(
     r"(?:人民政府)?[\u4e00-\u9fa5]{2,8}?(?:街道办事处|镇人民政府|乡人民政府)"
 )
 _SPLIT_NAME = re.compile(
-    r"^(?P<prov>[\u4e00-\u9fa5]{2,7}?(?:省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,7}?市)?"
+    r"^(?P<prov>[\u4e00-\u9fa5]{2,7}?(?:省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,7}?(?:市|州(?!市)))?"
     r"(?P<district>[\u4e00-\u9fa5]{1,6}?(?:区|县))?(?P<gov>人民政府)?(?P<unit>.+)$"
 )
 
 _RATE_LABEL = re.compile(r"(?:预算|整体支出|支出|资金)?(?:完成率|执行率)")
 _EXECUTION_RATE = re.compile(
-    r"(?:完成(?:年度|全年|整体)?预算的|(?:预算|整体支出预算|整体预算|支出)(?:完成率|执行率)(?:为|是|达到|达)?)\s*:?\s*"
-    r"(?P<v>\d+(?:\.\d+)?)\s*%"
+    r"(?:完成(?:年度|全年|整体)?预算的|(?:预算|整体支出预算|整体预算|支出|资金|项目资金|资金预算)?(?:完成率|执行率|支付率)"
+    r"(?:为|是|达到|达)?)\s*:?\s*(?P<v>\d+(?:\.\d+)?)\s*%"
 )
+# A plain 执行率 or 完成率 is the budget's only where the clause speaks of money.
+_MONEY_CLAUSE = re.compile(r"预算|资金|执行数|支出|拨付|万元|万,|决算")
 _SELF_SCORE = re.compile(
     r"(?:自评|综合|评价|考核|绩效)(?:总)?(?:得分|分数|评分|总分)(?:为|是|达|:)?\s*(?P<v>\d+(?:\.\d+)?)\s*分"
 )
@@ -47,10 +52,10 @@ def extract_header(ctx: Context) -> None:
     title_block = _title(doc)
     title = collapse(doc.clean(title_block.start, title_block.end)) if title_block else None
     out.title = title
-    out.kind = "form" if (title and "自评表" in title) or _is_form(doc) else "report"
+    out.names_the_genre = "绩效" in doc.text.norm[:4000]
     out.year = _year(doc, title)
     name = _department_name(doc, title)
-    out.department = _department(doc, name) if name else None
+    out.department = department_facts(doc, name) if name else None
     out.execution_rate = _execution_rate(doc)
     out.self_score = _self_score(doc)
     grade = _SELF_GRADE.search(doc.text.norm)
@@ -67,25 +72,37 @@ def collapse(text: str) -> str:
 
 def _title(doc: Doc):
     for block in doc.text.blocks[:8]:
-        if block.kind == "paragraph" and _GENRE.search(doc.norm(block.start, block.end)):
+        if block.kind == "paragraph" and _GENRE.search(doc.norm(block.start, block.end)) \
+                and not WRAPPER.search(doc.norm(block.start, block.end)):
             return block
     return None
 
 
-def _is_form(doc: Doc) -> bool:
-    return any(form_label(row) for block, seg in doc.table_segments[:3] for row in seg.rows[:1])
+# A budget year as forms and titles write it: (2021年度), 2021年度, 2021年 before what it budgets.
+_BUDGET_YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?:度|(?=(?:部门|单位|项目|预算|决算|绩效|资金|整体|中央|省级|财政|全年)))")
+# A document site's wrapping around the report (由会员分享, 可在线阅读 ...): its
+# lines name the file's own title and dates, not the report's.
+WRAPPER = re.compile(r"由会员分享|可在线阅读|更多相关|文档简介|版权说明")
+# A page's metadata dates: when it was published, not what it evaluates.
+_PAGE_DATE = re.compile(r"(?:发布|发文|生成|成文|报告)日期\s*[:：]?\s*[\d年月日\-./ ]+")
+# A date (2022年11月04日) is no budget year.
+_YEAR_NOT_DATE = re.compile(r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)")
 
 
 def _year(doc: Doc, title: str | None) -> int | None:
     if title:
-        m = _YEAR.search(compact(title))
+        m = _BUDGET_YEAR.search(compact(title)) or _YEAR.search(compact(title))
         if m:
             return int(m.group(1))
-    # A form or a fragment without a title: the year the text names most
-    # in its first part (the budget year is named over and over).
-    head = doc.text.norm[:3000]
-    years = Counter(int(y) for y in _YEAR.findall(head.replace(" ", "")) if 1990 <= int(y) <= 2100)
-    return years.most_common(1)[0][0] if years else None
+    # A form or a fragment without a title: the budget year its opening names
+    # most, else any year it names most that is not a date.
+    lines = doc.text.norm[:4000].split("\n")
+    head = _PAGE_DATE.sub("", "".join(line for line in lines if not WRAPPER.search(line))).replace(" ", "")
+    for pattern in (_BUDGET_YEAR, _YEAR_NOT_DATE):
+        years = Counter(int(y) for y in pattern.findall(head) if 1990 <= int(y) <= 2100)
+        if years:
+            return years.most_common(1)[0][0]
+    return None
 
 
 def _department_name(doc: Doc, title: str | None) -> str | None:
@@ -128,22 +145,55 @@ def _line_before_title(doc: Doc) -> str | None:
     return None
 
 
-def _department(doc: Doc, name: str) -> DepartmentFacts:
+# Words of a form or a sentence that no department's name holds.
+_NOT_A_NAME = re.compile(r"项目|绩效|自评|资金|预算|指标|年度|情况|主管|实施单位|经费|联系|[，,。；;：:！？、《》]|\d{3,}")
+
+
+def plausible_department(name: str | None) -> bool:
+    """An official name: ends as one (局, 委, 中心, 镇人民政府 ...), is not a
+    sentence fragment or a form label with a name glued on."""
+    return bool(name) and 3 <= len(name) <= 30 and bool(_ORG_SUFFIX.search(name)) and not _NOT_A_NAME.search(name)
+
+
+def department_facts(doc: Doc, name: str) -> DepartmentFacts:
+    """The department's name with its district and city: from the name
+    itself (临沧市永德县明朗中学), else from the fuller form the text writes
+    (永德县明朗中学 -> 临沧市永德县明朗中学). A place the text does not print stays unknown."""
+    places = gazetteer()
+    norm_name = normalise(name)
+    in_name = places.find(norm_name)
+    county = next((d for _, _, d in in_name if d.level == "county"), None)
+    city = next((d for _, _, d in in_name if d.level == "city"), None)
     parts = _SPLIT_NAME.match(name)
-    city = parts.group("city") if parts else None
-    district = parts.group("district") if parts else None
     unit = parts.group("unit") if parts else name
-    if district is None:
-        # The name leaves the district out; the text usually gives the full form.
-        fuller = re.search(r"([\u4e00-\u9fa5]{2,7}?市)?([\u4e00-\u9fa5]{1,6}?[区县])(?:人民政府)?" + re.escape(unit),
-                           compact(doc.text.norm))
+    if in_name and in_name[-1][2].level != "province":
+        unit = re.sub(r"^人民政府", "", name[in_name[-1][1]:])  # 黄埔区人民政府夏港街道办事处
+    text = compact(doc.text.norm)
+    if county is None and not in_name:
+        # The name leaves its place out; the text usually gives the full form.
+        fuller = re.search(r"([\u4e00-\u9fa5]{1,8}?(?:区|县|旗))(?:人民政府)?" + re.escape(normalise(unit)), text)
         if fuller:
-            city = city or fuller.group(1)
-            district = fuller.group(2)
-    if city is None and district:
-        near = re.search(r"([\u4e00-\u9fa5]{2,4}市)" + re.escape(district), compact(doc.text.norm))
-        city = near.group(1) if near else None
-    return DepartmentFacts(name=name, short_name=short_name(unit, district), district=district, city=city)
+            found = places.find(fuller.group(1), "county")
+            county = found[0][2] if found else None
+    if county is not None and county.name.endswith("市") and city is None:
+        city, county = county, None  # a county-level city (东阳市) is filed as a city
+    if city is None and county is not None:
+        parent = places.city_of(county)
+        city = parent if parent is not None and parent.name in text else None
+    spans = {d.code: norm_name[s:e] for s, e, d in in_name}  # as the name writes them (梁平区, not 梁平县)
+    if in_name or county is not None:
+        district = _written(name, spans.get(county.code, county.name)) if county is not None else None
+        city_name = _written(name, spans.get(city.code, city.name)) if city is not None else None
+    else:  # a place the divisions do not list (a development zone): as the name writes it
+        district = parts.group("district") if parts else None
+        city_name = parts.group("city") if parts else None
+    return DepartmentFacts(name=name, short_name=short_name(unit, district), district=district, city=city_name)
+
+
+def _written(name: str, place: str) -> str:
+    """A place as the name writes it (traditional characters kept)."""
+    position = normalise(name).find(place)
+    return name[position : position + len(place)] if position >= 0 else place
 
 
 def short_name(unit: str, district: str | None = None) -> str:
@@ -173,6 +223,9 @@ def _execution_rate(doc: Doc) -> float | None:
         # A project's or one source's rate is not the department's.
         if re.search(r"项目|其中|一般公共预算|政府性基金|其他资金|财政拨款", clause[-30:]):
             continue
+        said = norm[m.start() : m.end()]
+        if not re.search(r"预算|资金|支出", said) and not _MONEY_CLAUSE.search(clause):
+            continue  # 完成率 of a task, not of the budget
         return float(m.group("v"))
     return None
 

@@ -25,13 +25,16 @@ from __future__ import annotations
 import re
 
 from ..view import Doc, Span
-from ..model import Evidence, Indicator
-from ..numbers import Value, quantities, read_value
+from ..model import Evidence, Indicator, Project
+from ..chars import normalise
+from ..numbers import Value, chinese_number, compatible_units, quantities, read_value
 from ..outline import under
 from ..status import judge
-from ..tables import Segment, compact
+from ..records import NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, tokens
+from ..tables import compact
 from .context import Context
-from .statements import TIMELINESS, PlanFacts, measure_name, plan_facts, tidy
+from .forms import boundary, project_at
+from .statements import TIMELINESS, PlanFacts, measure_name, plan_facts, strip_glosses, tidy
 
 _SKIP_SECTIONS = ("problems", "measures", "duties", "offices", "funds", "goal", "performance_mgmt")
 _BUDGET_CONTEXT = re.compile(r"预算|执行数|支出|资金|经费|决算")
@@ -42,15 +45,16 @@ _RANK_OR_GRADE = (
     r"(?:全[区市省县镇]|全国|全省|同类)?(?:排名)?前[一二三四五六七八九十\d]+(?:名|位)?|优秀|良好|合格|优|良"
     r"|[一二两三四五六七八九十百千]+\s*(?:个|次|家|场|项|人|名|户|所|座|条|批|期|宗|件)"
 )
+_DATE_VALUE = r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|前|末|内|之前)?"
 _TARGET_VALUE = (
-    rf"(?:(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
-    rf"(?:%|[\u4e00-\u9fa5]{{0,4}}?)\s*(?:以上|以下|以内)?|{_RANK_OR_GRADE})"
+    rf"(?:{_DATE_VALUE}|(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
+    rf"(?:%|[\u4e00-\u9fa5]{{0,4}}?(?:/[\u4e00-\u9fa5、]{{1,4}})?)\s*(?:以上|以下|以内)?|{_RANK_OR_GRADE})"
 )
 _PLAN_KEYWORD = (
-    r"(?:(?:年度|全年)?(?:指标值|目标值|计划值|预期值|考核目标|预期目标|目标任务)|年度目标|全年目标"
+    r"(?:(?:年度|全年|年初)?(?:指标值|目标值|计划值|预期值|考核目标|预期目标|目标任务)|年度目标|全年目标"
     r"|(?:年度|全年)(?:考核)?任务(?:量|数)?|(?:任务)?(?:计划|目标|预期)(?:完成|达到)?)"
 )
-_ACTUAL_KEYWORD = r"(?:实际完成(?:值)?|实际值|实际|完成值|已完成|(?:全年|年度|累计)?完成|实现)"
+_ACTUAL_KEYWORD = r"(?:(?:全年|年度)?实际完成(?:值)?|实际值|实际|完成值|已完成|(?:全年|年度|累计)?完成|实现)"
 
 _PLAN_THEN_ACTUAL = re.compile(
     rf"(?P<kw>{_PLAN_KEYWORD})\s*(?:为|是|:)?\s*(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
@@ -92,91 +96,115 @@ _MEASURE_SUFFIX = re.compile(r"(?:率|数|度|量|比例|人次|次数|占比)$"
 
 
 def extract_indicators(ctx: Context) -> None:
-    for _, segment in ctx.doc.table_segments:
-        if _is_indicator_table(segment):
-            _table(ctx, segment)
+    for block in ctx.doc.text.blocks:
+        if block.kind == "table":
+            _table(ctx, block)
     for start, end in _narrative_spans(ctx):
         for sentence in ctx.doc.sentences(start, end):
             _sentence(ctx, sentence)
+            _frequency(ctx, sentence)
     _goal_pairs(ctx)
+    _stated_plans(ctx)
 
 
 # -- tables ----------------------------------------------------------------
 
-
-def _is_indicator_table(segment: Segment) -> bool:
-    return (
-        segment.roles is not None
-        and not segment.has("task")
-        and (segment.has("name") or segment.has("level3"))
-        and (segment.has("target") or segment.has("actual"))
-    )
+# The columns of the national form's indicator table, for a table whose
+# header lies outside the text (a page that starts below it).
+DEFAULT_COLUMNS = ["name", "target", "actual", "max_score", "score", "reason"]
+_NUMBERING = re.compile(r"^(?:指标\s*\d+|\d{1,2})\s*[:：.、．]\s*")
+_TABLE_CATEGORY = re.compile(r"(?:年度)?关键指标")
 
 
-def _table(ctx: Context, segment: Segment) -> None:
-    doc, out = ctx.doc, ctx.out
-    roles = segment.roles
-    name_col = segment.column("level3") if segment.has("level3") else segment.column("name")
-    header_cells = segment.header.cells if segment.header else []
-    header_name = compact(header_cells[name_col].text) if name_col is not None and name_col < len(header_cells) else ""
-    table_category = header_name if header_name in ("关键指标", "年度关键指标") else None
-    inherited: dict[str, str] = {}
-    for row in segment.rows:
-        cells = row.cells
-        shift = _alignment(segment, cells)
-
-        def at(role: str):
-            index = segment.column(role)
-            if index is None:
-                return None
-            index -= shift
-            return cells[index] if 0 <= index < len(cells) and cells[index].text else None
-
-        for level in ("level1", "level2"):
-            cell = at(level)
-            if cell is not None:
-                inherited[level] = compact(cell.text)
-        name_cell = at("level3") if segment.has("level3") else at("name")
-        target_cell, actual_cell = at("target"), at("actual")
-        if name_cell is None or (target_cell is None and actual_cell is None):
-            continue
-        category = inherited.get("level2") or inherited.get("level1") or table_category
-        name = tidy(name_cell.text)
-        target_text = tidy(target_cell.text) if target_cell else None
-        actual_text = tidy(actual_cell.text) if actual_cell else None
-        facts = plan_facts(doc.norm(actual_cell.start, actual_cell.end)) if actual_cell else plan_facts("")
-        indicator = _indicator(name, target_text, actual_text, doc.evidence(row.start, row.end), "table",
-                               category=category, completion_rate=facts.completion_rate,
-                               against_plan=facts.against_plan, statement=actual_text or "")
-        out.indicators.append(indicator)
-        ctx.claim(row.start, row.end)
-
-
-_VALUE_LIKE = re.compile(r"\d|优|良|合格|清零|完成|达标|前|第|无|零")
+def _table(ctx: Context, block) -> None:
+    """Every record of every indicator table in a table block (see ingest.records)."""
+    layout = block.source.layout if block.source is not None else "tab"
+    stream = ctx.streams.get(id(block)) or tokens(block, layout)
+    headers = find_headers(stream)
+    if not headers:
+        # No header run: the page starts below the header, or a dump scattered
+        # its words. Categories or numbered names (指标1:…) still mark the rows
+        # of the national form's indicator table.
+        marks = [i for i, t in enumerate(stream) if t.kind == "category" or NUMBERED_NAME.match(t.text)]
+        if len(marks) < 2:
+            return
+        headers = [Header(marks[0], marks[0], list(DEFAULT_COLUMNS), True)]
+    for number, header in enumerate(headers):
+        if "goal_done" in header.words:
+            continue  # a task table (主要任务 | 预期目标 | 目标完成情况 | 关键指标 ...): read with the tasks
+        end = headers[number + 1].start if number + 1 < len(headers) else len(stream)
+        # Without a header run, header words are scattered through the rows (a dump): they end nothing.
+        end = min(end, boundary(stream, header.end, at_headers=header.start != header.end))
+        header_words = {t.text for t in stream[header.start : header.end]}
+        table_category = next((w for w in header_words if _TABLE_CATEGORY.fullmatch(w)), None)
+        records = align(stream[header.end : end], header.columns, rows_reliable=layout in ROWS_RELIABLE)
+        found = 0
+        project = None
+        for record in records:
+            if "task" in record.cells:
+                project = _record_project(ctx, record)
+            indicator = _record_indicator(ctx, record, table_category)
+            if indicator is None:
+                continue
+            first = record.tokens()[0]
+            indicator.project = project if project is not None else project_at(ctx, block, stream.index(first))
+            ctx.out.indicators.append(indicator)
+            ctx.claim(first.cell.start, record.tokens()[-1].cell.end)
+            found += 1
+        if not found:
+            where = ctx.doc.evidence(stream[header.start].cell.start, stream[header.start].cell.end).location
+            ctx.out.warnings.append(f"an indicator table ({where}) whose header names indicators yielded none")
 
 
-def _alignment(segment: Segment, cells) -> int:
-    """How far a short row sits to the right of the header: a row missing
-    merged cells on the left shifts right, one missing empty cells on the right
-    does not. The shift that puts text in the name column and values in the
-    target and actual columns wins."""
-    missing = len(segment.roles) - len(cells)
-    if missing <= 0:
-        return 0
+def _record_project(ctx: Context, record) -> int:
+    """A project named in the record's own project column (a table of several projects' indicators)."""
+    name_token = record.cells["task"][0]
+    name = compact(name_token.cell.text)
+    for index, project in enumerate(ctx.out.projects):
+        if project.name == name:
+            return index
+    goal = record.text("goal")
+    ctx.out.projects.append(Project(name=name, evidence=ctx.doc.evidence(name_token.cell.start, name_token.cell.end),
+                                    goal=goal))
+    return len(ctx.out.projects) - 1
 
-    def fits(shift: int) -> int:
-        score = 0
-        for role in ("target", "actual"):
-            column = segment.column(role)
-            if column is not None and 0 <= column - shift < len(cells) and _VALUE_LIKE.search(cells[column - shift].text):
-                score += 1
-        name = segment.column("level3") if segment.has("level3") else segment.column("name")
-        if name is not None and 0 <= name - shift < len(cells):
-            text = cells[name - shift].text
-            score += bool(text) and not _VALUE_LIKE.match(text)
-        return score
 
-    return max((missing, 0), key=fits)
+def _record_indicator(ctx: Context, record, table_category: str | None) -> Indicator | None:
+    written = record.text("name") or (record.level2 if record.named_by_category else "")
+    name = _NUMBERING.sub("", tidy(written or ""))
+    name = strip_glosses(name)
+    if len(compact(name)) < 2:
+        return None
+    tokens_ = record.tokens()
+    doc = ctx.doc
+    evidence = doc.evidence(tokens_[0].cell.start, tokens_[-1].cell.end)
+    target_parts = [record.text(role) for role in ("operator", "target", "unit")]
+    target_text = "".join(compact(p) for p in target_parts if p) if record.text("target") else None
+    actual_text = tidy(record.text("actual")) if record.text("actual") else None
+    if target_text is None and actual_text is None and _cut_by_the_end(ctx, evidence.end):
+        ctx.out.warnings.append(f"the last row of a table, cut off by the end of the text, was not read: "
+                                f"{evidence.text[:40]!r}")
+        return None
+    actual_cell = record.cells.get("actual", [None])[0]
+    facts = plan_facts(doc.norm(actual_cell.cell.start, actual_cell.cell.end)) if actual_cell else plan_facts("")
+    category = record.level2 or record.level1 or table_category
+    indicator = _indicator(name, target_text, actual_text, evidence, "table", category=category,
+                           completion_rate=facts.completion_rate, against_plan=facts.against_plan,
+                           statement=actual_text or "")
+    indicator.level1, indicator.level2 = record.level1, record.level2
+    indicator.max_score, indicator.score = _score(record.text("max_score")), _score(record.text("score"))
+    indicator.deviation_reason = tidy(record.text("reason")) if record.text("reason") else None
+    return indicator
+
+
+def _score(text: str | None) -> float | None:
+    m = re.fullmatch(r"\d+(?:\.\d+)?", compact(text or ""))
+    return float(m.group(0)) if m else None
+
+
+def _cut_by_the_end(ctx: Context, raw_end: int) -> bool:
+    """Does the text end right after this (a page excerpt cut mid-row)?"""
+    return not ctx.doc.text.raw[raw_end:].strip(" \t\n|")
 
 
 # -- narrative -------------------------------------------------------------
@@ -199,6 +227,7 @@ def _narrative_spans(ctx: Context) -> list[tuple[int, int]]:
         if segment.label and re.search(r"目标", segment.label) and not segment.has("task"):
             for row in segment.rows:
                 spans.extend((c.start, c.end) for c in row.cells if len(c.text) > 60)
+    spans.extend((cell.start, cell.end) for cell in ctx.goal_cells if (cell.start, cell.end) not in spans)
     return spans
 
 
@@ -252,10 +281,12 @@ def _sentence(ctx: Context, sentence: Span) -> None:
                     _emit_rate_measure(ctx, sentence, m, rate)
         return
     for m in _PLAN_THEN_ACTUAL.finditer(norm, s, e):
+        if _INVESTMENT.search(m.group("kw")) or _INVESTMENT.search(norm[max(s, m.start() - 2) : m.start("t")]):
+            continue  # 计划投资 2179万元: the budget, not a target
         name_start = _clause_start(norm, m.start("kw"), s)
         _emit_pair(ctx, name_start, m.start("kw"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
     for m in _PLAN_NAME_ACTUAL.finditer(norm, s, e):
-        if ctx.is_claimed(m.start(), m.end()):
+        if ctx.is_claimed(m.start(), m.end()) or _INVESTMENT.search(m.group("name")):
             continue
         _emit_pair(ctx, m.start("name"), m.end("name"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
     for m in _ACTUAL_THEN_PLAN.finditer(norm, s, e):
@@ -447,6 +478,33 @@ def _emit(ctx: Context, name: str, target: str, actual: str, sentence: Span, sta
     ctx.claim(clause_start, end)
 
 
+# A standard of frequency and how often it was done: 开展工作督导: 一个季度开展工作督导一次，共4次.
+_FREQUENCY = re.compile(
+    r"(?P<name>[^:：，,。；;]{2,20})[:：]\s*(?P<t>(?:每|一个|每个)\s*(?P<period>季度|月|半年|年|周)[^，,。；;]{0,16}?"
+    r"(?P<n>[一二两三四五六七八九十\d]+)\s*次)[，,]\s*(?:共|累计|全年共?)(?:计)?\s*(?P<a>\d+\s*次)")
+_PERIODS_A_YEAR = {"季度": 4, "月": 12, "半年": 2, "年": 1, "周": 52}
+
+
+def _frequency(ctx: Context, sentence: Span) -> None:
+    """A frequency standard met or not by the year's count: once a quarter and 4 in all is met."""
+    doc = ctx.doc
+    for m in _FREQUENCY.finditer(doc.text.norm, sentence.start, sentence.end):
+        if ctx.is_claimed(m.start(), m.end()):
+            continue
+        per_period = chinese_number(m.group("n"))
+        done = int(re.sub(r"\D", "", m.group("a")))
+        if per_period is None:
+            continue
+        expected = per_period * _PERIODS_A_YEAR[m.group("period")]
+        name = _bare_name(doc.clean(m.start("name"), m.end("name")))
+        indicator = _indicator(name, tidy(doc.clean(m.start("t"), m.end("t"))), tidy(doc.clean(m.start("a"), m.end("a"))),
+                               doc.evidence(m.start(), sentence.end), "narrative")
+        indicator.status = "met" if done >= expected else "not_met"
+        indicator.target_value, indicator.actual_value, indicator.target_op = float(expected), float(done), ">="
+        ctx.add_indicator(indicator, m.start())
+        ctx.claim(m.start(), m.end())
+
+
 # -- targets stated in goals, met later ------------------------------------
 
 
@@ -479,6 +537,98 @@ def _goal_pairs(ctx: Context) -> None:
                 out.indicators.append(_indicator(re.sub(r"的", "", name), target, actual, evidence, "narrative",
                                                  statement=actual))
                 ctx.claim(actual_start, actual_end)
+
+
+# A section that states the year's targets (一、目标任务, 绩效目标分解下达情况, 预算和绩效目标情况),
+# not one that reports on them (绩效目标完成情况).
+_PLAN_SECTION = re.compile(r"目标")
+_RESULT_SECTION = re.compile(r"完成|实现|成效|效果|达成|自评|评价|分析")
+# A planned quantity: the words before it name the measure (婚检率稳定在 85%左右).
+_PLANNED = re.compile(
+    r"(?P<name>[\u4e00-\u9fa5“”()（）、]{2,24}?)(?:稳定在|保持在|控制在|达到|不低于|不少于|为|达|约|实现|新建|完成|建设)?\s*"
+    r"(?P<t>(?:≥|≤|不低于|不少于|不超过)?\s*\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?\s*(?:%|[\u4e00-\u9fa5]{1,3}?)\s*(?:以上|以下|以内|左右)?)"
+    r"(?=[，,。；;、\s]|$)")
+_SAME_MEASURE = 3  # characters a result must share with a plan's measure name
+_INVESTMENT = re.compile(r"投资|预算|拨款|资金")
+# A planned quantity written before what it counts: 目标是169处农村饮水工程维修养护.
+_PLANNED_FIRST = re.compile(
+    r"(?:目标(?:是|为)|计划|实现|完成|新建|建设|用于)\s*(?P<t>\d[\d,]*(?:\.\d+)?\s*(?:万)?\s*[\u4e00-\u9fa5]{1,2}?)"
+    r"(?P<name>[\u4e00-\u9fa5“”、]{3,20})")
+
+
+def _stated_plans(ctx: Context) -> None:
+    """Targets a report states in its goals section (一、目标任务: 婚检率稳定在85%左右),
+    met or not by the values its later sections report for the same measure
+    (三、完成情况: 婚检率为94.99%). A planned amount of money is the budget, not a target."""
+    doc, out = ctx.doc, ctx.out
+    plans: list[tuple[str, str, Span, object]] = []
+    result_spans: list[tuple[int, int]] = []
+    for node in doc.outline.walk():
+        title = node.title(doc.text) if node.block is not None else ""
+        in_plan = bool(_PLAN_SECTION.search(title)) and not _RESULT_SECTION.search(title.replace("下达情况", ""))
+        for block in node.body + ([node.block] if node.block is not None else []):
+            if block.kind != "paragraph":
+                continue
+            if not in_plan:
+                result_spans.append((block.start, block.end))
+                continue
+            for clause in doc.sentences(block.start, block.end, clauses=True):
+                for m in [*_PLANNED.finditer(doc.norm(clause.start, clause.end)),
+                          *_PLANNED_FIRST.finditer(doc.norm(clause.start, clause.end))]:
+                    target = read_value(m.group("t"), is_target=True)
+                    if target is None or target.kind != "number" or target.unit in ("万元", "元", "亿元") or \
+                            "资金" in m.group("name") or "投资" in m.group("name"):
+                        continue
+                    name = _bare_name(re.sub(r"^(?:[一二三四五六七八九十]是|全市|全县|全区|我县|我市|我区|实现|用于)+", "",
+                                             m.group("name")))
+                    if len(name) >= 2:
+                        plans.append((name, tidy(m.group("t")), clause, target))
+    used: set[int] = set()
+    for name, target_text, plan_clause, target in plans:
+        found = _result_for(ctx, name, target, result_spans, used)
+        if found is None:
+            continue
+        clause, actual_start, actual_end = found
+        used.add(actual_start)
+        actual = tidy(doc.clean(actual_start, actual_end))
+        evidence = doc.evidence(clause.start, clause.end, also=((plan_clause.start, plan_clause.end),))
+        out.indicators.append(_indicator(name, target_text, actual, evidence, "narrative", statement=actual))
+        ctx.claim(actual_start, actual_end)
+
+
+def _result_for(ctx: Context, name: str, target, spans: list[tuple[int, int]],
+                used: set[int]) -> tuple[Span, int, int] | None:
+    """The first value a later section gives for the measure: in a clause that
+    shares its name (婚检率 ... 94.99%), or the very quantity planned (32.63公里)."""
+    doc = ctx.doc
+    key = normalise(name)
+    by_name = None
+    for start, end in spans:
+        for clause in doc.sentences(start, end, clauses=True):
+            norm = doc.norm(clause.start, clause.end)
+            shared = _shared_run(key, norm) >= min(_SAME_MEASURE, len(key))
+            for q in quantities(norm):
+                position = clause.start + q.start
+                if position in used or ctx.is_claimed(position, clause.start + q.end):
+                    continue
+                value, unit = q.in_unit()
+                if unit == target.unit and value == target.value:
+                    return clause, position, clause.start + q.end  # the very quantity planned
+                if by_name is None and shared and unit is not None and compatible_units(target.unit, unit):
+                    by_name = clause, position, clause.start + q.end
+    return by_name
+
+
+def _shared_run(a: str, b: str) -> int:
+    """The length of the longest run of characters a and b share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
 
 
 def _later_value(ctx: Context, key: str) -> tuple[int, int, Span] | None:

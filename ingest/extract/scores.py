@@ -34,6 +34,8 @@ _MODULE_SCORE = re.compile(
 
 def extract_scores(ctx: Context) -> None:
     for block, segment in ctx.doc.table_segments:
+        if id(block) in ctx.form_blocks:
+            continue  # a national form: its 分值/得分 columns belong to its funds and indicator rows
         if segment.has("max_score", "score") and not segment.has("target") and not segment.has("actual"):
             _table(ctx, segment)
     if not ctx.out.score_items:

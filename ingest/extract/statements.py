@@ -58,6 +58,15 @@ def plan_facts(text: str) -> PlanFacts:
 _WRAP_SPACE = re.compile(r"(?<=[^A-Za-z0-9 ]) | (?=[^A-Za-z0-9 ])")
 
 
+# A pinyin gloss a traditional-character mirror puts after a character: 鎮(zhèn).
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\s*[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,8}[)）]")
+
+
+def strip_glosses(text: str) -> str:
+    """鎮(zhèn)污水處理廠 -> 鎮污水處理廠."""
+    return _GLOSS.sub("", text)
+
+
 def tidy(text: str) -> str:
     """Drop PDF wrap spaces between Chinese characters and around numbers:
     强化社 会管理 -> 强化社会管理, 4.71 亿元 -> 4.71亿元; spaces between two

@@ -16,6 +16,8 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..document import Block, Document, Line, Table
+from .pipes import pipe_tables
+from .spaced import spaced_tables
 from .tab import tab_tables
 
 # (name, detector): a detector takes the document and a run of consecutive
@@ -24,6 +26,8 @@ from .tab import tab_tables
 Detector = Callable[[Document, Sequence[Line]], list[Table]]
 DETECTORS: list[tuple[str, Detector]] = [
     ("tab", tab_tables),
+    ("pipes", pipe_tables),
+    ("spaced", spaced_tables),  # last: it needs the genre's words, the others their delimiters
 ]
 
 

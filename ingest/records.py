@@ -1,0 +1,381 @@
+"""Reading a table as records of its header, whatever layout it came in.
+
+A table recovered from text has reliable cells but not always reliable rows:
+a merged 一级/二级指标 cell is printed once, a web page drops empty cells, a
+space dump runs every row into one line. So a table is read as a *stream* of
+typed cells (`Token`), in reading order:
+
+1. types: each cell is an empty cell, a dash (—), an indicator category
+   (产出指标, 数量指标 ...), an operator (≥), a number, a unit, a value
+   (≥95%, 38508人, 已完成, 2021年12月31日), a header word of a column role, a
+   form field label (项目名称, 总分 ...) or text;
+2. header: a run of header words gives the columns, in order (a header of
+   two rows flattened into one line is put back together: the sub-columns
+   指标性质 | 指标值 | 度量单位 take the place of the 年度指标值 above them);
+3. records: the cells after the header are aligned to its columns by a
+   Viterbi search that scores how well each cell's type fits each column,
+   lets a record skip the columns a layout drops (an operator glued to its
+   value, an empty reason), prefers records that start where the layout
+   starts a row, and reads category cells between records as the category
+   of the records that follow (a merged category cell is carried down).
+
+The same search reads the funds block of the national forms (a source row
+label, then amounts under 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分).
+Each stage is a function over plain data, so a wrong table can be debugged
+stage by stage (`tokens`, `find_header`, `align`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .chars import normalise
+from .numbers import _UNITS
+from .text import Block, Cell
+from .vocabulary import OPERATOR, category_of, compact, field_of, fund_column_of, fund_row_of, role_of
+
+# Layouts whose rows are real rows: a record should start where a row starts.
+ROWS_RELIABLE = frozenset({"tab", "pipe_row", "pipe_cell", "space_row", "grid"})
+
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?(?:万|亿)?(?:元)?%?")
+_DASH = re.compile(r"[—–\-－/／\\无]+|[—–\-]*\s*")
+_UNIT_SET = frozenset(_UNITS) | {"%", "人/年", "个/年", "元/人", "万元/年", "次/年", "次/月", "吨/日", "万人次"}
+_VALUE = re.compile(
+    r"(?:[≥≤=＝═≧≦><＞＜]|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不多于|不超过|达到|超过|低于|高于|约)?\s*"
+    r"[-+]?\d[\d,]*(?:\.\d+)?\s*(?:万|亿|千)?\s*[^\d\s]{0,8}(?:以上|以下|以内)?"
+    r"|\d{4}\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?(?:前|底|内|之前)?.*"
+)
+# Qualitative values the forms write in value cells.
+_WORD_VALUE = re.compile(
+    r"(?:已|均已|全部|按时|按期|如期|及时|基本|顺利)?(?:完成|达标|合格|实现|到位|发放|落实|建成|办结|验收)"
+    r"|优秀?|良好?|中等?|差|合格|有效|显著|明显|逐步提高|有所提升|明显改善|稳步提升|提高|提升|改善|增强|降低|减少"
+    r"|是|否|无|正常|达到预期(?:指标|目标)?|达成预期(?:指标|目标)?|建设中|未完成|部分完成|良好|满意|较好"
+    r"|(?:全[区市省县镇国]|全国|全省|同类)?(?:排名|排)?(?:前|第)[一二三四五六七八九十\d]+(?:名|位)?"
+    r"|(?:达到)?[一二三四五六七八九十\d]级|[A-E]级|[一二三]等奖"
+    r"|(?:明显|有所|逐步|稳步|持续|显著)(?:改善|提升|提高|增强|降低|减少|好转)"
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    cell: Cell
+    row: int  # the row of the block it is in
+    row_start: bool  # the first cell of its row that is not empty
+    kind: str  # empty dash category operator number unit value header fundword field text
+    text: str  # compact text, normalised (half-width, simplified)
+    role: str | None = None  # a header word's column role; a category's level; a field's name
+    after_category: bool = False  # the cell before it (empty ones aside) names a category
+
+    @property
+    def start(self) -> int:
+        return self.cell.start
+
+
+# A name numbered by the form (指标1:居民健康档案): a name, whatever follows.
+NUMBERED_NAME = re.compile(r"^指标\s*\d+\s*[:：.、]")
+
+
+def token_kind(text: str) -> tuple[str, str | None]:
+    """(kind, role) of a cell's compact, normalised text."""
+    if not text:
+        return "empty", None
+    if NUMBERED_NAME.match(text):
+        return "text", None
+    if _DASH.fullmatch(text):
+        return "dash", None
+    category = category_of(text)
+    if category:
+        return "category", category[0]
+    if OPERATOR.fullmatch(text):
+        return "operator", None
+    if _NUMBER.fullmatch(text):
+        return "number", None
+    if text in _UNIT_SET or (len(text) <= 4 and "/" in text and not any(c.isdigit() for c in text)):
+        return "unit", None
+    role = role_of(text)
+    if role:
+        return "header", role
+    name = field_of(text)
+    if name:
+        return "field", name
+    if fund_column_of(text) or fund_row_of(text):
+        return "fundword", None
+    if is_value(text):
+        return "value", None
+    return "text", None
+
+
+@lru_cache(maxsize=8192)
+def is_value(text: str) -> bool:
+    """Does a cell hold a value (a quantity, a date, a done-state) rather than a name?"""
+    if _WORD_VALUE.fullmatch(text):
+        return True
+    m = _VALUE.match(text)
+    return bool(m) and m.end() >= 0.7 * len(text) and len(text) <= 24
+
+
+def tokens(block: Block, layout: str) -> list[Token]:
+    """The table's cells in reading order, typed. A slot a merged cell covers is empty, as the text shows it."""
+    found: list[Token] = []
+    previous_kind = None
+    for index, row in enumerate(block.rows):
+        seen_content = False
+        for cell in row.cells:
+            text = normalise(compact(cell.text))
+            kind, role = token_kind(text)
+            starts = not seen_content and kind != "empty"
+            seen_content = seen_content or kind != "empty"
+            found.append(Token(cell, index, starts, kind, text, role, previous_kind == "category"))
+            if kind != "empty":
+                previous_kind = kind
+    return found
+
+
+# -- the header ---------------------------------------------------------------
+
+# Roles a record is made of; anything else in a header is a column we skip over.
+INDICATOR_ROLES = ("name", "operator", "target", "unit", "actual", "max_score", "score", "reason", "direction")
+PREFIX_ROLES = ("ordinal", "unit_name", "task", "fund", "goal")
+
+
+@dataclass
+class Header:
+    start: int  # token index of its first word
+    end: int  # token index after its last word
+    columns: list[str]  # roles in order, categories (level1, level2) left out
+    categories: bool  # the header has 一级/二级指标 columns
+    words: list[str | None] = field(default_factory=list)  # every role its words name, in order
+
+
+def find_headers(stream: list[Token]) -> list[Header]:
+    """Indicator-table headers: runs of header words naming an indicator
+    (三级指标 or 指标名称) and a value column (指标值 or 完成值)."""
+    headers: list[Header] = []
+    index = 0
+    while index < len(stream):
+        if stream[index].kind != "header" or stream[index].role is None:
+            index += 1
+            continue
+        run_end = index
+        words: list[Token] = []
+        while run_end < len(stream) and (
+            stream[run_end].kind in ("header", "empty", "dash")
+            or (stream[run_end].kind == "field" and stream[run_end].role == "indicator_block")
+            or (stream[run_end].kind == "category" and stream[run_end].text in ("一级指标", "二级指标"))
+        ):
+            if stream[run_end].kind == "header" and stream[run_end].role:
+                words.append(stream[run_end])
+            run_end += 1
+        roles = [w.role for w in words]
+        named = "level3" in roles or "name" in roles
+        valued = "target" in roles or "actual" in roles
+        if named and valued:
+            headers.append(Header(index, run_end, _columns(roles), "level1" in roles or "level2" in roles, roles))
+        index = run_end
+    return headers
+
+
+def _columns(roles: list[str | None]) -> list[str]:
+    """Columns of a header, a flattened two-row header put back together."""
+    roles = ["name" if r == "level3" else r for r in roles]
+    first_name = next(i for i, r in enumerate(roles) if r == "name")
+    before = [r for r in roles[:first_name] if r not in ("level1", "level2")]
+    after = roles[first_name + 1 :]
+    # 年度指标值 | 实际完成值 | 分值 | 得分 | 原因 | 一级 | 二级 | 三级 | 指标性质 | 指标值 | 度量单位:
+    # the value columns came before the name, so they were the header's first
+    # row; the sub-columns after the name take the place of the first value.
+    if any(r in ("target", "actual") for r in before) and after and all(
+            r in ("operator", "target", "unit") for r in after):
+        first_value = next(i for i, r in enumerate(before) if r in ("target", "actual"))
+        columns = ["name", *after, *[r for r in before[first_value + 1 :]]]
+        prefix = [r for r in before[:first_value] if r in PREFIX_ROLES]
+        return [*prefix, *columns]
+    prefix = [r for r in before if r in PREFIX_ROLES]
+    return [*prefix, "name", *[r for r in after if r not in ("level1", "level2", "name")]]
+
+
+# -- aligning cells to columns ------------------------------------------------
+
+IMPOSSIBLE = -math.inf
+
+
+def fit(role: str, token: Token) -> float:
+    """How well a cell fits a column: higher is better, IMPOSSIBLE never."""
+    kind = token.kind
+    if kind in ("header", "field"):
+        return IMPOSSIBLE
+    if role == "name":
+        return {"text": 2.0, "fundword": 1.5, "value": -1.0}.get(kind, IMPOSSIBLE)
+    # An empty cell holds a column's place and scores nothing: it neither
+    # helps nor hurts a record (the layout printed the column, empty).
+    if kind == "empty":
+        return 0.0
+    if role == "operator":
+        return {"operator": 2.5, "dash": 0.0}.get(kind, IMPOSSIBLE)
+    if role == "unit":
+        return {"unit": 2.0, "dash": 0.0}.get(kind, IMPOSSIBLE)
+    if role in ("target", "actual"):
+        return {"value": 2.0, "number": 1.5, "text": 0.3, "dash": 0.1, "unit": -0.5}.get(kind, IMPOSSIBLE)
+    if role in ("max_score", "score"):
+        if kind == "number" and not token.text.endswith("%"):
+            return 1.0
+        return {"dash": 0.0}.get(kind, IMPOSSIBLE)
+    if role == "fund":
+        return {"number": 1.0, "dash": 0.0}.get(kind, IMPOSSIBLE)
+    if role in ("task", "unit_name", "goal", "ordinal"):
+        return {"text": 0.6, "value": 0.1, "number": 0.1 if role == "ordinal" else -1.0}.get(kind, IMPOSSIBLE)
+    # reason, direction and columns we do not read
+    return {"text": 0.4, "value": 0.2, "dash": 0.0, "number": -0.5}.get(kind, IMPOSSIBLE)
+
+
+# What a record loses when a column has no cell at all.
+SKIP = {"operator": 0.0, "unit": 0.0, "reason": 0.0, "direction": 0.0, "max_score": -0.3, "score": -0.3,
+        "target": -1.0, "actual": -1.0, "ordinal": 0.0, "unit_name": 0.0, "task": 0.0, "fund": 0.0, "goal": 0.0}
+ROW_START_BONUS = 1.0
+ROW_CROSSING = -0.7
+JUNK = {"empty": 0.0, "dash": -0.2}
+JUNK_OTHER = -1.5
+CATEGORY_BETWEEN = 1.0
+NAMED_BY_CATEGORY = 1.0  # what a record named by its category (no name cell) costs
+
+
+@dataclass
+class Record:
+    cells: dict[str, list[Token]] = field(default_factory=dict)
+    level1: str | None = None
+    level2: str | None = None
+    named_by_category: bool = False  # no name cell: the category names it
+
+    def text(self, role: str) -> str | None:
+        found = [t.cell.text for t in self.cells.get(role, []) if t.kind not in ("empty", "dash")]
+        return " ".join(found) if found else None
+
+    def tokens(self) -> list[Token]:
+        return sorted((t for ts in self.cells.values() for t in ts), key=lambda t: t.start)
+
+
+def align(stream: list[Token], columns: list[str], *, rows_reliable: bool, required: str = "name",
+          fit=fit) -> list[Record]:
+    """The records of a stream of cells under these columns (Viterbi).
+
+    States: 0 = between records; j + 1 = the record has filled column j (and
+    none after it). A record starts at a prefix column or at the name."""
+    n = len(columns)
+    required_index = columns.index(required)
+    start_columns = [j for j in range(required_index + 1)]
+    # A row whose name cell holds a value (成本指标 | 100万 | 100万) is named by its
+    # category: such a record may start at its first value, right after a category.
+    if required == "name" and "target" in columns:
+        start_columns.append(columns.index("target"))
+    states = n + 1
+    score = [IMPOSSIBLE] * states
+    score[0] = 0.0
+    back: list[list[tuple[int, str]]] = []
+    record_row = [-1] * states  # the row its record started on, per state
+
+    for token in stream:
+        new = [IMPOSSIBLE] * states
+        choice: list[tuple[int, str]] = [(-1, "")] * states
+        new_row = [-1] * states
+        for state in range(states):
+            if score[state] == IMPOSSIBLE:
+                continue
+            base = score[state]
+            # the record in progress may end here (its remaining columns skipped) ...
+            if state > required_index:
+                closing = base + sum(SKIP.get(columns[j], -0.5) for j in range(state, n))
+                _offer(new, choice, new_row, 0, closing + _between(token), state, "close", -1)
+                for j in start_columns:
+                    _start(new, choice, new_row, columns, token, closing, state, j, rows_reliable, fit)
+            if state == 0:
+                _offer(new, choice, new_row, 0, base + _between(token), 0, "between", -1)
+                for j in start_columns:
+                    _start(new, choice, new_row, columns, token, base, 0, j, rows_reliable, fit)
+                continue
+            # ... or go on: the token fills a later column, the ones between skipped
+            skipped = 0.0
+            for j in range(state, n):
+                gain = fit(columns[j], token)
+                if gain != IMPOSSIBLE:
+                    crossing = ROW_CROSSING if rows_reliable and token.row != record_row[state] else 0.0
+                    _offer(new, choice, new_row, j + 1, base + skipped + gain + crossing, state, f"fill:{j}",
+                           record_row[state])
+                if j < n - 1 and j != required_index:
+                    skipped += SKIP.get(columns[j], -0.5)
+                elif j == required_index:
+                    break  # the required column cannot be skipped
+            # a stray cell inside a record
+            _offer(new, choice, new_row, state, base + JUNK.get(token.kind, JUNK_OTHER) - 0.1, state, "junk",
+                   record_row[state])
+        score, record_row = new, new_row
+        back.append(choice)
+
+    # Best final state: between records, or a record that may end here.
+    finals = [(score[0], 0)] + [
+        (score[s] + sum(SKIP.get(columns[j], -0.5) for j in range(s, n)), s) for s in range(required_index + 1, states)]
+    best_score, state = max(finals)
+    if best_score == IMPOSSIBLE:
+        return []
+    moves: list[tuple[int, str]] = []
+    for step in range(len(stream) - 1, -1, -1):
+        previous, move = back[step][state]
+        moves.append((state, move))
+        state = previous
+    moves.reverse()
+    return _records(stream, columns, moves, required)
+
+
+def _between(token: Token) -> float:
+    if token.kind == "category":
+        return CATEGORY_BETWEEN
+    return JUNK.get(token.kind, JUNK_OTHER)
+
+
+def _start(new, choice, new_row, columns, token, base, previous, j, rows_reliable, fit) -> None:
+    gain = fit(columns[j], token)
+    if gain == IMPOSSIBLE or token.kind in ("empty", "dash"):
+        return
+    if columns[j] == "target":
+        if not token.after_category or token.kind not in ("value", "number"):
+            return
+        gain -= NAMED_BY_CATEGORY
+    skipped = sum(SKIP.get(columns[k], -0.5) for k in range(j) if columns[k] != "name")
+    bonus = ROW_START_BONUS if rows_reliable and token.row_start else (0.0 if not rows_reliable else -ROW_START_BONUS)
+    _offer(new, choice, new_row, j + 1, base + gain + skipped + bonus, previous, f"start:{j}", token.row)
+
+
+def _offer(new, choice, new_row, state, value, previous, move, row) -> None:
+    if value > new[state]:
+        new[state] = value
+        choice[state] = (previous, move)
+        new_row[state] = row
+
+
+def _records(stream: list[Token], columns: list[str], moves: list[tuple[int, str]], required: str) -> list[Record]:
+    records: list[Record] = []
+    level1 = level2 = None
+    current: Record | None = None
+    for token, (_, move) in zip(stream, moves):
+        kind, _, index = move.partition(":")
+        if kind in ("close", "between") and current is not None:
+            records.append(current)
+            current = None
+        if kind in ("close", "between"):
+            if token.kind == "category":
+                if token.role == "level1":
+                    level1, level2 = token.text, None
+                else:
+                    level2 = token.text
+            continue
+        if kind == "start":
+            if current is not None:
+                records.append(current)
+            current = Record(level1=level1, level2=level2, named_by_category=columns[int(index)] == "target")
+        if kind in ("start", "fill") and current is not None:
+            current.cells.setdefault(columns[int(index)], []).append(token)
+    if current is not None:
+        records.append(current)
+    return [r for r in records if required in r.cells or (r.named_by_category and r.level2)]
