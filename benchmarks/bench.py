@@ -143,37 +143,22 @@ def measure_extraction_per_core(rounds: int) -> dict[str, float]:
 
 
 def extraction_stage_shares(sources: list) -> dict[str, float]:
-    """Where extraction spends its time: each pipeline stage's share of
-    `extract_text`, from a profile of the example reports (the profiler slows
-    everything; the shares hold). Work a stage triggers lazily (a table split
-    on first use) counts for that stage."""
-    import cProfile
-    import pstats
-
+    """Where extraction spends its time: each stage's share of reading and
+    extracting the example reports, as the pipeline clocks its own stages
+    (a profiler loses its frames in OpenCC's C++ converter). Work a stage
+    triggers lazily (a table split on first use) counts for that stage."""
     from perfkg.ingest import pipeline
     from perfkg.ingest.readers import document_from_bytes
-    from perfkg.ingest.text import Text
-    from perfkg.ingest.view import Doc
 
-    stages = [("read", document_from_bytes), ("layout", pipeline.recover_tables), ("normalise text", Text.__init__),
-              ("outline", Doc.__post_init__),
-              *((step.__name__.removeprefix("extract_"), step) for step in pipeline.STEPS),
-              ("topics", pipeline._tag_topics), ("validate", pipeline.validate)]
-    profile = cProfile.Profile()
-    profile.enable()
+    timings: dict[str, float] = {}
     for _ in range(4):
         for name, data in sources:
-            pipeline.extract_document(document_from_bytes(name, data))
-    profile.disable()
-    cumulative = {key: entry[3] for key, entry in pstats.Stats(profile).stats.items()}
-
-    def seconds(function) -> float:
-        code = function.__code__
-        return cumulative.get((code.co_filename, code.co_firstlineno, code.co_name), 0.0)
-
-    total = seconds(pipeline.extract_document) + seconds(document_from_bytes)
-    shares = {label: seconds(function) / total for label, function in stages}
-    shares["other"] = max(0.0, 1 - sum(shares.values()))
+            started = time.perf_counter()
+            document = document_from_bytes(name, data)
+            timings["read"] = timings.get("read", 0.0) + time.perf_counter() - started
+            pipeline.extract_document(document, timings=timings)
+    total = sum(timings.values())
+    shares = {stage: seconds / total for stage, seconds in timings.items()}
     return shares
 
 

@@ -25,6 +25,7 @@ _UNITS = sorted(
     个月 小时 分钟 天 日 周 年 月
     人 名 户 家 个 宗 件 起 处 条 场 批 项 份 套 栋 幢 间 座 辆 台 张 所 棵 株 只 头 册 本 部 篇 期 堂
     面 支 根 块 盏 组 队 类 封 轮 例 床 位 岗 段 路 幅 首 曲 杆 单 宗次 片 点 格 级 星 倍 分 % ‰
+    种 艘 趟 班 口 眼 台次 羽
     """.split(),
     key=len,
     reverse=True,
@@ -35,7 +36,8 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 QUANTITY = re.compile(
     rf"(?P<approx_pre>约|近|超|逾|共|合计|累计)?\s*"
     rf"(?P<num>{_NUMBER})\s*(?P<more>余|多)?\s*(?:(?P<mult>万|亿|千)(?!元))?\s*(?P<more2>余|多)?\s*"
-    rf"(?P<unit>{_UNIT_PATTERN})?"
+    # A compound unit keeps its denominator: 吨/日, 个/年, 元/人、天.
+    rf"(?P<unit>(?:{_UNIT_PATTERN})(?:/(?:人、天|{_UNIT_PATTERN}))?)?"
 )
 
 MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
@@ -227,6 +229,23 @@ def _chinese_quantities(text: str) -> list[Quantity]:
         if value is not None:
             found.append(Quantity(float(value), m.group("unit"), 1.0, m.group(0), m.start(), m.end()))
     return found
+
+
+# Characters that follow a number without being a unit of it: dates, ordinals, connectives.
+_NOT_A_UNIT = re.compile(r"[年月日号第至到和及与或、，,。；;：:（()）的个名]")
+
+
+def unknown_unit(text: str | None) -> str | None:
+    """A measure word after a number in a value (5只羊 is no value: only short texts
+    are looked at) that the reader does not know, or None."""
+    if not text or len(text) > 12:
+        return None
+    for m in re.finditer(r"\d(?:\.\d+)?\s*(?:万|亿|千)?\s*(?P<unit>[\u4e00-\u9fa5])", text or ""):
+        unit = m.group("unit")
+        if not _NOT_A_UNIT.match(unit) and not any(u.startswith(unit) for u in _UNITS) \
+                and unit not in "以上下内左右余多余":
+            return unit
+    return None
 
 
 def compatible_units(a: str | None, b: str | None) -> bool:

@@ -9,6 +9,7 @@ as if read from a .txt file. Loading the result into a graph is
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 from .document import Document, Source
@@ -24,6 +25,7 @@ from .extract.scores import extract_scores
 from .extract.tasks import extract_tasks
 from .layout import recover_tables
 from .model import Extraction
+from .numbers import unknown_unit
 from .readers import read_document
 from .readers.text import text_document
 from .text import Text
@@ -46,18 +48,54 @@ STEPS = (
 )
 
 
-def extract_document(document: Document) -> Extraction:
+def extract_document(document: Document, *, timings: dict[str, float] | None = None) -> Extraction:
+    """The document's facts. With `timings`, each stage's seconds are added to
+    it by name (layout, normalise text, outline, each step, topics, validate)."""
+    clock = _Clock(timings)
     recover_tables(document)
-    doc = Doc(Text(document))
+    clock.lap("layout")
+    text = Text(document)
+    clock.lap("normalise text")
+    doc = Doc(text)
+    clock.lap("outline")
     source = document.source
     out = Extraction(source_file=source.name, sha256=source.sha256, encoding=source.encoding, format=source.format,
                      text=document.text, warnings=list(document.warnings))
     ctx = Context(doc=doc, out=out)
     for step in STEPS:
         step(ctx)
+        clock.lap(step.__name__.removeprefix("extract_"))
     _tag_topics(out)
+    clock.lap("topics")
+    _unknown_units(out)
     validate(out, document)
+    clock.lap("validate")
     return out
+
+
+class _Clock:
+    def __init__(self, timings: dict[str, float] | None):
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        if self.timings is None:
+            return
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now
+
+
+def _unknown_units(out: Extraction) -> None:
+    """A value whose measure word the reader does not know is kept, and said."""
+    for indicator in out.indicators:
+        for text in (indicator.target_text, indicator.actual_text):
+            unit = unknown_unit(text)
+            if unit:
+                out.warnings.append(f"the unit {unit!r} of {text!r} ({indicator.name}, "
+                                    f"{indicator.evidence.location}) is not one the reader knows: "
+                                    "its status may be unknown")
+                break
 
 
 def text_as_document(raw: str, *, source_file: str = "<text>") -> Document:

@@ -307,6 +307,10 @@ def align(stream: list[Token], columns: list[str], *, rows_reliable: bool, requi
                     skipped += SKIP.get(columns[j], -0.5)
                 elif j == required_index:
                     break  # the required column cannot be skipped
+            # a category cell between a record's project columns and its name
+            # (单位名称 | 项目名称 | 一级指标 | 二级指标 | 三级指标 ...)
+            if token.kind == "category" and state <= required_index:
+                _offer(new, choice, new_row, state, base + CATEGORY_BETWEEN, state, "category", record_row[state])
             # a stray cell inside a record
             _offer(new, choice, new_row, state, base + JUNK.get(token.kind, JUNK_OTHER) - 0.1, state, "junk",
                    record_row[state])
@@ -354,21 +358,29 @@ def _offer(new, choice, new_row, state, value, previous, move, row) -> None:
         new_row[state] = row
 
 
+def _carried(token: Token, level1: str | None, level2: str | None) -> tuple[str | None, str | None]:
+    """The categories in force after a category cell (kept as written, traditional characters too)."""
+    if token.role == "level1":
+        return compact(token.cell.text), None
+    return level1, compact(token.cell.text)
+
+
 def _records(stream: list[Token], columns: list[str], moves: list[tuple[int, str]], required: str) -> list[Record]:
     records: list[Record] = []
     level1 = level2 = None
     current: Record | None = None
     for token, (_, move) in zip(stream, moves):
         kind, _, index = move.partition(":")
+        if kind == "category" and current is not None:
+            level1, level2 = _carried(token, level1, level2)
+            current.level1, current.level2 = level1, level2
+            continue
         if kind in ("close", "between") and current is not None:
             records.append(current)
             current = None
         if kind in ("close", "between"):
             if token.kind == "category":
-                if token.role == "level1":
-                    level1, level2 = token.text, None
-                else:
-                    level2 = token.text
+                level1, level2 = _carried(token, level1, level2)
             continue
         if kind == "start":
             if current is not None:

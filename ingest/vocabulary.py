@@ -64,8 +64,9 @@ def role_of(cell: str) -> str | None:
 
 # The Ministry of Finance's indicator categories: 一级 and 二级指标 cells.
 LEVEL1 = re.compile(r"(?:产出|效益|满意度|成本|项目完成|影响)指标")
+# 满意度指标 is the 一级 over 服务对象满意度指标; a form that has no 二级 there repeats it.
 LEVEL2 = re.compile(
-    r"(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|环境效益|可持续影响|服务对象满意度|满意度|社会公众满意度"
+    r"(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|环境效益|可持续影响|服务对象满意度|社会公众满意度"
     r"|经济成本|社会成本|生态环境成本)指标(?:等)?|(?:经济|社会|生态)效益|可持续影响|服务对象满意度")
 
 

@@ -305,8 +305,8 @@ def _goals(ctx: Context, stream: list[Token], marks, block_id: int) -> None:
             continue
         texts = []
         for following in stream[index + 1 : boundary(stream, index + 1) + 4]:
-            if following.kind == "header" and following.role in ("goal", "goal_done"):
-                continue
+            if following.kind == "header" and following.role in ("goal", "goal_done", "actual"):
+                continue  # 预期目标 | 实际完成情况: the block's own column heads
             if following.kind == "field" or (following.kind == "header" and following.role):
                 break
             if following.kind in ("text", "value") and len(following.text) >= 6:

@@ -108,14 +108,13 @@ def _named_in_opening(head: str) -> list[str]:
 
 
 def _official_part(candidate: str) -> str | None:
-    """The official name a candidate holds: itself, or the name it starts with;
-    a place it starts with must be a real one (狗万客户端城市管理委 is not)."""
-    m = OFFICIAL.match(candidate)
-    if m and not _starts_with_a_place(candidate):
-        return None
+    """The official name a candidate holds: itself when it is one, else the
+    name it starts with, whose place must be a real one (a vandalised
+    狗万客户端城市管理委员 is no name, and holds none)."""
     if plausible_department(candidate):
         return candidate
-    return m.group(0) if m else None
+    m = OFFICIAL.match(candidate)
+    return m.group(0) if m and _starts_with_a_place(candidate) else None
 
 
 def _starts_with_a_place(name: str) -> bool:

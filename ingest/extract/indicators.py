@@ -54,7 +54,7 @@ _PLAN_KEYWORD = (
     r"(?:(?:年度|全年|年初)?(?:指标值|目标值|计划值|预期值|考核目标|预期目标|目标任务)|年度目标|全年目标"
     r"|(?:年度|全年)(?:考核)?任务(?:量|数)?|(?:任务)?(?:计划|目标|预期)(?:完成|达到)?)"
 )
-_ACTUAL_KEYWORD = r"(?:(?:全年|年度)?实际完成(?:值)?|实际值|实际|完成值|已完成|(?:全年|年度|累计)?完成|实现)"
+_ACTUAL_KEYWORD = r"(?:(?:全年|年度)?实际完成(?:值|率)?|实际值|实际|完成值|完成率|已完成|(?:全年|年度|累计)?完成|实现)"
 
 _PLAN_THEN_ACTUAL = re.compile(
     rf"(?P<kw>{_PLAN_KEYWORD})\s*(?:为|是|:)?\s*(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
@@ -103,6 +103,7 @@ def extract_indicators(ctx: Context) -> None:
         for sentence in ctx.doc.sentences(start, end):
             _sentence(ctx, sentence)
             _frequency(ctx, sentence)
+            _unread_statement(ctx, sentence)
     _goal_pairs(ctx)
     _stated_plans(ctx)
 
@@ -143,7 +144,8 @@ def _table(ctx: Context, block) -> None:
         for record in records:
             if "task" in record.cells:
                 project = _record_project(ctx, record)
-            indicator = _record_indicator(ctx, record, table_category)
+            row_start = _row_start(stream, stream.index(record.tokens()[0]))
+            indicator = _record_indicator(ctx, record, table_category, row_start)
             if indicator is None:
                 continue
             first = record.tokens()[0]
@@ -169,7 +171,15 @@ def _record_project(ctx: Context, record) -> int:
     return len(ctx.out.projects) - 1
 
 
-def _record_indicator(ctx: Context, record, table_category: str | None) -> Indicator | None:
+def _row_start(stream, index: int):
+    """The first cell of the record's row: the category cells before its name belong to its evidence."""
+    first = stream[index]
+    while index > 0 and stream[index - 1].row == first.row and stream[index - 1].kind in ("category", "empty"):
+        index -= 1
+    return stream[index]
+
+
+def _record_indicator(ctx: Context, record, table_category: str | None, row_start) -> Indicator | None:
     written = record.text("name") or (record.level2 if record.named_by_category else "")
     name = _NUMBERING.sub("", tidy(written or ""))
     name = strip_glosses(name)
@@ -177,7 +187,7 @@ def _record_indicator(ctx: Context, record, table_category: str | None) -> Indic
         return None
     tokens_ = record.tokens()
     doc = ctx.doc
-    evidence = doc.evidence(tokens_[0].cell.start, tokens_[-1].cell.end)
+    evidence = doc.evidence(min(row_start.cell.start, tokens_[0].cell.start), tokens_[-1].cell.end)
     target_parts = [record.text(role) for role in ("operator", "target", "unit")]
     target_text = "".join(compact(p) for p in target_parts if p) if record.text("target") else None
     actual_text = tidy(record.text("actual")) if record.text("actual") else None
@@ -503,6 +513,23 @@ def _frequency(ctx: Context, sentence: Span) -> None:
         indicator.target_value, indicator.actual_value, indicator.target_op = float(expected), float(done), ">="
         ctx.add_indicator(indicator, m.start())
         ctx.claim(m.start(), m.end())
+
+
+# A statement of plan and result in the genre's own words: one no rule read is said.
+_PLAN_AND_RESULT = re.compile(r"(?:年度|年初|全年)?(?:指标值|目标值|计划值|预期值)|目标(?:为|是)|计划(?:完成|为)")
+_RESULT = re.compile(r"实际|完成|达到|实现")
+
+
+def _unread_statement(ctx: Context, sentence: Span) -> None:
+    doc = ctx.doc
+    text = doc.norm(sentence.start, sentence.end)
+    if not (_PLAN_AND_RESULT.search(text) and _RESULT.search(text)) or ctx.is_claimed(sentence.start, sentence.end):
+        return
+    if len(quantities(text, need_unit=True)) < 2 and not re.search(r"\d", text):
+        return
+    evidence = doc.evidence(sentence.start, sentence.end)
+    ctx.out.warnings.append(f"a plan-and-result statement no rule read ({evidence.location}): "
+                            f"{compact(evidence.text)[:80]}")
 
 
 # -- targets stated in goals, met later ------------------------------------

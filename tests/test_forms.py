@@ -1,0 +1,150 @@
+"""The national forms' blocks, whose document it is, and what was not read:
+small forms written here by hand, in the layouts the genre uses."""
+
+import pytest
+
+from perfkg.ingest.pipeline import extract_text
+
+PROJECT_FORM = (
+    "项目支出绩效自评表\n"
+    "( 2021 年度)\n"
+    "项目名称 | 农村饮水安全巩固提升工程\n"
+    "主管部门 | 某某县水利局 | 实施单位 | 某某县农村供水服务中心\n"
+    "项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+    "年度资金总额 | 300 | 320 | 288 | 10 | 90% | 9\n"
+    "其中:当年财政拨款 | 300 | 320 | 288 | — | — | —\n"
+    "上年结转资金 | 0 | 0 | 0 | — | — | —\n"
+    "其他资金 | | 20 | | — | — | —\n"
+    "年度总体目标 | 预期目标 | 实际完成情况\n"
+    "| 新建集中供水工程3处，提升2万人饮水保障水平 | 完成集中供水工程3处，受益群众2.1万人\n"
+    "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
+    "产出指标 | 数量指标 | 新建集中供水工程 | 3处 | 3处 | 20 | 20\n"
+    "效益指标 | 社会效益指标 | 受益人口 | ≥2万人 | 2.1万人 | 20 | 20\n"
+    "总分 | 100 | 96 | 优\n"
+)
+
+
+@pytest.fixture(scope="module")
+def project_form():
+    return extract_text(PROJECT_FORM)
+
+
+def test_the_identification_block_gives_the_project_and_who_carries_it_out(project_form):
+    assert project_form.kind == "project_form"
+    assert project_form.year == 2021  # the form's (2021 年度), not a date
+    [project] = project_form.projects
+    assert (project.name, project.supervisor, project.implementer) == (
+        "农村饮水安全巩固提升工程", "某某县水利局", "某某县农村供水服务中心")
+    # The form is the implementing unit's self-evaluation; the 主管部门 is responsible for the project.
+    assert project_form.department.name == "某某县农村供水服务中心"
+
+
+def test_the_funds_block_gives_each_row_by_its_columns(project_form):
+    funds = {(f.kind, f.source, f.amount) for f in project_form.funds}
+    assert funds == {
+        ("initial_budget", "total", 300), ("budget", "total", 320), ("expenditure", "total", 288),
+        ("initial_budget", "fiscal_appropriation", 300), ("budget", "fiscal_appropriation", 320),
+        ("expenditure", "fiscal_appropriation", 288),
+        ("budget", "other", 20),  # the empty cells kept its amount in the 全年预算数 column
+    }
+    total = next(f for f in project_form.funds if (f.kind, f.source) == ("expenditure", "total"))
+    assert (total.execution_rate, total.max_score, total.score, total.project) == (90, 10, 9, 0)
+    assert project_form.execution_rate == 90
+
+
+def test_the_goal_block_and_the_totals(project_form):
+    project = project_form.projects[0]
+    assert project.goal == "新建集中供水工程3处，提升2万人饮水保障水平"
+    assert project.goal_result == "完成集中供水工程3处，受益群众2.1万人"
+    assert (project_form.self_score, project_form.self_grade) == (96, "优")
+
+
+def test_the_indicators_belong_to_the_project(project_form):
+    assert [(i.name, i.status, i.project) for i in project_form.indicators] == [
+        ("新建集中供水工程", "met", 0), ("受益人口", "met", 0)]
+
+
+def test_a_target_declaration_has_targets_and_no_actuals():
+    text = ("部门预算项目绩效目标申报表(2023年度)\n"
+            "| 单位名称 | 项目名称 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 权重 |\n"
+            "| 100001-某某县某某镇人民政府 | 村组干部报酬 | 产出指标 | 数量指标 | 发放人数 | ≥ | 230 | 人 | 10 |\n"
+            "| 效益指标 | 社会效益指标 | 维护社会稳定 | ≥ | 95 | % | 10 |\n")
+    extraction = extract_text(text)
+    assert extraction.kind == "target_declaration"
+    assert [(i.name, i.target_text, i.actual_text, i.status) for i in extraction.indicators] == [
+        ("发放人数", "≥230人", None, "unknown"), ("维护社会稳定", "≥95%", None, "unknown")]
+    assert [p.name for p in extraction.projects] == ["村组干部报酬"]
+    assert extraction.department.name == "某某县某某镇人民政府"
+
+
+# -- whose document it is -------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, name", [
+    # the form's own field beats the title's and the publisher's
+    ("发布机构: 某市财政局\n某市教育局2022年度部门整体支出绩效自评表\n部门(单位)名称 | 某市第一中学\n", "某市第一中学"),
+    # a central 主管部门 supervises the money; the local unit reports
+    ("中央对地方转移支付绩效自评表\n中央主管部门 | 国家体育总局\n资金使用单位 | 某县体育发展中心\n", "某县体育发展中心"),
+    # a title that starts with its department
+    ("镜湖区残联中央转移支付2023年度绩效自评报告\n一、绩效目标分解下达情况\n", "镜湖区残联"),
+    # a title that names a project names no department: the text's own introduction does
+    ("某市全民健身中心项目绩效自评报告\n某市体育局（以下简称“市体育局”）组织开展了自评。\n", "某市体育局"),
+    # a page's publisher, when nothing else names one
+    ("项目支出绩效自评表\n来源:安居区市场监管局 发布时间:2022-08-15\n", "安居区市场监管局"),
+])
+def test_the_department_comes_from_where_the_genre_puts_it(text, name):
+    assert extract_text(text).department.name == name
+
+
+@pytest.mark.parametrize("text", [
+    "项目支出绩效自评表\n主管预算部门 | 狗万客户端城市管理委员\n",  # a vandalised name: no real place
+    "根据《河南省财政厅关于印发绩效管理办法的通知》，现将项目绩效自评情况报告如下。\n",  # a cited document
+])
+def test_no_sentence_fragment_or_made_up_name_becomes_a_department(text):
+    extraction = extract_text(text)
+    assert extraction.department is None
+    assert "department not found: the report is kept with an unknown department" in extraction.warnings
+
+
+def test_a_report_of_unknown_department_keeps_the_place_it_names():
+    extraction = extract_text("彭水自治县2024年度中央对地方转移支付计划生育服务项目绩效自评\n")
+    assert extraction.department is None
+    assert (extraction.place.district, extraction.place.city) == ("彭水自治县", None)
+
+
+def test_a_department_knows_its_district_and_city_from_its_name_or_the_text():
+    extraction = extract_text("临沧市永德县明朗中学2022年度项目支出绩效自评报告\n")
+    department = extraction.department
+    assert (department.district, department.city) == ("永德县", "临沧市")
+
+
+# -- what was not read is said ------------------------------------------------------
+
+
+def test_a_table_whose_header_names_indicators_but_yields_none_is_a_warning():
+    text = "项目支出绩效自评表\n一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n\t\t\t\t\n总分\t100\t95\n"
+    warnings = extract_text(text).warnings
+    assert any(w.startswith("an indicator table (line 2) whose header names indicators yielded none") for w in warnings)
+
+
+def test_a_plan_and_result_statement_no_rule_read_is_a_warning():
+    warnings = extract_text("全年计划完成三项改革，实际完成情况良好，共推进12项工作。\n").warnings
+    assert "a plan-and-result statement no rule read (line 1): 全年计划完成三项改革，实际完成情况良好，共推进12项工作。" \
+        in warnings
+
+
+def test_a_unit_the_reader_does_not_know_is_a_warning_and_the_flagships_own_case_is_read():
+    extraction = extract_text("新增巡逻船年度目标为5艘，实际完成6艘。厨余垃圾分出量年度指标值为 18 吨/日，实际完成 15.6 吨/日。\n")
+    assert any("the unit '艘' of '5艘'" in w for w in extraction.warnings) is False  # 艘 is known
+    waste = next(i for i in extraction.indicators if i.name == "厨余垃圾分出量")
+    assert (waste.target_text, waste.actual_text, waste.unit, waste.status) == ("18吨/日", "15.6吨/日", "吨/日", "not_met")
+    unknown = extract_text("新增巡逻艇年度目标为5艇，实际完成6艇。\n")
+    assert any(w.startswith("the unit '艇' of '5艇'") for w in unknown.warnings)
+
+
+def test_a_last_row_cut_by_the_end_of_the_text_is_said_not_read():
+    text = ("项目支出绩效自评表\n一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值\n"
+            "产出指标 | 数量指标 | 培训人次 | 500人次 | 520人次\n产出指标 | 质量指标 | 指标1:提升国家基本")
+    extraction = extract_text(text)
+    assert [i.name for i in extraction.indicators] == ["培训人次"]
+    assert any(w.startswith("the last row of a table, cut off by the end of the text") for w in extraction.warnings)
