@@ -197,6 +197,13 @@ def test_facts_each_right_or_wrong_against_the_gold():
     assert summarise([entry])["facts"]["accuracy"] == round(10 / 18, 4)
 
 
+def test_tasks_are_only_facts_where_the_gold_annotated_them():
+    extracted = graph(tasks=["优化营商环境"])
+    assert "tasks" not in compare({"file": "a.txt", "indicators": []}, extracted)["facts"]
+    assert compare({"file": "a.txt", "indicators": [], "tasks": []}, extracted)["facts"]["tasks"] == {
+        "correct": 0, "total": 1}
+
+
 def test_a_fund_of_a_task_needs_that_task():
     fund = {"kind": "task_allocation", "source": "total", "amount": 5.0, "task": "社区活动"}
     gold = {"file": "a.txt", "indicators": [], "funds": [fund]}
