@@ -58,6 +58,7 @@ def test_precision_recall_f1_and_status_on_a_known_pair():
     assert figures["f1"] == 0.6667  # 2 × 0.6 × 0.75 / 1.35
     assert figures["status_accuracy"] == 0.6667  # 2 of the 3 matched
     assert figures["not_met_recall"] == 0.5  # 群众满意度 found, 开展社区活动次数 called met
+    assert (figures["target_accuracy"], figures["actual_accuracy"]) == (1.0, 1.0)
 
 
 def test_a_line_per_missed_spurious_or_wrong_indicator():
@@ -90,6 +91,7 @@ def test_targets_and_actuals_agree_as_written_or_by_their_numbers():
     assert not same_value("5个", None) and not same_value(None, "5个")
     assert not same_value("优", "良")
     assert not same_value("良", "良好的")  # one character inside another is not agreement
+    assert same_value("完成", "已完成")  # two are
 
 
 def test_topics_are_compared_as_sets_of_slugs():
@@ -216,7 +218,7 @@ def test_a_fund_of_a_task_needs_that_task():
 def test_a_document_not_read_counts_all_its_gold_as_missed():
     from perfkg.ingest.evaluate import _failed
 
-    gold = {"file": "a.txt", "indicators": [SERVICE], "year": 2021, "counts": {"duties": 3}}
+    gold = {"file": "a.txt", "indicators": [SERVICE], "year": 2021, "tasks": [], "counts": {"duties": 3}}
     entry = _failed(gold, "cannot read: No such file or directory")
     assert entry["problems"][0] == {"kind": "not read", "text": "cannot read: No such file or directory"}
     assert entry["indicators"]["gold"] == 1 and entry["indicators"]["matched"] == 0
@@ -248,7 +250,8 @@ def test_each_target_of_issue_12_is_met_at_its_value_and_not_below():
     found = {t["name"]: t for t in targets(summary(0.9, 9))}
     assert list(found) == ["indicator F1", "status accuracy on matched", "not_met recall", "department", "year",
                            "execution rate", "self score"]
-    assert (found["indicator F1"]["met"], found["indicator F1"]["target"]) == (True, 0.90)
+    assert (found["indicator F1"]["met"], found["indicator F1"]["target"], found["indicator F1"]["count"]) == (
+        True, 0.90, None)
     assert found["status accuracy on matched"]["met"] is None  # nothing matched: no figure
     assert (found["not_met recall"]["met"], found["not_met recall"]["count"]) == (True, (9, 10))
     assert (found["department"]["met"], found["department"]["count"]) == (True, (9, 10))
@@ -270,6 +273,9 @@ def test_each_target_of_issue_12_is_met_at_its_value_and_not_below():
     ("项目支出绩效自评表", ["项目表"]),
     ("部门整体支出绩效自评报告", ["整体"]),
     (None, ["整体"]),
+    ("项目表+项目报告", ["项目表", "项目报告"]),  # in the order written
+    ("项目报告 (附项目表)", ["项目报告"]),  # what brackets say is not a kind of its own
+    ("（其他）", ["（其他）"]),
     ("决算报告", ["决算报告"]),  # a kind the genre list does not know stays as written
 ])
 def test_kinds_as_the_genre_names_them(written, kinds):
@@ -308,6 +314,8 @@ def test_the_notes_table_beside_the_gold_says_kind_and_layout_unless_the_gold_do
     own = {"file": "b.txt", "doc_kind": "项目支出绩效自评表", "layout": "NT"}
     assert describe(own, "b", table) == (["项目表"], ["NT"])
     assert describe({"file": "c.txt"}, "c", table) == (["整体"], ["unstated"])
+    assert describe({"file": "a.txt"}, "gold-of-a", table) == (["项目报告", "项目表"], ["NA", "WR"])  # by its report
+    assert describe({"file": "zzz.txt"}, "b", table) == (["整体"], ["PR"])  # by the gold file's own name
     assert document_table(tmp_path / "elsewhere" / "gold") == {}
     assert table["b"] == {"id": "b", "source URL": "(none)", "kind": "整体", "layout": "PR", "#ind": "1"}
 
@@ -393,6 +401,7 @@ def test_long_lines_wrap_at_a_space_and_chinese_anywhere():
     entry = compare({"file": "a.txt", "indicators": [indicator("长" * 60, "1次", "1次", "met", "甲")]}, graph())
     entry["kinds"], entry["layouts"] = ["整体"], ["unstated"]
     lines = render(assemble([entry], "gold", "reports"))
+    assert "status accuracy on matched               —       0/0       0.95  n/a" in lines
     start = lines.index("a.txt [整体; unstated]")
     assert lines[start + 1 : start + 4] == ["  missed    " + "长" * 34, " " * 12 + "长" * 26 + ": target '1次',",
                                             " " * 12 + "actual '1次', met"]
@@ -466,3 +475,82 @@ a.txt [项目表; PR]
 
 b.txt 荔城街道 [整体 + 项目报告; NA + WR]
   fact      year: gold 2021, extracted 2022"""
+
+
+def test_a_report_whose_lines_wrap_and_whose_names_are_cut():
+    parks = {**PARKS, "topics": ["urban_renewal"]}
+    first = compare({"file": "000_594efdd38f19f6dd_second.txt",
+                     "department": {"short_name": "广州市增城区人民政府荔城街道办事处综合事务与经济发展办公室和社区治理服务中心"},
+                     "indicators": [parks], "funds": [{"kind": "budget", "source": "total", "amount": 100.0}],
+                     "tasks": ["优化营商环境"], "score_items": [{"name": "预算执行", "max_score": 20, "score": 19}],
+                     "counts": {"duties": 2}, "year": 2021, "execution_rate": 0, "self_score": 80},
+                    graph([parks], report={"year": 2021, "execution_rate": 0.005, "self_score": None},
+                          counts={"duties": 2}))
+    quiet = compare({"file": "quiet.txt", "indicators": [SERVICE]}, graph([SERVICE]))
+    last = compare({"file": "last.txt", "indicators": [ACTIVITY]}, graph())
+    for entry, kinds, layouts in ((first, ["整体"], ["NA"]), (quiet, ["整体"], ["NA"]), (last, ["项目表"], ["unstated"])):
+        entry["kinds"], entry["layouts"] = kinds, layouts
+    gold_folder = "/data/a folder with a rather long name/for the annotations of the corpus/gold"
+    assert "\n".join(render(assemble([first, quiet, last], gold_folder, "reports"))) == """\
+perfkg eval: 3 documents
+  gold     /data/a folder with a rather long name/for the annotations of the
+           corpus/gold
+  reports  reports
+
+target (issue 12)                    value     count   at least
+indicator F1                         0.800                 0.90  below
+status accuracy on matched           1.000       2/2       0.95  met
+not_met recall                       0.000       0/1       0.90  below
+department                           0.917     11/12       0.90  met
+year                                 1.000       3/3       0.90  met
+execution rate                       1.000       3/3       0.90  met
+self score                           0.667       2/3       0.90  below
+
+indicators: 3 in the gold, 2 extracted, 2 matched
+  precision 1.000  recall 0.667  F1 0.800
+  on matched: status 2/2, target 2/2, actual 2/2; not_met found 0/1
+  topics: precision 1.000 (1/1), recall 1.000 (1/1)
+facts: 20 of 25 right (0.800)
+  counts 1/1, department 11/12, execution_rate 3/3, funds 0/1, score_items 0/1,
+  self_score 2/3, tasks 0/1, year 3/3
+
+by kind docs  gold found match     P     R    F1  status not_met facts
+整体       2     2     2     2 1.000 1.000 1.000     2/2     0/0 0.722
+项目表     1     1     0     0     — 0.000 0.000     0/0     0/1 1.000
+
+by layout docs  gold found match     P     R    F1  status not_met facts
+NA           2     2     2     2 1.000 1.000 1.000     2/2     0/0 0.722
+unstated     1     1     0     0     — 0.000 0.000     0/0     0/1 1.000
+
+document                gold found match     P     R    F1  status not_met facts
+000_594efdd38f19f6dd_s     1     1     1 1.000 1.000 1.000     1/1     0/0 0.545
+quiet                      1     1     1 1.000 1.000 1.000     1/1     0/0 1.000
+last                       1     0     0     — 0.000 0.000     0/0     0/1 1.000
+
+000_594efdd38f19f6dd_second.txt
+  广州市增城区人民政府荔城街道办事处综合事务与经济发展办公室和社区治理服务中心
+  [整体; NA]
+  fact      department short_name: gold
+            '广州市增城区人民政府荔城街道办事处综合事务与经济发展办公室和社区治
+            理服务中心', extracted None
+  fact      self_score: gold 80, extracted None
+  fact      missed fund budget/total 100.0
+  fact      missed task 优化营商环境
+  fact      missed score item 预算执行 20/19
+
+last.txt [项目表; unstated]
+  missed    开展社区活动次数: target '220次', actual '170次', not_met"""
+
+
+def test_reports_beside_their_gold_and_a_gold_file_named_otherwise(tmp_path):
+    from perfkg.ingest.evaluate import evaluate_folder
+
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    (gold_dir / "a.txt").write_text(REPORT_A, encoding="utf-8")
+    (gold_dir / "gold-of-a.json").write_text(json.dumps({"file": "a.txt", "indicators": [SERVICE]}), encoding="utf-8")
+    (gold_dir / "NOTES.md").write_text("| id | layout |\n|---|---|\n| gold-of-a | NT |\n| a | PR |\n", encoding="utf-8")
+    result = evaluate_folder(gold_dir, tmp_path / "no reports here")
+    assert (result["gold_folder"], result["reports_folder"]) == (str(gold_dir), str(tmp_path / "no reports here"))
+    [entry] = result["reports"]
+    assert entry["indicators"]["matched"] == 1 and entry["layouts"] == ["NT"]
