@@ -15,7 +15,9 @@ false, each `$p IS NULL` made false, each comparison operator and status literal
 DESC dropped; the query tests are run against each mutant.
 
 Prints a summary (killed, survived, by module, and each survivor) and writes
-it to var/mutate/summary.md.
+it to var/mutate/summary.md. With --survivors, after tests were added, only
+the last run's surviving Python mutants are tested again (with the current
+tests; the code must not have changed since), and the Cypher mutants anew.
 """
 
 from __future__ import annotations
@@ -80,9 +82,23 @@ def stage() -> None:
 # -- Python, by mutmut --------------------------------------------------------------
 
 
-def run_mutmut() -> None:
-    subprocess.run([str(BIN / "mutmut"), "run", "--max-children", str(os.cpu_count() or 2)], cwd=STAGE, check=True,
-                   stdout=subprocess.DEVNULL)
+def run_mutmut(*mutants: str) -> None:
+    subprocess.run([str(BIN / "mutmut"), "run", "--max-children", str(os.cpu_count() or 2), *mutants], cwd=STAGE,
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def survivors_again() -> None:
+    """The current tests into the last run's copy, which tests reach what collected anew, then its survivors run."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for copy in (STAGE / "tests", STAGE / "mutants" / "tests"):
+        shutil.rmtree(copy)
+        shutil.copytree(ROOT / "tests", copy, ignore=ignore)
+    (STAGE / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    survivors = []
+    for module in MODULES:
+        meta = json.loads((STAGE / "mutants" / (staged(module) + ".meta")).read_text(encoding="utf-8"))
+        survivors += [name for name, code in meta["exit_code_by_key"].items() if code in SURVIVED | NO_TESTS]
+    run_mutmut(*survivors)
 
 
 def mutmut_results() -> dict[str, dict]:
@@ -182,8 +198,11 @@ def summary(results: dict[str, dict]) -> str:
 
 
 def main() -> None:
-    stage()
-    run_mutmut()
+    if "--survivors" in sys.argv[1:]:
+        survivors_again()
+    else:
+        stage()
+        run_mutmut()
     results = mutmut_results()
     results.update(run_cypher())
     text = summary(results)
