@@ -11,7 +11,7 @@ from perfkg.ingest.model import Evidence, Extraction, Fund, Indicator, Office, S
 from perfkg.ingest.pipeline import text_as_document
 from perfkg.ingest.validate import validate
 
-TEXT = "一、部门职能\n负责辖区经济发展。\n服务企业数年度指标值为 203 家，实际完成 212 家。\n全年预算数 100 万元。\n"
+TEXT = "一、部门职能\n负责辖区经济发展。\n服务企业数年度指标值为 203 家，实际完成 212 家。\n开展社区活动 220 次。\n全年预算数 100 万元。\n"
 DOCUMENT = text_as_document(TEXT)
 
 
@@ -71,6 +71,16 @@ def test_evidence_that_is_not_the_text_where_it_says_is_dropped(evidence):
     out = extraction(indicators=[Indicator("服务企业数", evidence, "narrative")])
     validate(out, DOCUMENT)
     assert out.indicators == [] and len(out.warnings) == 1
+
+
+def test_a_warning_quotes_the_first_60_characters_of_what_was_dropped():
+    long = "服务企业" * 20
+    whole = span(TEXT.strip())  # the document's text, more than 60 characters
+    out = extraction(indicators=[Indicator("服务企业数", Evidence(long, 0, 80), "narrative")],
+                     funds=[Fund("budget", "total", math.inf, whole)])
+    validate(out, DOCUMENT)
+    assert out.warnings == [f"dropped a indicator whose evidence is not the document's text: {long[:60]!r}",
+                            f"dropped a fund whose amount is not a number: {whole.text[:60]!r}"]
 
 
 def test_evidence_drawing_on_other_spans_of_the_text_is_kept():
