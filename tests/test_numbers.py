@@ -2,7 +2,7 @@
 
 import pytest
 
-from perfkg.ingest.numbers import chinese_number, compatible_units, quantities, read_value
+from perfkg.ingest.numbers import chinese_number, compatible_units, quantities, read_value, unknown_unit
 
 
 def test_quantities_read_separators_multipliers_and_units():
@@ -38,6 +38,7 @@ def test_money_is_counted_in_wan_yuan():
     assert wan("5千元") == (0.5, "万元")
     assert wan("9.05亿元") == (90500.0, "万元")
     assert wan("3千人") == (3000.0, "人")
+    assert wan("5千万元") == (5000.0, "万元")  # a multiplier before a unit of money
 
 
 def test_chinese_numerals():
@@ -118,6 +119,50 @@ def test_actuals(text, kind, value):
 def test_values_written_in_chinese_numerals(text, is_target, expected):
     value = read_value(text, is_target=is_target)
     assert (value.kind, value.value, value.unit, value.op) == expected
+
+
+@pytest.mark.parametrize("text, kind, op, unit", [
+    ("第二", "rank", "=", "rank"),  # a place reached
+    ("前3", "rank", "rank<=", "rank"),  # a place at or above
+    ("优", "grade", "=", "grade"),
+    ("2021年12月", "date", None, None),
+    ("已完成", "done", None, None),
+    ("未发生", "zero", None, None),
+    ("0起", "zero", None, "起"),
+])
+def test_an_actual_keeps_its_text_and_no_comparison_of_its_own(text, kind, op, unit):
+    value = read_value(text)
+    assert (value.kind, value.op, value.unit, value.text) == (kind, op, unit, text)
+
+
+@pytest.mark.parametrize("deadline, done, met", [
+    ("2021年12月10日前", "2021年12月20日", False),  # the day counts
+    ("2021年12月10日前", "2021年11月20日", True),  # before the month's day
+    ("2021年6月30日前", "2021年3月", True),  # a month alone is its end
+    ("2021年3月20日前", "2021年3月5日", True),
+    ("2021年12月31日前", "2021年12月", True),
+    ("2021年12月31日前", "2021年", True),  # a year alone is its end
+    ("2021年12月31日前", "2022年1月1日", False),
+])
+def test_dates_compare_as_days(deadline, done, met):
+    target, actual = read_value(deadline, is_target=True), read_value(done)
+    assert (target.kind, target.op, actual.kind) == ("date", "<=", "date")
+    assert (actual.value <= target.value) is met
+
+
+def test_a_date_may_be_followed_by_a_few_words_only():
+    assert read_value("2021年12月前完成任务", is_target=True).kind == "date"  # four characters after it
+    assert read_value("2021年12月前完成了任务", is_target=True).kind != "date"  # five
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("12匹", "匹"), ("5 匹", "匹"), ("甲" * 9 + "12匹", "匹"),  # twelve characters are looked at
+    ("甲" * 10 + "12匹", None),  # thirteen are a sentence, not a value
+    ("18吨", None), ("18吨/日", None), ("5万人", None),  # known units, a multiplier before one
+    ("2021年", None), ("1至3人", None), ("100以上", None), ("90%以上", None), (None, None), ("", None),
+])
+def test_a_unit_the_reader_does_not_know(text, unit):
+    assert unknown_unit(text) == unit
 
 
 def test_nothing_to_read():
