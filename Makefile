@@ -9,33 +9,39 @@ PERFKG_PORT ?= 8000
 export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 
-.PHONY: install run ingest serve test eval raise-floor fuzz check-load mutate bench docs clean help
+.PHONY: install run ingest serve test eval raise-floor fuzz check-load mutate bench bench-formats docs clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
+# perfkg itself; the test tools come on top only for the targets that need them.
 $(VENV)/.installed: pyproject.toml
 	@python=$$(.ci/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@echo "installing perfkg and its dependencies (prebuilt wheels, nothing to compile)"
+	$(PY) -m pip install -e .
 	@touch $@
 
-install: $(VENV)/.installed  ## create .venv and install perfkg with its test tools
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install -e '.[test]'
+	@touch $@
 
-run: install  ## ingest examples/reports into $PERFKG_STORE and serve the API on $PERFKG_HOST:$PERFKG_PORT
+install: $(VENV)/.installed-test  ## create .venv and install perfkg with its test tools
+
+run: $(VENV)/.installed  ## ingest examples/reports into $PERFKG_STORE and serve the API on $PERFKG_HOST:$PERFKG_PORT
 	$(PERFKG) ingest --quiet examples/reports
 	$(PERFKG) serve --host $(PERFKG_HOST) --port $(PERFKG_PORT)
 
-ingest: install  ## ingest examples/reports only
+ingest: $(VENV)/.installed  ## ingest examples/reports only
 	$(PERFKG) ingest examples/reports
 
-serve: install  ## serve the API on the current graph
+serve: $(VENV)/.installed  ## serve the API on the current graph
 	$(PERFKG) serve --host $(PERFKG_HOST) --port $(PERFKG_PORT)
 
 test: install  ## run the test suite (Neo4j tests run only when PERFKG_NEO4J_URI is set)
 	$(PY) -m pytest -q
 
-eval: install  ## measure the extraction against the gold of ../shared: the five reports, then the corpus
+eval: $(VENV)/.installed  ## measure the extraction against the gold of ../shared: the five reports, then the corpus
 	$(PERFKG) eval --gold $(SHARED)/gold --reports $(SHARED)/reports
 	$(PERFKG) eval --gold $(SHARED)/corpus/gold --reports $(SHARED)/corpus/docs
 
@@ -56,6 +62,9 @@ mutate: install  ## mutation testing of status, numbers, validate, evaluate, the
 
 bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest, queries, pandas side by side -> BENCHMARKS.md (about 20 min)
 	$(PY) benchmarks/bench.py
+
+bench-formats: install  ## reading cost of each format, and an ingest of 1,000 generated PDFs -> its section of BENCHMARKS.md (about 20 min)
+	$(PY) benchmarks/formats.py
 
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
 	$(PY) -m perfkg.docs

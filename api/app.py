@@ -8,13 +8,12 @@ stack trace.
 
 from __future__ import annotations
 
-import csv
 import hmac
-import io
+import json
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from fastapi import Depends, FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -26,10 +25,13 @@ from perfkg.cypher import ParameterError, catalogue
 from perfkg import config
 from perfkg.version import __version__
 from perfkg.client import Client
+from perfkg import web
+from perfkg.export import csv_lines
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
-from .limits import RequestSizeLimit
+from .limits import Busy, DeadlineStore, RequestSizeLimit, Slots, rows_within, started
+from .source import ReportSource
 
 log = logging.getLogger("perfkg.api")
 
@@ -48,14 +50,16 @@ class ApiError(Exception):
         self.message = message
 
 
-def create_app(settings: config.Settings | None = None) -> FastAPI:
+def create_app(settings: config.Settings | None = None, *, create_store: bool = False) -> FastAPI:
+    """The application on the store the settings name, opened at start-up: a
+    missing store is refused unless `create_store` is asked."""
     settings = settings or config.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         from perfkg.ingest.load import prepare
 
-        client = Client.open(settings=settings)
+        client = Client.open(settings=settings, create=create_store)
         prepare(client.store)
         app.state.client = client
         try:
@@ -70,6 +74,9 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         "(部门整体支出绩效自评报告): departments, tasks, indicators (target vs actual), funds, scores, "
         "outcomes, problems and measures, each with the source text it came from.",
         lifespan=lifespan,
+        # perfkg.web serves /docs and /redoc from vendored files: FastAPI's own load them from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
@@ -78,6 +85,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
                            allow_headers=["*"])
     _errors(app)
     _routes(app, settings)
+    web.mount(app)
     return app
 
 
@@ -88,6 +96,10 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError):
         return JSONResponse(body(error.message), status_code=error.status)
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, error: Busy):
+        return JSONResponse(body(str(error)), status_code=429, headers={"Retry-After": "1"})
 
     @app.exception_handler(ParameterError)
     async def parameter_error(request: Request, error: ParameterError):
@@ -124,19 +136,28 @@ def _client(request: Request) -> Client:
     return request.app.state.client
 
 
-def _csv(columns: list[str], rows: list[list]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    yield buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(["" if v is None else (v if not isinstance(v, (list, dict)) else queries.to_json(v)) for v in row])
-        yield buffer.getvalue()
+def _export_stream(chunks: Iterator[str], format: str, done: Callable[[], None]) -> Iterator[str]:
+    """An export as it streams, calling `done` when it ends however it ends; a
+    store error once the answer has begun ends it with a line that says so (a
+    JSON line, or a comment of the Cypher script), so a cut export is never
+    taken for a whole one."""
+    try:
+        yield from chunks
+    except StoreError as error:
+        log.warning("export stopped: %s", error)
+        message = f"export stopped before its end: {error}"
+        yield (json.dumps({"type": "error", "error": message}, ensure_ascii=False) if format == "jsonl"
+               else "// " + message.replace("\n", " ")) + "\n"
+    finally:
+        done()
 
 
 def _routes(app: FastAPI, settings: config.Settings) -> None:
+    # Ad-hoc Cypher may hold half the store's query threads; one export runs
+    # at a time (a JSON-LD export of 300 reports took 800 MB).
+    ad_hoc = Slots(max(1, settings.query_threads // 2), wait_s=settings.query_timeout_ms / 1000,
+                   what="ad-hoc queries")
+    exports = Slots(1, wait_s=0, what="export")
     @app.get("/health", tags=["service"], summary="Store kind and whether it answers")
     def health(client: Client = Depends(_client)) -> dict:
         reachable = client.store.ping()
@@ -165,10 +186,21 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
             raise ApiError(404, f"no report with id {report_id!r}")
         return found
 
+    @app.get("/reports/{report_id}/source", tags=["graph"], response_model=ReportSource,
+             summary="A report's source text and every fact's span in it (start, end, label, id, location), "
+                     "to highlight the facts where they were read")
+    def report_source(report_id: str, client: Client = Depends(_client)) -> dict:
+        from perfkg.source import report_source as source_of
+
+        found = source_of(client.store, report_id)
+        if found is None:
+            raise ApiError(404, f"no report with id {report_id!r}")
+        return found
+
     @app.get("/indicators", tags=["graph"], summary="Indicators, filtered and paginated, with evidence")
     def indicators(
         client: Client = Depends(_client),
-        topic: str | None = Query(None, description="Slug, Chinese label or alternative label; narrower topics included"),
+        topic: str | None = Query(None, description="Slug, Chinese label, alternative label or function-of-expenditure code (210); narrower topics included"),
         status: str | None = Query(None, pattern="^(met|not_met|unknown)$"),
         year: int | None = Query(None, ge=1990, le=2100),
         district: str | None = Query(None, max_length=100, description="District name or part of it"),
@@ -181,7 +213,7 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
         return queries.indicators(client, topic=topic, status=status, year=year, district=district,
                                   department=department, category=category, task=task, limit=limit, offset=offset)
 
-    @app.get("/topics", tags=["graph"], summary="The topic scheme as a tree, with how many nodes are about each topic")
+    @app.get("/topics", tags=["graph"], summary="The topics as a tree under the functions of expenditure, with how many nodes are about each topic")
     def topics(client: Client = Depends(_client)) -> list[dict]:
         return queries.topic_tree(client)
 
@@ -204,14 +236,17 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
             raise ApiError(404, f"no named query {name!r}; GET /queries lists them")
         params = {k: v for k, v in request.query_params.items() if k not in ("format", "limit", "timeout_ms")}
         result = client.run(name, params, timeout_ms=timeout_ms, row_limit=limit)
+        rows, cut = rows_within(result.columns, result.rows, settings.max_response_bytes)
+        truncated = result.truncated or cut
         if format == "csv":
             headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
-            if result.truncated:
+            if truncated:
                 headers["X-Truncated"] = "true"
-            return StreamingResponse(_csv(result.columns, result.rows), media_type="text/csv; charset=utf-8",
+            return StreamingResponse(csv_lines(result.columns, rows), media_type="text/csv; charset=utf-8",
                                      headers=headers)
-        return {"name": name, "params": params, "columns": result.columns, "rows": result.records(),
-                "row_count": len(result.rows), "truncated": result.truncated}
+        return {"name": name, "params": params, "columns": result.columns,
+                "rows": [dict(zip(result.columns, row)) for row in rows], "row_count": len(rows),
+                "truncated": truncated}
 
     @app.get("/ontology", tags=["ontology"], summary="The ontology (OWL and the SKOS topics): Turtle, or JSON-LD by Accept",
              responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}}}})
@@ -230,18 +265,32 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
         from perfkg.ontology.rdf import MEDIA_TYPES
         from perfkg import export as exporter
 
-        if format == "jsonl":
-            return StreamingResponse(exporter.jsonl(client.store), media_type="application/x-ndjson; charset=utf-8")
-        if format == "cypher":
-            return StreamingResponse(exporter.cypher_script(client.store), media_type="text/plain; charset=utf-8")
-        return Response(exporter.rdf(client.store, format), media_type=MEDIA_TYPES[format] + "; charset=utf-8")
+        exports.acquire()
+        streaming = False
+        try:
+            store = DeadlineStore(client.store, settings.export_timeout_s)
+            if not store.ping():
+                raise StoreUnavailable("the store does not answer")
+            if format not in ("jsonl", "cypher"):
+                return Response(exporter.rdf(store, format), media_type=MEDIA_TYPES[format] + "; charset=utf-8")
+            chunks = exporter.jsonl(store) if format == "jsonl" else exporter.cypher_script(store)
+            response = StreamingResponse(_export_stream(started(chunks), format, exports.release),
+                                         media_type=("application/x-ndjson" if format == "jsonl" else "text/plain")
+                                         + "; charset=utf-8")
+            streaming = True  # the stream lets go of the export's slot when it ends
+            return response
+        finally:
+            if not streaming:
+                exports.release()
 
     @app.post("/reports", status_code=201, tags=["ingest"],
               summary="Ingest one report file (multipart form field `file`); needs the API key",
               responses={401: {"description": "no or wrong API key"}, 403: {"description": "uploads disabled"},
-                         413: {"description": "file too large"}, 415: {"description": "not a text file"}})
+                         413: {"description": "file too large"}, 415: {"description": "not a format perfkg reads"}})
     async def upload(
-        file: UploadFile = File(..., description="A report as text (.txt, .text or .md): UTF-8, GB18030/GBK or UTF-16"),
+        file: UploadFile = File(..., description="A report file; its suffix says its format: .txt .text .md .markdown "
+                                "(UTF-8, GB18030/GBK or UTF-16), .html .htm, .pdf, .docx, .xlsx .xlsm, .xls, and .doc "
+                                ".wps .et when LibreOffice is installed"),
         x_api_key: str | None = Header(None, description="The server's PERFKG_API_KEY"),
         authorization: str | None = Header(None, description="Or: Bearer <PERFKG_API_KEY>"),
         client: Client = Depends(_client),
@@ -257,9 +306,10 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
             raise ApiError(401, "a valid API key is required (X-API-Key header or Authorization: Bearer)")
         name = Path(file.filename or "").name
         if Path(name).suffix.lower() not in uploads.SUFFIXES:
-            raise ApiError(415, f"{name or 'the file'}: only text reports ({', '.join(uploads.SUFFIXES)}) are accepted")
-        if file.content_type and not file.content_type.startswith(("text/", "application/octet-stream")):
-            raise ApiError(415, f"{name}: content type {file.content_type} is not text")
+            raise ApiError(415, f"{name or 'the file'}: only reports ({' '.join(uploads.SUFFIXES)}) are accepted")
+        # The suffix says which reader reads it; a document comes as text/* or application/*.
+        if file.content_type and not file.content_type.startswith(("text/", "application/")):
+            raise ApiError(415, f"{name}: content type {file.content_type} is no document")
         data = await file.read(settings.max_report_bytes + 1)
         if len(data) > settings.max_report_bytes:
             raise ApiError(413, f"{name}: over the limit of {settings.max_report_bytes:,} bytes")
@@ -274,6 +324,9 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     def cypher(body: CypherRequest, client: Client = Depends(_client)) -> dict:
         if not body.query.strip():
             raise ApiError(400, "empty query")
-        result = client.read(body.query, body.params, timeout_ms=body.timeout_ms, row_limit=body.row_limit)
-        return {"columns": result.columns, "rows": result.records(), "row_count": len(result.rows),
-                "truncated": result.truncated}
+        with ad_hoc:
+            result = client.read_untrusted(body.query, body.params, timeout_ms=body.timeout_ms,
+                                           row_limit=body.row_limit)
+        rows, cut = rows_within(result.columns, result.rows, settings.max_response_bytes)
+        return {"columns": result.columns, "rows": [dict(zip(result.columns, row)) for row in rows],
+                "row_count": len(rows), "truncated": result.truncated or cut}

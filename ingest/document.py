@@ -24,7 +24,7 @@ through JSON (`to_json` / `from_json`), versioned by `MODEL_VERSION`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any, Iterator, Union
 
@@ -36,8 +36,9 @@ class Location:
     """Where something is in the source file. `kind` says which fields apply:
 
     - ``text`` (.txt, .md, .html source lines): `line`, `end_line` (1-based);
-    - ``pdf``: `page` (1-based), `line` and `end_line` on that page, `bbox`
-      (x0, top, x1, bottom in PDF points, origin top left);
+    - ``pdf``: `page` (1-based), `line` and `end_line` on that page (or on
+      `end_page`, for a paragraph a page break cut), `bbox` (x0, top, x1,
+      bottom in PDF points, origin top left, on `page`);
     - ``docx``: `paragraph` (index among the body's paragraphs) or `table`,
       `row`, `column` (0-based);
     - ``sheet`` (.xlsx, .xls): `sheet` and `ref`, an A1 cell or range;
@@ -49,6 +50,7 @@ class Location:
     line: int | None = None
     end_line: int | None = None
     page: int | None = None
+    end_page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     paragraph: int | None = None
     table: int | None = None
@@ -62,6 +64,8 @@ class Location:
         parts: list[str] = []
         if self.sheet is not None:
             return f"{self.sheet}!{self.ref}" if self.ref else self.sheet
+        if self.end_page is not None and self.end_page != self.page:
+            return f"p. {self.page}, line {self.line} – p. {self.end_page}, line {self.end_line}"
         if self.page is not None:
             parts.append(f"p. {self.page}")
         if self.paragraph is not None:
@@ -152,11 +156,12 @@ class Table:
     location: Location | None = None
     kind = "table"
 
-    @property
+    # A table's cells are fixed once it is read: its size is computed once.
+    @cached_property
     def n_rows(self) -> int:
         return max((c.row + c.row_span for c in self.cells), default=0)
 
-    @property
+    @cached_property
     def n_cols(self) -> int:
         return max((c.column + c.col_span for c in self.cells), default=0)
 
@@ -231,7 +236,7 @@ class Document:
         if self.source.format in _TEXT_FORMATS:
             first, last = self.line_of(start), self.line_of(max(start, end - 1))
             return f"line {first}" if first == last else f"lines {first}–{last}"
-        located = [_locate_in(block, start, end) for block in self.blocks_in(start, end)]
+        located = [_locate_in(self.text, block, start, end) for block in self.blocks_in(start, end)]
         labels = [loc for loc in located if loc]
         if not labels:
             return ""
@@ -282,7 +287,7 @@ class Document:
 _TEXT_FORMATS = frozenset({"txt"})
 
 
-def _locate_in(block: Block, start: int, end: int) -> str:
+def _locate_in(text: str, block: Block, start: int, end: int) -> str:
     if isinstance(block, Table):
         cells = [c for c in block.cells if c.start < end and start < c.end or c.start == start]
         rows = sorted({c.row for c in cells})
@@ -297,7 +302,18 @@ def _locate_in(block: Block, start: int, end: int) -> str:
             if len(rows) > 1 and first.row is not None:
                 return Location(**{**asdict(first), "row": None, "column": None}).label() + f", rows {rows[0] + 1}–{rows[-1] + 1}"
             return Location(**{**asdict(first), "column": None}).label() if len(located) > 1 else first.label()
-    return block.location.label() if block.location is not None else ""
+    location = block.location
+    if location is None:
+        return ""
+    if (location.kind in ("pdf", "text") and location.line is not None and location.end_line is not None
+            and location.end_page in (None, location.page)
+            and text.count("\n", block.start, block.end) == location.end_line - location.line):
+        # The block's lines are the file's lines (a PDF paragraph, a Markdown
+        # one): the lines of the span itself, not the whole paragraph's.
+        first = location.line + text.count("\n", block.start, max(block.start, start))
+        last = location.line + text.count("\n", block.start, max(block.start, min(end, block.end) - 1))
+        return replace(location, line=first, end_line=last if last != first else None).label()
+    return location.label()
 
 
 def line_blocks(text: str, location_kind: str | None = "text", first_line: int = 1) -> list[Line]:

@@ -18,7 +18,12 @@ Candidate pairs are taken best first (0.6 × name + 0.4 × evidence
 similarity). On matched indicators, targets and actuals agree when their
 normalised text is equal, one contains the other, or they state the same
 numbers; statuses must be equal; topics are compared as sets of slugs
-(precision and recall over indicator-topic pairs).
+(precision and recall over indicator-topic pairs) within the gold's
+vocabulary: the graph contract's topics and any other the gold files use. An
+extracted topic counts as the nearest topics of the vocabulary at or above it
+(sport as culture_civilization, which a query for culture_civilization finds
+it under), and one with none above it (a sector the gold has no slug for,
+such as education) is not compared.
 
 Facts are the rest of the gold: department name, short name, district and
 city (four facts of `department`), year, execution rate and self score (equal
@@ -51,6 +56,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
+from perfkg import ontology
 from perfkg.store.falkor import FalkorStore
 
 from .load import load, prepare
@@ -204,8 +210,9 @@ def _values(item: dict, target_key: str = "target", actual_key: str = "actual") 
     return f"target {item.get(target_key)!r}, actual {item.get(actual_key)!r}, {item.get('status')}"
 
 
-def compare(gold: dict, graph: dict) -> dict[str, Any]:
-    """One document's extraction (as read back from the graph) against its gold."""
+def compare(gold: dict, graph: dict, vocabulary: frozenset[str] | None = None) -> dict[str, Any]:
+    """One document's gold against what the graph holds of it; topics within
+    `vocabulary` (by default the graph contract's)."""
     ours = graph["indicators"]
     pairs = match_indicators(gold["indicators"], ours)
     status_ok = [g for g, o in pairs if gold["indicators"][g]["status"] == ours[o]["status"]]
@@ -213,7 +220,10 @@ def compare(gold: dict, graph: dict) -> dict[str, Any]:
     actual_ok = [g for g, o in pairs if same_value(gold["indicators"][g].get("actual"), ours[o]["actual"])]
     gold_not_met = [g for g, item in enumerate(gold["indicators"]) if item["status"] == "not_met"]
     found_not_met = [g for g, o in pairs if g in gold_not_met and ours[o]["status"] == "not_met"]
-    topic_pairs = [(set(gold["indicators"][g].get("topics") or []), set(ours[o].get("topics") or [])) for g, o in pairs]
+    scheme = ontology.topics()
+    vocabulary = scheme.contract if vocabulary is None else vocabulary
+    topic_pairs = [(set(gold["indicators"][g].get("topics") or []),
+                    scheme.nearest_in(ours[o].get("topics") or [], vocabulary)) for g, o in pairs]
     matched_gold = {g for g, _ in pairs}
     matched_ours = {o for _, o in pairs}
     problems: list[dict[str, str]] = []
@@ -480,14 +490,16 @@ def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
 def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
     """Every gold file of the folder against the extraction of the report it names."""
     gold_files = sorted(Path(gold_dir).glob("*.json"))
+    golds = [json.loads(gold_file.read_text(encoding="utf-8")) for gold_file in gold_files]
+    vocabulary = ontology.topics().contract | {topic for gold in golds for item in gold["indicators"]
+                                               for topic in item.get("topics") or []}
     table = document_table(gold_dir)
     entries = []
     with tempfile.TemporaryDirectory(prefix="perfkg-eval-") as scratch:
-        store = FalkorStore(Path(scratch) / "eval.db")
+        store = FalkorStore(Path(scratch) / "eval.db", create=True)
         try:
             prepare(store)
-            for gold_file in gold_files:
-                gold = json.loads(gold_file.read_text(encoding="utf-8"))
+            for gold_file, gold in zip(gold_files, golds):
                 path = Path(reports_dir) / gold["file"]
                 if not path.exists() and (gold_file.parent / gold["file"]).exists():
                     path = gold_file.parent / gold["file"]  # reports kept beside their gold
@@ -498,7 +510,7 @@ def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
                     entry = _failed(gold, error.problem)
                 else:
                     report_id = load(store, extraction).report_id
-                    entry = compare(gold, read_back(store, report_id))
+                    entry = compare(gold, read_back(store, report_id), vocabulary)
                 entry["kinds"], entry["layouts"] = describe(gold, gold_file.stem, table)
                 entries.append(entry)
         finally:

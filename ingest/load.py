@@ -143,6 +143,8 @@ def to_rows(extraction: Extraction) -> GraphRows:
         "execution_rate": extraction.execution_rate,
         "self_score": extraction.self_score,
         "self_grade": extraction.self_grade,
+        **_figure_evidence("execution_rate", extraction.execution_rate_evidence),
+        **_figure_evidence("self_score", extraction.self_score_evidence),
     })
     schema.check_node("Report", report)
 
@@ -233,6 +235,13 @@ def _row(label: str, item: Any, ordinal: int) -> dict[str, Any]:
 def _evidence(evidence: Evidence) -> dict[str, Any]:
     return {"evidence": evidence.text, "evidence_start": evidence.start, "evidence_end": evidence.end,
             "evidence_location": evidence.location or None}
+
+
+def _figure_evidence(figure: str, evidence: Evidence | None) -> dict[str, Any]:
+    """A report figure's evidence as Report properties: execution_rate_evidence, _start, _end, _location."""
+    if evidence is None:
+        return {}
+    return {f"{figure}_{key}": value for key, value in _evidence(evidence).items()}
 
 
 def _properties(label: str, item: Any) -> dict[str, Any]:
@@ -440,11 +449,12 @@ def prepare(store: GraphStore) -> None:
     schema = ontology.schema()
     store.ensure_schema(schema)
     scheme = ontology.topics()
-    topic_rows = [{"id": t.slug, "name_zh": t.name_zh, "name_en": t.name_en} for t in scheme.topics.values()]
+    topic_rows = [{"id": t.slug, "name_zh": t.name_zh, "name_en": t.name_en, "notation": t.notation}
+                  for t in scheme.topics.values()]
     for row in topic_rows:
         schema.check_node("Topic", row)
     schema.check_relationship("BROADER", "Topic", "Topic")
-    broader = [{"from": t.slug, "to": t.broader} for t in scheme.topics.values() if t.broader]
+    broader = [{"from": t.slug, "to": parent} for t in scheme.topics.values() for parent in t.parents]
     store.write_batch([
         # perfkg 0.1 wrote Report.kind report or form; the kinds now say whose document it is.
         Statement("MATCH (r:Report) WHERE r.kind IN ['report', 'form'] "

@@ -138,6 +138,10 @@ class Extraction:
     place: DepartmentFacts | None = None
     execution_rate: float | None = None
     self_score: float | None = None
+    # The sentence or form row that states each: a report's headline figures
+    # are checkable as its facts are.
+    execution_rate_evidence: Evidence | None = None
+    self_score_evidence: Evidence | None = None
     self_grade: str | None = None
     duties: list[TextItem] = field(default_factory=list)
     offices: list[Office] = field(default_factory=list)

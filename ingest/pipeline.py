@@ -119,6 +119,13 @@ def _tag_topics(out: Extraction) -> None:
         item.topics = tag(item.text)
     for task in out.tasks:
         task.topics = tag(task.name, task.goal or "")
+    for project in out.projects:
+        project.topics = tag(project.name, project.goal or "")
+    # What the whole report is about, by who wrote it and its title: the
+    # sector of a 卫生院's or a 市场监督管理局's indicators that name none
+    # (资金到位率, 项目完成时间).
+    report_topics = tag(" ".join(filter(None, (out.department.name if out.department else None, out.title))))
     for indicator in out.indicators:
-        inherited = out.tasks[indicator.task].topics if indicator.task is not None else None
-        indicator.topics = tag(indicator.name, indicator.evidence.text, inherited)
+        inherited = (out.tasks[indicator.task].topics if indicator.task is not None
+                     else out.projects[indicator.project].topics if indicator.project is not None else None)
+        indicator.topics = tag(indicator.name, indicator.evidence.text, inherited or report_topics)

@@ -19,6 +19,7 @@ from importlib import resources
 
 import ahocorasick_rs
 
+_GROUPINGS = frozenset({"县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 # Province-level municipalities.
 _MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
 
@@ -71,6 +72,8 @@ def gazetteer() -> Gazetteer:
             level = "county"
         else:
             continue
+        if name in _GROUPINGS:
+            continue  # a statistical grouping of divisions (重庆市's 县, 市辖区), not a place of its own
         divisions[code] = Division(code, name, level)
     by_name: dict[str, list[Division]] = {}
     for division in divisions.values():

@@ -243,6 +243,12 @@ class OffsetMap:
         return self.length
 
 
+# A pinyin gloss a traditional-character mirror puts after a character
+# (戶(hù), 數(shù)): left out of clean, like markup, so the rules read the words;
+# evidence, quoted from the document's text, keeps it.
+GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,8}[)）]")
+
+
 class Text:
     def __init__(self, document: model.Document):
         self.document = document
@@ -281,6 +287,21 @@ def _clean(text: str) -> str:
     return _ODD_SPACE.sub(" ", text)
 
 
+def _kept(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of raw[start:end] clean keeps: all of it but pinyin glosses."""
+    spans = []
+    for m in GLOSS.finditer(raw, start, end):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, end))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _clean_span(raw: str, start: int, end: int) -> str:
+    """What clean holds of raw[start:end]."""
+    return "".join(_clean(raw[s:e]) for s, e in _kept(raw, start, end))
+
+
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The physical lines of text[start:end], spaces trimmed, blank ones dropped."""
     found = []
@@ -308,9 +329,10 @@ class _Builder:
         self.length = 0
 
     def copy(self, start: int, end: int) -> None:
-        self.parts.append(_clean(self.raw[start:end]))
-        self.pos.add(start, end - start)
-        self.length += end - start
+        for s, e in _kept(self.raw, start, end):
+            self.parts.append(_clean(self.raw[s:e]))
+            self.pos.add(s, e - s)
+            self.length += e - s
 
     def put(self, text: str, origin: int) -> None:
         """Text of our own (a line break, a tab between cells), traced to `origin`."""
@@ -337,7 +359,7 @@ def _build(document: model.Document) -> tuple[str, OffsetMap, list[Block]]:
         line_start = out.length
         for s, e in segments:
             out.copy(s, e)
-        line = "".join(_clean(raw[s:e]) for s, e in segments)
+        line = "".join(_clean_span(raw, s, e) for s, e in segments)
         starts = _item_starts(to_half_width(line)) if MARKER.match(line) else [0]
         for a, b in zip(starts, starts[1:] + [len(line)]):
             blocks.append(Block("paragraph", line_start + a, line_start + b, source=source, heading_level=level))
@@ -347,8 +369,8 @@ def _build(document: model.Document) -> tuple[str, OffsetMap, list[Block]]:
         logical: list[list[tuple[int, int]]] = []
         for s, e in run:
             if logical:
-                previous = "".join(_clean(raw[a:b]) for a, b in logical[-1][-3:])
-                if should_join(previous, _clean(raw[s:e])):
+                previous = "".join(_clean_span(raw, a, b) for a, b in logical[-1][-3:])
+                if should_join(previous, _clean_span(raw, s, e)):
                     logical[-1].append((s, e))
                     continue
             logical.append([(s, e)])
@@ -411,7 +433,7 @@ def _table(table: model.Table, out: _Builder) -> Block:
             segments = _segments(raw, cell.start, cell.end)
             for s, e in segments:
                 out.copy(s, e)
-            text = "".join(_clean(raw[s:e]) for s, e in segments).strip()
+            text = "".join(_clean_span(raw, s, e) for s, e in segments).strip()
             clean = Cell(start, out.length, text, column, cell.header, cell)
             clean_of[id(cell)] = clean
             cells.append(clean)

@@ -50,12 +50,18 @@ def validate(out: Extraction, document: Document) -> None:
         if not math.isfinite(fund.amount):
             out.warnings.append(f"dropped a fund whose amount is not a number: {str(fund.evidence)[:60]!r}")
     _reindex(out, "funds", [fund if math.isfinite(fund.amount) else None for fund in out.funds])
+    for figure in ("execution_rate", "self_score"):
+        evidence = getattr(out, f"{figure}_evidence")
+        if evidence is not None and not evidence_holds(evidence, document):
+            out.warnings.append(f"dropped the evidence of the {figure.replace('_', ' ')}: it is not the document's "
+                                f"text: {evidence.text[:60]!r}")
+            setattr(out, f"{figure}_evidence", None)
     if out.execution_rate is not None and not (0 <= out.execution_rate <= 1000):
         out.warnings.append(f"execution rate {out.execution_rate} out of range, dropped")
-        out.execution_rate = None
+        out.execution_rate = out.execution_rate_evidence = None
     if out.self_score is not None and not (0 <= out.self_score <= 1000):
         out.warnings.append(f"self score {out.self_score} out of range, dropped")
-        out.self_score = None
+        out.self_score = out.self_score_evidence = None
     if out.year is not None and not (1990 <= out.year <= 2100):
         out.warnings.append(f"year {out.year} out of range, dropped")
         out.year = None

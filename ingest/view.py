@@ -10,7 +10,7 @@ from functools import cached_property
 from .outline import Node, build_outline
 from .model import Evidence
 from .tables import Segment, segments
-from .text import Block, Text
+from .text import GLOSS, Block, Text
 
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』)]*")
 _CLAUSE_END = re.compile(r"[。！？!?；;]+[”’」』)]*")
@@ -66,6 +66,9 @@ class Doc:
         document's text behind it, verbatim, and where that is."""
         low, high = self.text.raw_bounds(start, end)
         document = self.text.document
+        gloss = GLOSS.match(document.text, high)
+        if gloss:  # a gloss right after the last character is part of what it quotes: 40戶(hù)
+            high = gloss.end()
         return Evidence(document.text[low:high], low, high, document.locate(low, high),
                         tuple(self.text.raw_bounds(s, e) for s, e in also))
 

@@ -90,7 +90,7 @@ OPERATOR = re.compile(r"[≥≤=＝═≧≦><＞＜]|>=|<=|大于等于|小于�
 FIELD_LABELS: list[tuple[str, re.Pattern]] = [
     ("project_name", re.compile(r"项目名称|(?:转移支付|专项)(?:\(项目\))?名称|专项名称|项目\(专项\)名称")),
     ("supervisor", re.compile(r"(?:中央|地方|省级|市级)?主管(?:预算)?部门")),
-    ("implementer", re.compile(r"实施单位|资金使用单位|项目实施单位|执行单位")),
+    ("implementer", re.compile(r"实施单位|资金使用单位|项目实施单位|执行单位|牵头单位|责任单位")),
     ("unit_name", re.compile(r"部门\(单位\)名称|单位名称|部门名称|预算单位|填报单位|部门|主管部n?")),
     ("finance_dept", re.compile(r"(?:省级|地方)?财政部门")),
     ("self_score", re.compile(r"自评(?:总)?(?:得)?分(?:\(分\))?|总分|自评得分|自评总分")),

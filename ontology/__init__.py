@@ -142,43 +142,84 @@ class Topic:
     name_zh: str
     name_en: str
     alt_labels: tuple[str, ...]
-    broader: str | None
+    broader: str | None  # skos:broader: the broader concept of its own scheme
+    # skos:broadMatch: functions of expenditure it falls under that its broader
+    # topic does not already lead to.
+    broad_match: tuple[str, ...] = ()
+    notation: str | None = None  # the code of a function of expenditure (210); topics have none
 
     @property
     def labels(self) -> tuple[str, ...]:
         """Every Chinese label that names this topic, longest first."""
         return tuple(sorted({self.name_zh, *self.alt_labels}, key=len, reverse=True))
 
+    @property
+    def parents(self) -> tuple[str, ...]:
+        """Every concept directly above it: its BROADER edges in the graph."""
+        return ((self.broader,) if self.broader else ()) + self.broad_match
+
+    @property
+    def is_expenditure_function(self) -> bool:
+        return self.notation is not None
+
 
 @dataclass(frozen=True)
 class TopicScheme:
     topics: dict[str, Topic]
+    contract: frozenset[str] = frozenset()  # the graph contract's policy topics (skos:Collection topic:contract)
 
     def resolve(self, name: str) -> Topic | None:
-        """A topic by slug, Chinese or English preferred label, or alternative label."""
+        """A topic by slug, Chinese or English preferred label, alternative
+        label, or (a function of expenditure) code."""
         key = name.strip()
         if key in self.topics:
             return self.topics[key]
         lowered = key.lower()
         for topic in self.topics.values():
-            if key == topic.name_zh or lowered == topic.name_en.lower() or key in topic.alt_labels:
+            if (key == topic.name_zh or lowered == topic.name_en.lower() or key in topic.alt_labels
+                    or key == topic.notation):
                 return topic
         return None
 
     def narrower_closure(self, slug: str) -> list[str]:
-        """The slug and every topic below it, transitively."""
+        """The slug and every concept below it, transitively."""
         found = [slug]
         frontier = [slug]
         while frontier:
-            parent = frontier.pop()
-            for topic in self.topics.values():
-                if topic.broader == parent and topic.slug not in found:
-                    found.append(topic.slug)
-                    frontier.append(topic.slug)
+            for child in self.children(frontier.pop()):
+                if child.slug not in found:
+                    found.append(child.slug)
+                    frontier.append(child.slug)
         return found
 
     def children(self, slug: str | None) -> list[Topic]:
-        return [t for t in self.topics.values() if t.broader == slug]
+        """The concepts directly below a concept; with None, those with nothing
+        above them (the functions of expenditure, and topics that lead to none)."""
+        if slug is None:
+            return [t for t in self.topics.values() if not t.parents]
+        return [t for t in self.topics.values() if slug in t.parents]
+
+    def nearest_in(self, slugs, vocabulary) -> set[str]:
+        """For each slug, itself if it is in the vocabulary, else the nearest
+        concepts of the vocabulary above it (none when nothing above it is)."""
+        found: set[str] = set()
+        frontier = list(slugs)
+        seen: set[str] = set()
+        while frontier:
+            slug = frontier.pop()
+            if slug in seen:
+                continue
+            seen.add(slug)
+            if slug in vocabulary:
+                found.add(slug)
+            else:
+                frontier.extend(self.topics[slug].parents)
+        return found
+
+    def functions_of(self, slug: str) -> list[str]:
+        """The functions of expenditure a concept falls under (itself, for a function)."""
+        return sorted(self.nearest_in([slug], {s for s, t in self.topics.items() if t.is_expenditure_function}),
+                      key=lambda s: self.topics[s].notation)
 
 
 def _read(name: str) -> str:
@@ -296,12 +337,14 @@ def schema() -> Schema:
 
 @lru_cache(maxsize=1)
 def topics() -> TopicScheme:
-    """The SKOS topic scheme of topics.ttl."""
+    """The two SKOS schemes of topics.ttl: topics, and functions of expenditure.
+    Functions come first, in the order of their codes; then topics by slug."""
     graph = ontology_graph()
     found = {}
     for concept in graph.subjects(RDF.type, PK.Topic):
         slug = _local(concept)
         broader = graph.value(concept, SKOS.broader)
+        notation = graph.value(concept, SKOS.notation)
         found[slug] = Topic(
             slug=slug,
             name_zh=_lang(graph, concept, SKOS.prefLabel, "zh"),
@@ -310,5 +353,9 @@ def topics() -> TopicScheme:
                 sorted(str(v) for v in graph.objects(concept, SKOS.altLabel) if v.language == "zh")
             ),
             broader=_local(broader) if broader is not None else None,
+            broad_match=tuple(sorted(_local(m) for m in graph.objects(concept, SKOS.broadMatch))),
+            notation=str(notation) if notation is not None else None,
         )
-    return TopicScheme(topics=dict(sorted(found.items())))
+    contract = frozenset(_local(m) for m in graph.objects(TOPIC.contract, SKOS.member))
+    ordered = sorted(found.values(), key=lambda t: (t.notation is None, t.notation or "", t.slug))
+    return TopicScheme(topics={t.slug: t for t in ordered}, contract=contract)

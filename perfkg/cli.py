@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from perfkg.ingest.readers import SUFFIXES
 
 from . import config
 from .client import Client, parse_param
@@ -31,19 +34,35 @@ StoreOption = Annotated[
 ]
 
 
-def _client(store: str | None) -> Client:
+@contextmanager
+def _client(store: str | None, *, create: bool = False) -> Iterator[Client]:
+    """The store, opened for one command: refused with exit status 2 when it is
+    missing or damaged, any store error while the command runs printed (exit
+    status 1). The embedded store's server is left running when the command
+    ends, for the next one to reuse; it stops once idle (PERFKG_SERVER_IDLE_S)."""
     from .store import StoreError
 
     try:
-        return Client.open(store)
+        client = Client.open(store, create=create)
     except StoreError as error:
         errors.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
+    if getattr(client.store, "created", False):
+        errors.print(f"created a new store at {client.store.location}")
+    try:
+        yield client
+    except StoreError as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from None
+    finally:
+        client.close(stop_server=False)
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Report files, or folders to search for *.txt files.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help=f"Report files, or folders to search for them: {' '.join(SUFFIXES)} (.doc, .wps and .et through "
+             "LibreOffice, when it is installed).")],
     store: StoreOption = None,
     workers: Annotated[int | None, typer.Option(
         help="Processes extracting reports in parallel. Default: one per CPU core for 16 files or more.",
@@ -58,7 +77,7 @@ def ingest(
         errors.print(f"[red]error:[/red] no report files found in {', '.join(map(str, paths))}")
         raise typer.Exit(1)
     outcomes = []
-    with _client(store) as client:
+    with _client(store, create=True) as client:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=errors, transient=True, disable=quiet or len(files) < 2) as progress:
             task = progress.add_task("ingesting", total=len(files))
@@ -147,9 +166,9 @@ def _print_rows(columns: list[str], rows: list[list], output_format: str) -> Non
         json.dump([dict(zip(columns, row)) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif output_format == "csv":
-        import pandas as pd
+        from .export import csv_lines
 
-        pd.DataFrame(rows, columns=columns).to_csv(sys.stdout, index=False)
+        sys.stdout.writelines(csv_lines(columns, rows))
     else:
         table = Table(show_lines=False)
         for column in columns:
@@ -158,6 +177,52 @@ def _print_rows(columns: list[str], rows: list[list], output_format: str) -> Non
             table.add_row(*["" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)) for v in row])
         console.print(table)
         console.print(f"{len(rows)} rows")
+
+
+# How `perfkg show` marks each kind of fact in the text.
+FACT_STYLES = {"Indicator": "bold black on yellow", "Fund": "bold black on green", "Task": "bold underline",
+               "ScoreItem": "black on cyan", "Report": "bold black on magenta", "Duty": "italic", "Office": "italic",
+               "Outcome": "blue", "Problem": "red", "Measure": "green"}
+
+
+@app.command()
+def show(
+    report: Annotated[str, typer.Argument(metavar="REPORT", help="A report's id, or the name of the file it was read from.")],
+    only: Annotated[Optional[list[str]], typer.Option(
+        "--only", help="Mark only these kinds of fact (Indicator, Fund, Task, ScoreItem, Report, ...).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Print a report's source text with its facts marked where they were read, then the facts and their locations."""
+    from rich.text import Text
+
+    from .source import find_report, report_source
+
+    with _client(store) as client:
+        report_id = find_report(client.store, report)
+        found = report_source(client.store, report_id) if report_id else None
+    if found is None:
+        errors.print(f"[red]error:[/red] no report {report!r}: give its id or its file's name (see `perfkg query "
+                     "'MATCH (r:Report) RETURN r.id, r.source_file'`)")
+        raise typer.Exit(1)
+    spans = [s for s in found["spans"] if not only or s["label"] in only]
+    text = Text(found["text"])
+    for span in spans:  # sorted by start, longer first: a fact inside another is marked over it
+        text.stylize(FACT_STYLES.get(span["label"], "reverse"), span["start"], span["end"])
+    console.print(f"[bold]{found['source_file']}[/bold] ({found['format']}), {found['report_id']}")
+    console.print(text)
+    legend = Text("  ".join(label for label in FACT_STYLES))
+    position = 0
+    for label in FACT_STYLES:
+        legend.stylize(FACT_STYLES[label], position, position + len(label))
+        position += len(label) + 2
+    console.print(legend)
+    table = Table(title=f"{len(spans)} facts", title_justify="left")
+    for column in ("kind", "where", "what"):
+        table.add_column(column, overflow="fold")
+    for span in spans:
+        table.add_row(Text(span["label"], style=FACT_STYLES.get(span["label"], "")), span["location"] or "",
+                      str(span["what"] or ""))
+    console.print(table)
 
 
 @app.command()
@@ -190,7 +255,7 @@ def serve(
     port: Annotated[Optional[int], typer.Option(help="Port. Default: $PERFKG_PORT or 8000.")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    """Serve the HTTP API and the explorer (the explorer at /, OpenAPI docs at /docs)."""
     import os
 
     import uvicorn
@@ -200,8 +265,10 @@ def serve(
     settings = config.from_env().with_store(store)
     host = host or os.environ.get("PERFKG_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("PERFKG_PORT") or 8000)
-    errors.print(f"perfkg API on http://{host}:{port} (docs: /docs), store {settings.store}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    errors.print(f"perfkg on http://{host}:{port}: the explorer at /, API docs at /docs; store {settings.store}")
+    # On SIGTERM, requests still running after a few seconds are abandoned: the
+    # store's server, stopped as the application shuts down, ends their queries.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
 
 
 @app.command()
@@ -308,6 +375,28 @@ def reset(
     with _client(store) as client:
         client.reset()
     console.print(f"emptied {settings.store}")
+
+
+@app.command()
+def backup(
+    destination: Annotated[Path, typer.Argument(help="A new folder: the backup, itself a store.")],
+    store: StoreOption = None,
+) -> None:
+    """Copy the embedded store, consistently, while it is in use: the copy is a store of its own
+    (open it with --store, or put it in place of a lost store while no process uses that path)."""
+    from .store import StoreError
+    from .store.falkor import FalkorStore
+
+    with _client(store) as client:
+        if not isinstance(client.store, FalkorStore):
+            errors.print("[red]error:[/red] backup copies the embedded store; back Neo4j up with neo4j-admin")
+            raise typer.Exit(2)
+        try:
+            client.store.backup(destination)
+        except StoreError as error:
+            errors.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from None
+    console.print(f"backed up {client.store.location} to {destination}")
 
 
 @app.command(name="eval")

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from perfkg.cypher import NamedQuery, catalogue
 
 from . import config
-from .store import GraphStore, QueryResult, open_store
+from .store import GraphStore, QueryResult, guard, open_store
 
 
 class Client:
@@ -18,9 +18,12 @@ class Client:
         self.settings = settings
 
     @classmethod
-    def open(cls, store: str | None = None, settings: config.Settings | None = None) -> "Client":
+    def open(cls, store: str | None = None, settings: config.Settings | None = None, *,
+             create: bool = False) -> "Client":
+        """The store the settings (or `store`) name; a missing embedded store
+        is refused unless `create` is asked."""
         settings = (settings or config.from_env()).with_store(store)
-        return cls(open_store(settings), settings)
+        return cls(open_store(settings, create=create), settings)
 
     # -- ingest ------------------------------------------------------------
 
@@ -44,11 +47,20 @@ class Client:
         timeout_ms: int | None = None,
         row_limit: int | None = None,
     ) -> QueryResult:
-        """A named query if there is one by that name, else read-only Cypher."""
+        """A named query if there is one by that name, else the user's own
+        read-only Cypher (guarded: see read_untrusted)."""
         named = self.named(name_or_cypher)
         if named is not None:
             return self.read(named.cypher, named.bind(params or {}), timeout_ms=timeout_ms, row_limit=row_limit)
-        return self.read(name_or_cypher, params, timeout_ms=timeout_ms, row_limit=row_limit)
+        return self.read_untrusted(name_or_cypher, params, timeout_ms=timeout_ms, row_limit=row_limit)
+
+    def read_untrusted(self, cypher: str, params: dict[str, Any] | None = None, **limits: int | None) -> QueryResult:
+        """Cypher a user wrote: refused before it runs if it reaches outside
+        the database or would cost its parser too much (perfkg.store.guard),
+        then read like any other query (`limits`: timeout_ms, row_limit)."""
+        guard.check(cypher)
+        guard.check_parameters(params)
+        return self.read(cypher, params, **limits)
 
     def read(
         self,
@@ -97,8 +109,14 @@ class Client:
     def reset(self) -> None:
         self.store.clear()
 
-    def close(self) -> None:
-        self.store.close()
+    def close(self, *, stop_server: bool = True) -> None:
+        """Release the store. The embedded store's server stops now when no
+        other process uses it, unless `stop_server` is False: then it stays up
+        for PERFKG_SERVER_IDLE_S seconds, for the next command to reuse."""
+        if self.store.kind == "falkordb":
+            self.store.close(stop_server=stop_server)
+        else:
+            self.store.close()
 
     def __enter__(self) -> "Client":
         return self

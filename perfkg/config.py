@@ -30,14 +30,22 @@ class Settings:
     # Ad-hoc and named queries: the most a request may ask for (it may ask less).
     query_timeout_ms: int = 5000
     row_limit: int = 10000
-    # Embedded store: memory one query may use before FalkorDB stops it.
+    # Embedded store: memory one query may use before FalkorDB stops it; the
+    # threads its queries run on (fixed when its server starts); how long its
+    # server stays up with no user, so the next command reuses it.
     query_memory_mb: int = 512
+    query_threads: int = 4
+    server_idle_s: float = 30.0
     # Reports bigger than this are refused unread.
     max_report_bytes: int = 5 * 1024 * 1024
     # HTTP: uploads need this key; CORS is off unless origins are listed.
     api_key: str | None = None
     cors_origins: tuple[str, ...] = ()
     max_request_bytes: int = 6 * 1024 * 1024
+    # Answers of queries are cut to this many bytes (and say `truncated`);
+    # an export of the whole graph stops after this many seconds.
+    max_response_bytes: int = 16 * 1024 * 1024
+    export_timeout_s: int = 120
 
     @property
     def is_neo4j(self) -> bool:
@@ -59,8 +67,12 @@ def from_env() -> Settings:
         query_timeout_ms=_int("PERFKG_QUERY_TIMEOUT_MS", 5000),
         row_limit=_int("PERFKG_ROW_LIMIT", 10000),
         query_memory_mb=_int("PERFKG_QUERY_MEMORY_MB", 512),
+        query_threads=_int("PERFKG_QUERY_THREADS", 4),
+        server_idle_s=_int("PERFKG_SERVER_IDLE_S", 30),
         max_report_bytes=_int("PERFKG_MAX_REPORT_BYTES", 5 * 1024 * 1024),
         api_key=env.get("PERFKG_API_KEY") or None,
         cors_origins=origins,
         max_request_bytes=_int("PERFKG_MAX_REQUEST_BYTES", 6 * 1024 * 1024),
+        max_response_bytes=_int("PERFKG_MAX_RESPONSE_BYTES", 16 * 1024 * 1024),
+        export_timeout_s=_int("PERFKG_EXPORT_TIMEOUT_S", 120),
     )

@@ -71,20 +71,27 @@ def schema_md() -> str:
             for r in schema.relationships.values()]
     out += [_table(["type", "from", "to", "meaning"], rows), ""]
     out += ["## Topics", "",
-            "The SKOS scheme of `ontology/topics.ttl`. A topic parameter accepts the slug, the Chinese label or any "
-            "alternative label, and includes narrower topics. The alternative labels are what the extractor matches.",
+            "The two SKOS schemes of `ontology/topics.ttl`, as `Topic` nodes joined by `BROADER`: the functions of "
+            "expenditure (支出功能分类, the classes 类 of the national classification, with their codes) at the top, "
+            "and under each the policy topics and sectors that fall under it (a topic under two functions shows "
+            "under both). The 21 topics of the graph contract are marked in the contract column; their slugs never "
+            "change. A topic parameter accepts the slug, the Chinese label, any alternative label or a function's "
+            "code, and includes everything below it. The alternative labels are what the extractor matches; "
+            "functions are reached through the topics below them. In Cypher, every indicator under a function: "
+            "`MATCH (f:Topic {notation: '210'})<-[:BROADER*0..]-(:Topic)<-[:ABOUT]-(i:Indicator) RETURN DISTINCT i`.",
             ""]
     scheme = ontology.topics()
 
     def topic_rows(parent: str | None, depth: int) -> list[list]:
         rows = []
         for topic in scheme.children(parent):
-            rows.append(["&nbsp;&nbsp;" * depth + f"`{topic.slug}`", topic.name_zh, topic.name_en,
+            rows.append(["&nbsp;&nbsp;" * depth + f"`{topic.slug}`", topic.notation or "",
+                         "yes" if topic.slug in scheme.contract else "", topic.name_zh, topic.name_en,
                          "、".join(topic.alt_labels)])
             rows += topic_rows(topic.slug, depth + 1)
         return rows
 
-    out += [_table(["slug", "中文", "English", "alternative labels"], topic_rows(None, 0)), ""]
+    out += [_table(["slug", "code", "contract", "中文", "English", "alternative labels"], topic_rows(None, 0)), ""]
     return "\n".join(out)
 
 
@@ -111,7 +118,7 @@ def queries_md() -> str:
            "Each runs unchanged on the embedded store and on Neo4j 5. The results shown are real: the query's first "
            "example, run on the five reports of `examples/reports/` (first rows, long values cut).", ""]
     with tempfile.TemporaryDirectory() as scratch:
-        with Client.open(settings=Settings(store=str(Path(scratch) / "docs.db"))) as client:
+        with Client.open(settings=Settings(store=str(Path(scratch) / "docs.db")), create=True) as client:
             ingest(client.store, [EXAMPLES])
             for query in catalogue().values():
                 out += [f"## `{query.name}`", "", query.summary, ""]

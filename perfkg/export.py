@@ -18,7 +18,7 @@ import csv
 import io
 import json
 import math
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from perfkg import ontology
 from perfkg.store import GraphStore
@@ -154,6 +154,43 @@ def split_script(script: str) -> list[str]:
     return [line.rstrip().rstrip(";") for line in script.splitlines() if line.strip() and not line.startswith("//")]
 
 
+# -- CSV ---------------------------------------------------------------------
+
+# A cell a spreadsheet would read as a formula (=HYPERLINK(...), +, -, @) or
+# whose tab or carriage return starts one: OWASP's CSV injection advice is to
+# prefix it with a single quote, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A value as a CSV cell no spreadsheet runs: text that starts like a
+    formula gets a leading single quote; numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_lines(columns: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """A header and one CSV line per row, every cell spreadsheet-safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(cells: list) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+        return buffer.getvalue()
+
+    yield line(columns)
+    for row in rows:
+        yield line(row)
+
+
 # -- CSV for neo4j-admin -----------------------------------------------------
 
 _CSV_TYPES = {"string": "", "integer": ":int", "decimal": ":double", "boolean": ":boolean"}
@@ -177,7 +214,8 @@ def admin_csv(store: GraphStore) -> dict[str, str]:
                                      for p in properties] + [":LABEL"])
         for node in rows:
             values = node["properties"]
-            writer.writerow([node["id"]] + [_csv_value(values.get(p)) for p in properties] + [";".join(node["labels"])])
+            writer.writerow([node["id"]] + [_csv_value(values.get(p)) for p in properties]
+                            + [";".join(node["labels"])])
         files[f"nodes_{label}.csv"] = out.getvalue()
     rel_rows: dict[str, list[dict]] = {}
     for rel in relationships(store):
@@ -193,13 +231,11 @@ def admin_csv(store: GraphStore) -> dict[str, str]:
 
 
 def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):  # neo4j-admin's array delimiter
+    """A property as neo4j-admin reads it (a list joined by its array
+    delimiter), each text spreadsheet-safe."""
+    if isinstance(value, list):
         return ";".join(_csv_value(v) for v in value)
-    return str(value)
+    return spreadsheet_safe(value)
 
 
 def admin_import_command(files: list[str], database: str = "neo4j") -> str:

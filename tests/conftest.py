@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+# A command leaves its embedded server running this long for the next one to
+# reuse: in tests, briefly, so the many stores of a run do not pile up.
+os.environ.setdefault("PERFKG_SERVER_IDLE_S", "2")
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "reports"
 SHARED = Path(os.environ.get("PERFKG_SHARED", ROOT.parent / "shared"))
@@ -45,7 +49,7 @@ def store(tmp_path):
     """An empty embedded store of its own, in a temporary folder."""
     from perfkg.store.falkor import FalkorStore
 
-    store = FalkorStore(tmp_path / "graph.db")
+    store = FalkorStore(tmp_path / "graph.db", create=True)
     yield store
     store.close()
 
@@ -57,7 +61,7 @@ def loaded_store_path(tmp_path_factory):
     from perfkg.ingest.runner import ingest
 
     path = tmp_path_factory.mktemp("loaded") / "graph.db"
-    store = FalkorStore(path)
+    store = FalkorStore(path, create=True)
     outcomes = ingest(store, [EXAMPLES])
     assert [o.status for o in outcomes] == ["loaded"] * 5, [o.error for o in outcomes]
     yield path

@@ -1,6 +1,8 @@
 """The API under abuse: uploads need the key and sane files, bodies are
 limited, hostile Cypher is refused, and errors never show a stack trace."""
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -17,7 +19,7 @@ REPORT = report_path("004").read_bytes()
 def http(tmp_path):
     settings = Settings(store=str(tmp_path / "g.db"), api_key=KEY, max_report_bytes=200_000,
                         max_request_bytes=300_000, query_timeout_ms=1000)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with TestClient(create_app(settings, create_store=True), raise_server_exceptions=False) as client:
         yield client
 
 
@@ -50,7 +52,7 @@ def test_uploads_without_the_key_are_refused(http, headers, status):
 
 
 def test_uploads_are_disabled_without_a_configured_key(tmp_path):
-    with TestClient(create_app(Settings(store=str(tmp_path / "g.db")))) as http:
+    with TestClient(create_app(Settings(store=str(tmp_path / "g.db")), create_store=True)) as http:
         response = upload(http, **{"X-API-Key": "anything"})
         assert response.status_code == 403 and "disabled" in response.json()["error"]
 
@@ -58,8 +60,9 @@ def test_uploads_are_disabled_without_a_configured_key(tmp_path):
 @pytest.mark.parametrize(
     "name, data, content_type, status, message",
     [
-        ("report.pdf", b"%PDF-1.4", "application/pdf", 415, "only text reports"),
-        ("report.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "image/png", 415, "not text"),
+        ("report.exe", b"MZ" + bytes(100), "application/octet-stream", 415, "only reports (.txt"),
+        ("report.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "image/png", 415, "is no document"),
+        ("report.pdf", b"%PDF-1.4", "application/pdf", 400, "report.pdf: damaged PDF"),
         ("report.txt", b"\x00\x01\x02" * 1000, "text/plain", 400, "binary file"),
         ("report.txt", b"", "text/plain", 400, "empty file"),
         ("report.txt", "x".encode() * 250_000, "text/plain", 413, "over"),
@@ -107,13 +110,13 @@ def test_cors_is_off_unless_configured(tmp_path, http):
     response = http.get("/health", headers={"Origin": "https://elsewhere.example"})
     assert "access-control-allow-origin" not in response.headers
     settings = Settings(store=str(tmp_path / "cors.db"), cors_origins=("https://research.example",))
-    with TestClient(create_app(settings)) as allowed:
+    with TestClient(create_app(settings, create_store=True)) as allowed:
         response = allowed.get("/health", headers={"Origin": "https://research.example"})
         assert response.headers["access-control-allow-origin"] == "https://research.example"
 
 
 def test_errors_never_show_a_stack_trace(tmp_path):
-    with TestClient(create_app(Settings(store=str(tmp_path / "g.db"))), raise_server_exceptions=False) as http:
+    with TestClient(create_app(Settings(store=str(tmp_path / "g.db")), create_store=True), raise_server_exceptions=False) as http:
         responses = [
             http.get("/reports/none"), http.get("/indicators", params={"year": "x"}),
             http.post("/cypher", json={"query": "MATCH (n RETURN n"}), http.get("/queries/budget_execution",
@@ -126,3 +129,155 @@ def test_errors_never_show_a_stack_trace(tmp_path):
             assert "Traceback" not in response.text and "File \"" not in response.text
             assert set(response.json()) == {"error"}
         assert responses[-1].status_code == 503
+
+
+# -- issue 11: every request bounded, every error in the API's shape ------------------
+
+
+@pytest.mark.parametrize("body, status, message", [
+    ({"query": "RETURN $x", "params": {"x": "\ud800"}}, 400, "not valid Unicode"),
+    ({"query": "RETURN $x", "params": {"x": 10 ** 30}}, 400, "64-bit"),
+    ({"query": "RETURN $x", "params": {"x": 2 ** 63}}, 400, "64-bit"),
+])
+def test_parameters_the_database_cannot_hold_are_refused_not_a_500(http, body, status, message):
+    import json
+
+    # as a client sends it: a lone surrogate travels as the escape \\ud800
+    response = http.post("/cypher", content=json.dumps(body), headers={"content-type": "application/json"})
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"]
+
+
+def test_parameters_nested_900_deep_are_refused_not_a_500(http):
+    nested = "1"
+    for _ in range(900):
+        nested = '{"a": ' + nested + "}"
+    response = http.post("/cypher", content='{"query": "RETURN $x", "params": {"x": ' + nested + "}}",
+                         headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text
+    assert set(response.json()) == {"error"}
+
+
+def test_an_integer_too_large_for_a_named_query_is_refused_not_clamped(http):
+    response = http.get("/queries/budget_execution", params={"year": str(10 ** 30)})
+    assert response.status_code == 400 and "64-bit" in response.json()["error"]
+
+
+def test_a_chunked_body_over_the_limit_gets_413_in_the_api_s_shape(http):
+    def chunks():
+        for _ in range(40):
+            yield b"x" * 10_000
+
+    response = http.post("/cypher", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413 and "over" in response.json()["error"]
+    assert http.get("/health").status_code == 200
+
+
+def test_results_are_cut_at_the_row_limit_without_being_computed_to_their_end(http):
+    started = time.monotonic()
+    response = http.post("/cypher", json={"query": "UNWIND range(1, 3000000) AS x RETURN x", "row_limit": 5})
+    assert response.status_code == 200 and response.json()["row_count"] == 5 and response.json()["truncated"]
+    assert time.monotonic() - started < 2  # 11 s and +740 MB when the whole result was collected first
+
+
+def test_answers_are_cut_at_the_response_byte_limit(tmp_path, http):
+    settings = Settings(store=http.app.state.settings.store, max_response_bytes=10_000)
+    with TestClient(create_app(settings)) as small:
+        response = small.post("/cypher", json={"query": "UNWIND range(1, 1000) AS x RETURN x, 'padding text' AS p"})
+        assert response.status_code == 200 and response.json()["truncated"]
+        assert len(response.content) <= 10_000 + 200
+        csv = small.get("/queries/budget_execution", params={"format": "csv"})
+        assert csv.status_code == 200
+
+
+def test_an_export_answers_503_before_streaming_when_the_store_is_down(tmp_path):
+    with TestClient(create_app(Settings(store=str(tmp_path / "g.db")), create_store=True),
+                    raise_server_exceptions=False) as http:
+        http.app.state.client.store.close()
+        for format in ("jsonl", "cypher", "ttl"):
+            response = http.get("/export", params={"format": format})
+            assert response.status_code == 503 and set(response.json()) == {"error"}, format
+
+
+def test_an_export_stops_at_its_time_limit_and_says_so(tmp_path):
+    settings = Settings(store=str(tmp_path / "g.db"), export_timeout_s=0)
+    with TestClient(create_app(settings, create_store=True), raise_server_exceptions=False) as http:
+        assert http.get("/export", params={"format": "ttl"}).status_code == 408
+        response = http.get("/export", params={"format": "jsonl"})
+        assert response.status_code == 408 and "past its limit" in response.json()["error"]
+
+
+def test_serve_stops_within_seconds_on_sigterm_with_its_store_server(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    import httpx2 as httpx
+
+    from perfkg.store.falkor import FalkorStore
+    from perfkg.store.server import running, server_pid
+
+    from conftest import ROOT
+
+    path = tmp_path / "served.db"
+    with FalkorStore(path, create=True) as store:
+        store.write("UNWIND range(1, 400) AS i CREATE (:City {id: toString(i)})")
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "perfkg.cli", "serve", "--port", str(port), "--store", str(path)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**__import__("os").environ, "PERFKG_QUERY_TIMEOUT_MS": "60000"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        pid = server_pid(path)
+        runaway = threading.Thread(target=lambda: _post_quietly(base + "/cypher", {
+            "query": "MATCH (a), (b), (c), (d) RETURN count(*)"}), daemon=True)
+        runaway.start()
+        time.sleep(1)
+        server.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        server.wait(timeout=30)
+        assert time.monotonic() - started < 8
+        deadline = time.monotonic() + 5
+        while running(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not running(pid)
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def _post_quietly(url, body):
+    import httpx2 as httpx
+
+    try:
+        httpx.post(url, json=body, timeout=60)
+    except httpx.HTTPError:
+        pass
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_second_export_at_once_is_told_to_wait():
+    from perfkg.api.limits import Busy, Slots
+
+    exports = Slots(1, wait_s=0, what="export")  # as the API holds it for the length of a stream
+    exports.acquire()
+    with pytest.raises(Busy, match="busy: 1 export running already"):
+        exports.acquire()
+    exports.release()
+    exports.acquire()

@@ -22,3 +22,13 @@ def test_schema_doc_covers_the_whole_ontology():
         assert f"`{rel}`" in text
     for slug in ontology.topics().topics:
         assert f"`{slug}`" in text
+
+
+def test_every_setting_is_in_the_readme_s_table():
+    import re
+
+    from conftest import ROOT
+
+    settings = set(re.findall(r'"(PERFKG_[A-Z0-9_]+)"', (ROOT / "perfkg" / "config.py").read_text(encoding="utf-8")))
+    table = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith("| `PERFKG_")]
+    assert settings and {s for s in settings if not any(f"`{s}`" in line for line in table)} == set()

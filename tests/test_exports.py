@@ -19,7 +19,7 @@ from perfkg.store.falkor import FalkorStore
 
 def test_the_cypher_script_recreates_the_graph_in_an_empty_store(loaded_client, tmp_path):
     script = "".join(cypher_script(loaded_client.store))
-    target = FalkorStore(tmp_path / "replay.db")
+    target = FalkorStore(tmp_path / "replay.db", create=True)
     try:
         for statement in split_script(script):
             target.write(statement)
@@ -74,7 +74,7 @@ def test_the_cli_exports_every_format_and_validates(loaded_store_path, tmp_path)
 
 def test_validate_reports_violations(tmp_path):
     runner = CliRunner()
-    store = FalkorStore(tmp_path / "bad.db")
+    store = FalkorStore(tmp_path / "bad.db", create=True)
     store.write("CREATE (:Indicator {id: 'i1', name: 'x', status: 'maybe', origin: 'table', ordinal: 1, "
                 "evidence: 'e', report_id: 'r'})")
     store.close()

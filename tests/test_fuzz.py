@@ -98,7 +98,7 @@ def test_the_extractor_takes_any_slice_of_a_report(text):
 def echo_store(tmp_path_factory):
     from perfkg.store.falkor import FalkorStore
 
-    store = FalkorStore(tmp_path_factory.mktemp("echo") / "graph.db")
+    store = FalkorStore(tmp_path_factory.mktemp("echo") / "graph.db", create=True)
     yield store
     store.close()
 

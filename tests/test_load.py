@@ -121,7 +121,7 @@ def test_two_versions_in_one_run_load_in_file_order_and_the_later_wins(store, tm
 def test_batches_write_the_same_graph_as_one_report_at_a_time(tmp_path):
     graphs = []
     for batch_size in (1, 25):
-        store = FalkorStore(tmp_path / f"batch{batch_size}" / "graph.db")
+        store = FalkorStore(tmp_path / f"batch{batch_size}" / "graph.db", create=True)
         try:
             assert {o.status for o in ingest(store, [EXAMPLES], batch_size=batch_size)} == {"loaded"}
             graphs.append("".join(jsonl(store)))

@@ -10,7 +10,7 @@ from conftest import ROOT
 # Source folder -> the package it installs as.
 FOLDERS = {"perfkg": "perfkg", "ingest": "perfkg/ingest", "ontology": "perfkg/ontology", "api": "perfkg/api",
            "cypher": "perfkg/cypher"}
-DATA = ("*.ttl", "*.grass", "*.cypher")
+DATA = ("*.ttl", "*.grass", "*.cypher", "*.csv")
 
 
 def _wheel(tmp_path):

@@ -161,7 +161,7 @@ def test_department_over_years(tmp_path):
     (tmp_path / "2021.txt").write_text(text, encoding="utf-8")
     later = text.replace("2021 年", "2022 年").replace("实际完成 170 次", "实际完成 230 次")
     (tmp_path / "2022.txt").write_text(later, encoding="utf-8")
-    with Client.open(settings=Settings(store=str(tmp_path / "g.db"))) as client:
+    with Client.open(settings=Settings(store=str(tmp_path / "g.db")), create=True) as client:
         ingest(client.store, [tmp_path / "2021.txt", tmp_path / "2022.txt"])
         frame = client.query("department_over_years", department="荔城街道")
         activity = frame[frame["indicator"] == "开展社区活动次数"]

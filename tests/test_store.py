@@ -96,7 +96,7 @@ def test_write_batch_statements_see_each_other(store):
 
 def test_data_persists_across_a_restart(tmp_path):
     path = tmp_path / "persist.db"
-    first = FalkorStore(path)
+    first = FalkorStore(path, create=True)
     first.write("CREATE (:City {id: 'c1'})")
     first.close()
     second = FalkorStore(path)
@@ -106,14 +106,11 @@ def test_data_persists_across_a_restart(tmp_path):
         second.close()
 
 
-def test_closing_compacts_a_grown_query_log_into_a_snapshot(tmp_path, monkeypatch):
-    import perfkg.store.falkor as falkor
-
-    monkeypatch.setattr(falkor, "_COMPACT_AOF_BYTES", 1)  # any growth counts
+def test_closing_compacts_a_grown_query_log_into_a_snapshot(tmp_path):
     path = tmp_path / "compact.db"
-    first = FalkorStore(path)
+    first = FalkorStore(path, create=True)
     first.write("UNWIND range(1, 50) AS i CREATE (:City {id: toString(i)})")
-    log = tmp_path / "appendonlydir"
+    log = path / "appendonlydir"
     assert sum(f.stat().st_size for f in log.glob("*.incr.aof")) > 0
     first.close()
     # The queries went into the base snapshot; the log of queries to replay is empty.
@@ -160,24 +157,24 @@ def test_closing_stops_the_server_after_concurrent_reads(tmp_path):
     """Reads from many threads leave several connections in this process's pool;
     they are this process's own, so closing still stops the server (an API
     server used to leave its embedded server running after shutdown)."""
-    store = FalkorStore(tmp_path / "graph.db")
-    pid = store._db.client.pid
+    store = FalkorStore(tmp_path / "graph.db", create=True)
+    pid = store.server_pid
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(lambda _: store.read("UNWIND range(1, 50000) AS x RETURN sum(x)"), range(32)))
     store.close()
-    assert not (tmp_path / "graph.db.settings").exists()
+    assert not (tmp_path / "graph.db" / "server.sock").exists()
     assert _gone(pid)
 
 
 def test_a_second_process_keeps_the_server_for_itself(tmp_path):
     path = tmp_path / "graph.db"
     other = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom perfkg.store.falkor import FalkorStore\n"
-                              f"s = FalkorStore({str(path)!r}); print('open', flush=True); sys.stdin.read(); s.close()"],
+                              f"s = FalkorStore({str(path)!r}, create=True); print('open', flush=True); sys.stdin.read(); s.close()"],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert other.stdout.readline().strip() == "open"
         store = FalkorStore(path)
-        pid = store._db.client.pid
+        pid = store.server_pid
         store.write("CREATE (:Department {id: 'd'})")
         store.close()
         assert not _gone(pid, within_s=0.5)  # the other process still uses it

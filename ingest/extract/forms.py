@@ -247,10 +247,11 @@ def _fund_row(ctx: Context, block: Block, stream: list[Token], source: str | Non
                                   max_score=max_score if kind == "expenditure" else None,
                                   score=score if kind == "expenditure" else None))
     if source == "total" and rate is not None:
-        ctx.out.execution_rate = rate  # the form's own funds row says it, whatever a cell elsewhere said
+        # the form's own funds row says it, whatever a cell elsewhere said
+        ctx.out.execution_rate, ctx.out.execution_rate_evidence = rate, evidence
     # A funds row scored out of 100 carries the form's whole self-score.
     if source == "total" and max_score == 100 and score is not None and ctx.out.self_score is None:
-        ctx.out.self_score = score
+        ctx.out.self_score, ctx.out.self_score_evidence = score, evidence
 
 
 def _number(record, role: str) -> float | None:
@@ -273,6 +274,7 @@ def _fund_pairs(ctx: Context, stream: list[Token], unit: str) -> None:
         if kind == "rate" and value.text.endswith("%"):
             if ctx.out.execution_rate is None:
                 ctx.out.execution_rate = _amount(value.text)
+                ctx.out.execution_rate_evidence = ctx.doc.evidence(token.cell.start, value.cell.end)
             continue
         if kind in ("budget", "expenditure", "initial_budget") and not value.text.endswith("%"):
             amount = _in_wan(value.text, unit)
@@ -332,9 +334,11 @@ def _totals(ctx: Context, stream: list[Token]) -> None:
     for index, token in enumerate(stream):
         if token.kind == "field" and token.role == "self_score":
             numbers = []
+            last = token  # the last number read: the evidence runs from the field to it
             for following in stream[index + 1 : index + 8]:
                 if following.kind == "number" and not following.text.endswith("%"):
                     numbers.append(_amount(following.text))
+                    last = following
                 elif following.kind in ("value", "text") and _GRADES.fullmatch(following.text):
                     out.self_grade = out.self_grade or following.text
                 elif following.kind == "header" or (following.kind == "field" and following.role != "grade"):
@@ -348,6 +352,7 @@ def _totals(ctx: Context, stream: list[Token]) -> None:
             else:
                 continue
             out.self_score = score
+            out.self_score_evidence = ctx.doc.evidence(token.cell.start, last.cell.end)
         elif token.kind == "field" and token.role == "grade":
             following = next((t for t in stream[index + 1 : index + 3] if t.kind != "empty"), None)
             if following is not None and _GRADES.fullmatch(following.text):

@@ -218,4 +218,5 @@ def _column_tables(ctx: Context) -> list[Fund]:
                     rate = re.fullmatch(r"(\d+(?:\.\d+)?)%?", cells[rate_column])
                     if rate:
                         out.execution_rate = float(rate.group(1))
+                        out.execution_rate_evidence = doc.evidence(row.start, row.end)
     return funds

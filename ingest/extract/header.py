@@ -13,7 +13,7 @@ from collections import Counter
 
 from ..view import Doc
 from ..chars import normalise
-from ..model import DepartmentFacts
+from ..model import DepartmentFacts, Evidence
 from ..places import gazetteer
 from .context import Context
 from ..tables import compact
@@ -56,8 +56,8 @@ def extract_header(ctx: Context) -> None:
     out.year = _year(doc, title)
     name = _department_name(doc, title)
     out.department = department_facts(doc, name) if name else None
-    out.execution_rate = _execution_rate(doc)
-    out.self_score = _self_score(doc)
+    out.execution_rate, out.execution_rate_evidence = _execution_rate(doc)
+    out.self_score, out.self_score_evidence = _self_score(doc)
     grade = _SELF_GRADE.search(doc.text.norm)
     out.self_grade = grade.group("g") if grade else None
     if out.department is None:
@@ -207,7 +207,8 @@ def short_name(unit: str, district: str | None = None) -> str:
     return district + unit
 
 
-def _execution_rate(doc: Doc) -> float | None:
+def _execution_rate(doc: Doc) -> tuple[float | None, Evidence | None]:
+    """The rate, and the form row or sentence that states it."""
     for _, segment in doc.table_segments:
         for row in segment.rows:
             cells = [compact(c.text) for c in row.cells]
@@ -215,7 +216,7 @@ def _execution_rate(doc: Doc) -> float | None:
                 if re.fullmatch(r"(?:预算|整体支出|支出)?(?:完成率|执行率)", cell):
                     m = re.fullmatch(r"(\d+(?:\.\d+)?)%?", cells[i + 1])
                     if m:
-                        return float(m.group(1))
+                        return float(m.group(1)), doc.evidence(row.start, row.end)
     norm = doc.text.norm
     for m in _EXECUTION_RATE.finditer(norm):
         clause_start = max(norm.rfind(p, 0, m.start()) for p in "。；;\n") + 1
@@ -226,11 +227,12 @@ def _execution_rate(doc: Doc) -> float | None:
         said = norm[m.start() : m.end()]
         if not re.search(r"预算|资金|支出", said) and not _MONEY_CLAUSE.search(clause):
             continue  # 完成率 of a task, not of the budget
-        return float(m.group("v"))
-    return None
+        return float(m.group("v")), _sentence_evidence(doc, m.start(), m.end())
+    return None, None
 
 
-def _self_score(doc: Doc) -> float | None:
+def _self_score(doc: Doc) -> tuple[float | None, Evidence | None]:
+    """The score, and the form row or sentence that states it."""
     for _, segment in doc.table_segments:
         for row in segment.rows:
             cells = [compact(c.text) for c in row.cells]
@@ -238,6 +240,16 @@ def _self_score(doc: Doc) -> float | None:
                 # 总分 | 100 | 95.70: the maximum, then the score; the score is last.
                 numbers = [float(m.group(1)) for c in cells[1:] if (m := re.fullmatch(r"(\d+(?:\.\d+)?)分?", c))]
                 if numbers:
-                    return numbers[-1]
-    m = _SELF_SCORE.search(doc.text.norm.replace(" ", ""))
-    return float(m.group("v")) if m else None
+                    return numbers[-1], doc.evidence(row.start, row.end)
+    norm = doc.text.norm
+    kept = [i for i, ch in enumerate(norm) if ch != " "]  # offsets in norm of the text searched without spaces
+    m = _SELF_SCORE.search("".join(norm[i] for i in kept))
+    if not m:
+        return None, None
+    return float(m.group("v")), _sentence_evidence(doc, kept[m.start()], kept[m.end() - 1] + 1)
+
+
+def _sentence_evidence(doc: Doc, start: int, end: int) -> Evidence:
+    """The sentence around a match (its clause, in a table cell), as evidence."""
+    span = doc.enclosing_sentence(start, end)
+    return doc.evidence(span.start, span.end)

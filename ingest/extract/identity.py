@@ -45,8 +45,9 @@ OFFICIAL = re.compile(
     r"(?:(?<=人民政府)[\u4e00-\u9fa5]{1,8}?(?:街道办事处|办事处|镇人民政府|乡人民政府|镇政府|乡政府)"
     r"|(?<=局)[\u4e00-\u9fa5]{1,6}?分局)?"
     r"(?![\u4e00-\u9fa5]{0,2}(?:项目|工程|专项))")
-# The title of a document the text cites: 根据《河南省财政厅…关于…的通知》 names no department of this report.
-_CITED = re.compile(r"《[^》]{0,80}》")
+# A policy the text cites (根据《河南省财政厅…关于…的通知》) names no department of
+# this report; a report it cites (《大英县民政局2020年部门整体支出绩效评价报告》) may.
+_CITED_POLICY = re.compile(r"《[^》]{0,80}?(?:通知|办法|意见|规定|方案|批复|决定|规划|细则|指引|标准)[^》]{0,10}》")
 _INTRODUCED = re.compile(r"(?P<name>[\u4e00-\u9fa5()（）]{4,30}?)\s*[(（]\s*以下简称")
 _PUBLISHER = re.compile(
     r"(?:发布机构|责任部门|发文单位|信息来源|来源|发布单位)\s*[:：]?\s*\|?\s*(?P<name>[\u4e00-\u9fa5()（）]{3,30}?)"
@@ -97,14 +98,23 @@ def _department(ctx: Context) -> str | None:
 
 def _named_in_opening(head: str) -> list[str]:
     """The official names the opening gives, most often named first: each
-    starts where a real place does, outside the titles of cited documents."""
-    text = _CITED.sub(lambda m: " " * len(m.group(0)), head)
+    starts where a real place does, outside the titles of cited policies,
+    and no higher than the first place the opening names (a county's report
+    names the provincial 厅 that sent it the money)."""
+    text = _CITED_POLICY.sub(lambda m: " " * len(m.group(0)), head)
+    places = gazetteer().find(text)
+    if not places:
+        return []
+    lowest = max(_LEVELS[division.level] for _, _, division in places[:3])
     found = Counter()
-    for start, _, _ in gazetteer().find(text):
+    for start, _, division in places:
         m = OFFICIAL.match(text, start)
-        if m:
+        if m and _LEVELS[division.level] >= lowest:
             found[m.group(0)] += 1
     return [name for name, _ in found.most_common()]
+
+
+_LEVELS = {"province": 0, "city": 1, "county": 2}
 
 
 def _official_part(candidate: str) -> str | None:

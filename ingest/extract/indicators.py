@@ -47,7 +47,7 @@ _RANK_OR_GRADE = (
 )
 _DATE_VALUE = r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|前|末|内|之前)?"
 _TARGET_VALUE = (
-    rf"(?:{_DATE_VALUE}|(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
+    rf"(?:{_DATE_VALUE}|(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|大于等于|小于等于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
     rf"(?:%|[\u4e00-\u9fa5]{{0,4}}?(?:/[\u4e00-\u9fa5、]{{1,4}})?)\s*(?:以上|以下|以内)?|{_RANK_OR_GRADE})"
 )
 _PLAN_KEYWORD = (
@@ -183,8 +183,8 @@ def _record_indicator(ctx: Context, record, table_category: str | None, row_star
     written = record.text("name") or (record.level2 if record.named_by_category else "")
     name = _NUMBERING.sub("", tidy(written or ""))
     name = strip_glosses(name)
-    if len(compact(name)) < 2:
-        return None
+    if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
+        return None  # a bracketed unit or a word cut from its row ((分), 率%) names nothing
     tokens_ = record.tokens()
     doc = ctx.doc
     evidence = doc.evidence(min(row_start.cell.start, tokens_[0].cell.start), tokens_[-1].cell.end)
@@ -293,8 +293,12 @@ def _sentence(ctx: Context, sentence: Span) -> None:
     for m in _PLAN_THEN_ACTUAL.finditer(norm, s, e):
         if _INVESTMENT.search(m.group("kw")) or _INVESTMENT.search(norm[max(s, m.start() - 2) : m.start("t")]):
             continue  # 计划投资 2179万元: the budget, not a target
-        name_start = _clause_start(norm, m.start("kw"), s)
-        _emit_pair(ctx, name_start, m.start("kw"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
+        name_start, name_end = _clause_start(norm, m.start("kw"), s), m.start("kw")
+        if not norm[name_start:name_end].strip(" ，,"):
+            # X，目标值≥85户，实际完成40: the measure is the clause before the plan's.
+            name_end = name_start - 1
+            name_start = _clause_start(norm, name_end, s)
+        _emit_pair(ctx, name_start, name_end, m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
     for m in _PLAN_NAME_ACTUAL.finditer(norm, s, e):
         if ctx.is_claimed(m.start(), m.end()) or _INVESTMENT.search(m.group("name")):
             continue
@@ -498,6 +502,9 @@ _PERIODS_A_YEAR = {"季度": 4, "月": 12, "半年": 2, "年": 1, "周": 52}
 def _frequency(ctx: Context, sentence: Span) -> None:
     """A frequency standard met or not by the year's count: once a quarter and 4 in all is met."""
     doc = ctx.doc
+    text = doc.norm(sentence.start, sentence.end)
+    if "次" not in text or ("每" not in text and "一个" not in text):
+        return  # most sentences: no pattern run at all
     for m in _FREQUENCY.finditer(doc.text.norm, sentence.start, sentence.end):
         if ctx.is_claimed(m.start(), m.end()):
             continue

@@ -37,7 +37,7 @@ def extract_organisation(ctx: Context) -> None:
             # Numbered items are duties even when they name an office (a report
             # may list its offices as its duties); an unnumbered paragraph
             # naming an office is that office alone.
-            if numbered or not office:
+            if (numbered or not office) and _collapse(doc.clean(start, end)):  # a bare number is no duty
                 out.duties.append(TextItem(text=_collapse(doc.clean(start, end)), evidence=doc.evidence(start, end)))
     if not duty_sections:
         _duty_sentence(doc, out)

@@ -58,6 +58,7 @@ def _table(ctx: Context, segment) -> None:
             numbers = [t for t in texts if _NUMBER.match(t)]
             if numbers and out.self_score is None:
                 out.self_score = float(numbers[-1])
+                out.self_score_evidence = doc.evidence(row.start, row.end)
             continue
         numeric = [_NUMBER.match(t) is not None for t in texts]
         if not any(numeric):

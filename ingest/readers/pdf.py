@@ -1,0 +1,469 @@
+"""PDF, read with pdfplumber (pdfminer.six underneath): the text layer's
+characters and the ruling lines drawn on each page.
+
+Tables are the grids the ruling lines draw (pdfplumber's `lines` strategy):
+each cell's bounding box gives its row and column, a merged cell's spans
+included. A table that runs on from the bottom of one page to the top of the
+next is one table: a header row the next page repeats is not read twice
+(the first is marked a header), and a row the page break cut in two (the
+continuation has no text in the first column, where the rest of the table
+always has) is one row again.
+
+Text outside the tables is read as lines (characters on one baseline, left
+to right; a wide gap, as between the columns of a table drawn without
+lines, written as a tab). Lines become paragraphs by their geometry, as a
+reader sees them: a line that reaches the right margin goes on in the next
+one unless that one is indented (Chinese paragraphs start two characters
+in), also across a page break. A paragraph of several lines is a Paragraph
+block; a line standing alone stays a Line, for the layout stage and the
+normaliser to read with its neighbours. Page numbers in the top or bottom
+margin are left out of the text.
+
+Locations: the page, the line on it (text lines, tables not counted) and
+the bounding box; a table cell's table, row and column.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from bisect import bisect_right
+import re
+import statistics
+import time
+from dataclasses import dataclass, replace
+
+from ..document import Document, Location, Source
+from ..errors import IngestError
+from .builder import DocumentBuilder, GridCell, runs
+
+DEFAULT_MAX_PAGES = 300
+DEFAULT_MAX_SECONDS = 120
+
+
+def max_pages() -> int:
+    return _setting("PERFKG_MAX_PDF_PAGES", DEFAULT_MAX_PAGES)
+
+
+def max_seconds() -> int:
+    return _setting("PERFKG_MAX_READ_SECONDS", DEFAULT_MAX_SECONDS)
+
+
+def _setting(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    try:
+        return int(raw) if raw.strip() else default
+    except ValueError:
+        raise IngestError(name, f"must be an integer, got {raw!r}") from None
+
+
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:(?:/|／|共)\s*\d{1,4}\s*页?)?[-—–\s]*$")
+# Margins a page number sits in: this share of the page's height at the top and bottom.
+_MARGIN_SHARE = 0.1
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    number: int  # on its page, 1-based
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    lead: float  # width of its first word: what a line above must have had room for
+    font: str  # most of its characters' font (a heading's bold face differs from its paragraph's)
+
+
+@dataclass
+class _TablePart:
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    cells: list[tuple[str, tuple[float, float, float, float]]]  # text, bbox
+    # Heights where its ruling lines end open: the foot of a row the page
+    # break cut, the top of its continuation.
+    open_ends: list[float]
+
+
+def read_pdf(name: str, data: bytes, source: Source) -> Document:
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    limit_pages, limit_seconds = max_pages(), max_seconds()
+    started = time.monotonic()
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as error:
+        raise IngestError(name, _open_problem(error)) from None
+    except Exception as error:  # pdfminer meets a damaged file with assorted errors
+        raise IngestError(name, f"damaged PDF ({type(error).__name__}: {error})") from None
+    with pdf:
+        try:
+            pages = pdf.pages
+        except Exception as error:
+            raise IngestError(name, f"damaged PDF: its pages cannot be listed ({type(error).__name__})") from None
+        source.pages = len(pages)
+        if len(pages) > limit_pages:
+            raise IngestError(name, f"{len(pages)} pages, over the limit of {limit_pages} (PERFKG_MAX_PDF_PAGES)")
+        items: list[list] = []
+        blank_pages = []
+        for number, page in enumerate(pages, start=1):
+            if time.monotonic() - started > limit_seconds:
+                raise IngestError(name, f"reading took over {limit_seconds} s, at page {number} of {len(pages)} "
+                                        "(PERFKG_MAX_READ_SECONDS)")
+            try:
+                found = _page_items(page, number)
+                if not found or _looks_scanned(page):
+                    blank_pages.append(number)
+            except Exception as error:
+                raise IngestError(name, f"damaged PDF: page {number} cannot be read ({type(error).__name__})") from None
+            items.append(found)
+            page.close()  # its parsed objects are no longer needed
+    if len(blank_pages) == len(pages):
+        raise IngestError(name, "no text layer (scanned PDF): OCR it first")
+    out = DocumentBuilder(source)
+    if blank_pages:
+        out.warnings.append(f"page(s) {_ranges(blank_pages)} have no text layer, or only a scan's stray words: "
+                            "OCR them; only their text layer was read")
+    _write(out, items)
+    return out.build()
+
+
+# A page that is mostly one picture and has almost no text is a scan (with a
+# page number or a stamp's words in its text layer, at most).
+_SCAN_IMAGE_SHARE = 0.5
+_SCAN_MAX_CHARS = 30
+
+
+def _looks_scanned(page) -> bool:
+    area = float(page.width) * float(page.height)
+    pictured = sum(max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
+                   for i in page.images)
+    return pictured > _SCAN_IMAGE_SHARE * area and len(page.chars) <= _SCAN_MAX_CHARS
+
+
+def _open_problem(error: Exception) -> str:
+    cause = error.args[0] if error.args else error
+    kind = type(cause).__name__
+    if "Password" in kind or "Encrypt" in kind:
+        return "encrypted PDF (password-protected): remove the password first"
+    return f"damaged PDF ({kind}: {cause})"
+
+
+def _ranges(numbers: list[int]) -> str:
+    return ", ".join(f"{s[0]}–{s[-1]}" if len(s) > 1 else str(s[0]) for s in runs(numbers))
+
+
+# -- one page ----------------------------------------------------------------
+
+
+def _page_items(page, number: int) -> list:
+    """The page's lines and table parts, top to bottom."""
+    open_ends = _open_ends(page)
+    tables = page.find_tables({"explicit_horizontal_lines": open_ends})
+    boxes = [t.bbox for t in tables]
+    table_chars: list[list[dict]] = [[] for _ in tables]
+    free: list[dict] = []
+    for char in page.chars:
+        if not char["text"].strip() and char["text"] != " ":
+            continue
+        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        for index, (x0, top, x1, bottom) in enumerate(boxes):
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                table_chars[index].append(char)
+                break
+        else:
+            free.append(char)
+    items: list = []
+    for table, chars in zip(tables, table_chars):
+        cells = [(_text_of(inside, tabs=False, joiner=_join_wrapped), bbox)
+                 for bbox, inside in zip(table.cells, _chars_by_cell(table.cells, chars))]
+        x0, top, x1, bottom = table.bbox
+        items.append(_TablePart(number, x0, x1, top, bottom, cells,
+                                [y for y in open_ends if top - 1 <= y <= bottom + 1]))
+    height = float(page.height)
+    for line_chars in _lines(free):
+        text = _text_of(line_chars, tabs=True, joiner=None)
+        if not text.strip():
+            continue
+        top = min(c["top"] for c in line_chars)
+        bottom = max(c["bottom"] for c in line_chars)
+        in_margin = bottom < height * _MARGIN_SHARE or top > height * (1 - _MARGIN_SHARE)
+        if in_margin and _PAGE_NUMBER.match(text):
+            continue
+        size = statistics.median(c["size"] for c in line_chars)
+        items.append(_Line(text, number, 0, min(c["x0"] for c in line_chars), max(c["x1"] for c in line_chars),
+                           top, bottom, size, _lead_width(line_chars),
+                           statistics.mode(c.get("fontname", "") for c in line_chars)))
+    items.sort(key=lambda item: item.top)
+    for count, line in enumerate((i for i in items if isinstance(i, _Line)), start=1):
+        line.number = count
+    return items
+
+
+# Punctuation a line may not start with: a line break puts the character
+# before it on the next line too.
+_CLOSING = set("，。、；：？！,.;:?!%％)）]】」』”’》〉…·")
+
+
+def _lead_width(chars: list[dict]) -> float:
+    """Width of a line's first word: a run of Latin letters, digits and
+    their punctuation, or one Chinese character (with the closing
+    punctuation that cannot start a line)."""
+    visible = [c for c in chars if c["text"].strip()]
+    if not visible:
+        return 0.0
+    end = 0
+    if visible[0]["text"].isascii():
+        while end + 1 < len(visible) and visible[end + 1]["text"].isascii():
+            end += 1
+    while end + 1 < len(visible) and visible[end + 1]["text"] in _CLOSING:
+        end += 1
+    return visible[end]["x1"] - visible[0]["x0"]
+
+
+def _open_ends(page) -> list[float]:
+    """Heights where ruling lines down a table end with no line across: a
+    row the page break cut is drawn open at the page's foot and at the top
+    of the next, but its cells end there all the same."""
+    edges = page.edges
+    across = [e["top"] for e in edges if e["orientation"] == "h"]
+    ends = {round(v, 1) for e in edges if e["orientation"] == "v" for v in (e["top"], e["bottom"])}
+    return sorted(y for y in ends if all(abs(y - h) > 1 for h in across))
+
+
+def _chars_by_cell(cells: list, chars: list[dict]) -> list[list[dict]]:
+    """The characters in each cell (by their centres), found through the
+    grid the cells' edges make rather than by trying every cell."""
+    xs = _clusters([v for x0, _, x1, _ in cells for v in (x0, x1)])
+    ys = _clusters([v for _, top, _, bottom in cells for v in (top, bottom)])
+    owner: dict[tuple[int, int], int] = {}  # (row, column) of the grid -> the cell covering it
+    for index, (x0, top, x1, bottom) in enumerate(cells):
+        for row in range(_index(ys, top), _index(ys, bottom)):
+            for column in range(_index(xs, x0), _index(xs, x1)):
+                owner[(row, column)] = index
+    found: list[list[dict]] = [[] for _ in cells]
+    for char in chars:
+        row = bisect_right(ys, (char["top"] + char["bottom"]) / 2) - 1
+        column = bisect_right(xs, (char["x0"] + char["x1"]) / 2) - 1
+        index = owner.get((row, column))
+        if index is not None:
+            found[index].append(char)
+    return found
+
+
+def _lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into lines: by their vertical middle, within half a character's height."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
+        middle = (char["top"] + char["bottom"]) / 2
+        if lines:
+            line = lines[-1]
+            line_middle = (line[0]["top"] + line[0]["bottom"]) / 2
+            if abs(middle - line_middle) <= 0.5 * max(char["size"], line[0]["size"], 1):
+                line.append(char)
+                continue
+        lines.append([char])
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+
+
+def _text_of(chars: list[dict], *, tabs: bool, joiner) -> str:
+    """The text of characters in reading order. In a cell (`joiner` given)
+    its wrapped lines are joined; on a page line a gap of two characters or
+    more, as between columns, is a tab."""
+    if joiner is not None:
+        return joiner([_text_of(line, tabs=False, joiner=None) for line in _lines(chars)])
+    parts: list[str] = []
+    previous = None
+    for char in chars:
+        if previous is not None:
+            gap = char["x0"] - previous["x1"]
+            size = max(char["size"], 1)
+            if char["text"] != " " and previous["text"] != " ":
+                if tabs and gap > 2 * size:
+                    parts.append("\t")
+                elif gap > 0.3 * size:
+                    parts.append(" ")
+            elif char["text"] == " " and parts and parts[-1] in (" ", "\t"):
+                continue  # one space for a run of them
+        parts.append(char["text"])
+        previous = char
+    return "".join(parts).strip()
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """A cell's wrapped lines as one text. A break between two Latin
+    letters was a space (English wraps at spaces); anywhere else, as in
+    Chinese text and in numbers a narrow column broke, it was not."""
+    text = ""
+    for line in (line for line in lines if line):
+        if text and text[-1].isascii() and text[-1].isalpha() and line[0].isascii() and line[0].isalpha():
+            text += " "
+        text += line
+    return text
+
+
+# -- the whole document ------------------------------------------------------
+
+
+def _write(out: DocumentBuilder, pages: list[list]) -> None:
+    lines = [item for page in pages for item in page if isinstance(item, _Line)]
+    # The right margin: where most long lines end (a word too long for its
+    # line may run past it, a paragraph's last line stops short of it).
+    ends = sorted(line.x1 for line in lines if len(line.text) >= 10) or [line.x1 for line in lines]
+    right = ends[int(0.8 * (len(ends) - 1))] if ends else 0
+    left = min((line.x0 for line in lines), default=0)
+    sequence = _merge_tables([item for page in pages for item in page])
+    table_index = 0
+    paragraph: list[_Line] = []
+
+    def flush() -> None:
+        if not paragraph:
+            return
+        first, last = paragraph[0], paragraph[-1]
+        location = Location("pdf", page=first.page, line=first.number, end_page=last.page if last.page != first.page else None,
+                            end_line=last.number if last is not first else None,
+                            bbox=_round((min(l.x0 for l in paragraph if l.page == first.page), first.top,
+                                         max(l.x1 for l in paragraph if l.page == first.page),
+                                         max(l.bottom for l in paragraph if l.page == first.page))))
+        if len(paragraph) == 1:
+            out.line(first.text, location)
+        else:
+            out.paragraph("\n".join(l.text for l in paragraph), location)
+        paragraph.clear()
+
+    for item in sequence:
+        if isinstance(item, _Line):
+            if paragraph and not _continues(paragraph[-1], item, left, right):
+                flush()
+            paragraph.append(item)
+            continue
+        flush()
+        _write_table(out, item, table_index)
+        table_index += 1
+    flush()
+
+
+def _continues(previous: _Line, line: _Line, left: float, right: float) -> bool:
+    """Does `line` go on with the paragraph `previous` ends? Yes when
+    `previous` left no room for the first word of `line` (it reaches the
+    right margin, or a number or word too long for what was left was
+    carried over), `line` is not indented, and they are set alike and close
+    (or `line` starts the next page)."""
+    size = max(previous.size, 1)
+    reaches_margin = right - previous.x1 < line.lead + 0.8 * size
+    indented = line.x0 >= left + 0.8 * size
+    alike = abs(previous.size - line.size) <= 0.15 * size and previous.font == line.font
+    if line.page == previous.page:
+        close = line.top - previous.bottom <= 1.0 * size
+    else:
+        close = line.page == previous.page + 1
+    return reaches_margin and not indented and alike and close and "\t" not in line.text + previous.text
+
+
+def _round(bbox) -> tuple[float, float, float, float]:
+    return tuple(round(float(v), 1) for v in bbox)
+
+
+# -- tables ------------------------------------------------------------------
+
+
+def _merge_tables(items: list) -> list:
+    """Items in order, a table continued on the next page joined to its first part (as a list of parts)."""
+    merged: list = []
+    for item in items:
+        if isinstance(item, _TablePart):
+            previous = merged[-1] if merged else None
+            if isinstance(previous, list) and _continues_table(previous[-1], item):
+                previous.append(item)
+                continue
+            merged.append([item])
+            continue
+        merged.append(item)
+    return merged
+
+
+def _continues_table(part: _TablePart, following: _TablePart) -> bool:
+    """The next table part starts the next page, with the same outline, right after this one."""
+    return following.page == part.page + 1 and abs(part.x0 - following.x0) < 3 and abs(part.x1 - following.x1) < 3
+
+
+def _clusters(values: list[float], tolerance: float = 2.0) -> list[float]:
+    """Sorted distinct values, those within `tolerance` of each other taken as one."""
+    found: list[float] = []
+    for value in sorted(values):
+        if not found or value - found[-1] > tolerance:
+            found.append(value)
+    return found
+
+
+def _index(edges: list[float], value: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+
+
+def _write_table(out: DocumentBuilder, parts: list[_TablePart], table_index: int) -> None:
+    xs = _clusters([v for part in parts for _, (x0, _, x1, _) in part.cells for v in (x0, x1)])
+    grid_rows: list[list[GridCell]] = []  # the rows cells start on, the parts' one after another
+    previous_part: _TablePart | None = None
+    for part in parts:
+        ys = _clusters([v for _, (_, top, _, bottom) in part.cells for v in (top, bottom)])
+        local: dict[int, list[GridCell]] = {}
+        for text, bbox in part.cells:
+            x0, top, x1, bottom = bbox
+            row, column = _index(ys, top), _index(xs, x0)
+            cell = GridCell(text, row, column, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - column),
+                            location=Location("pdf", page=part.page, table=table_index, column=column,
+                                              bbox=_round(bbox)))
+            local.setdefault(row, []).append(cell)
+        for row_cells in (sorted(local[r], key=lambda c: c.column) for r in sorted(local)):
+            if grid_rows and _texts(row_cells) == _texts(grid_rows[0]) and sum(bool(c.text) for c in row_cells) > 1:
+                for cell in grid_rows[0]:  # the header row, repeated after a page break: read once
+                    cell.header = True
+                continue
+            if (previous_part is not None and _edge(grid_rows[-1], "bottom") in _near(previous_part.open_ends)
+                    and _edge(row_cells, "top") in _near(part.open_ends)):
+                _join_row(grid_rows[-1], row_cells)  # the rest of the row the page break cut
+                previous_part = None
+                continue
+            previous_part = None
+            grid_rows.append(row_cells)
+        previous_part = part
+    cells: list[GridCell] = []
+    for number, row_cells in enumerate(grid_rows):
+        for cell in row_cells:
+            # A span counts rows of its own page's part: it ends with the table at the latest.
+            cell.row_span = min(cell.row_span, len(grid_rows) - number)
+            cell.row = number
+            cell.location = replace(cell.location, row=number)
+            cells.append(cell)
+    if cells:
+        first, last = parts[0], parts[-1]
+        out.table(cells, Location("pdf", page=first.page, end_page=last.page if last.page != first.page else None,
+                                  table=table_index, bbox=_round((first.x0, first.top, first.x1, first.bottom))))
+
+
+def _edge(cells: list[GridCell], side: str) -> float:
+    """A row's top or bottom, from its cells' boxes."""
+    if side == "top":
+        return round(min(c.location.bbox[1] for c in cells), 1)
+    return round(max(c.location.bbox[3] for c in cells), 1)
+
+
+def _near(heights: list[float]) -> set[float]:
+    """Heights as _edge rounds them, with a point's slack either way."""
+    return {round(h + d / 10, 1) for h in heights for d in range(-10, 11)}
+
+
+def _texts(cells: list[GridCell]) -> list[tuple[int, str]]:
+    return [(c.column, c.text) for c in cells]
+
+
+def _join_row(row: list[GridCell], rest: list[GridCell]) -> None:
+    by_column = {c.column: c for c in row}
+    for cell in rest:
+        if cell.text and cell.column in by_column:
+            by_column[cell.column].text = _join_wrapped([by_column[cell.column].text, cell.text])

@@ -1,0 +1,208 @@
+"""The explorer's pages: server-rendered HTML over the named queries.
+
+Each table on a page is the result of one named query (or of an explorer
+endpoint), and links to that query's API endpoint as CSV and JSON, so what a
+page shows is what a download gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from perfkg import ontology
+from perfkg.api import queries
+from perfkg.client import Client
+from perfkg.cypher import ParameterError
+
+from . import assets, data, labels, urls
+from .grass import grass
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals.update(static_url=assets.static_url, urls=urls, labels=labels, assets=assets,
+                             label_colours=grass().css_variables())
+
+
+def _number(value) -> str:
+    """1,234 and 98.64: thousands separated, at most two decimals, none when whole."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+templates.env.filters["num"] = _number
+
+# A chart with more bars than this shows the year-district groups with the
+# most indicators below target.
+CHART_GROUPS = 60
+# How many rows of the year-district figures a page lists (the download has all).
+FIGURE_ROWS = 200
+
+# How many departments the home page lists before it asks for a search.
+HOME_DEPARTMENTS = 200
+
+
+class Table:
+    """A named query's result as a page shows it, with its download links."""
+
+    def __init__(self, client: Client, name: str, params: dict, *, row_limit: int | None = None):
+        self.name = name
+        self.params = {k: v for k, v in params.items() if v not in (None, "")}
+        result = client.run(name, self.params, row_limit=row_limit)
+        self.columns = result.columns
+        self.rows = result.records()
+        self.truncated = result.truncated
+
+    @property
+    def csv_url(self) -> str:
+        return urls.named_query(self.name, self.params, "csv")
+
+    @property
+    def json_url(self) -> str:
+        return urls.named_query(self.name, self.params)
+
+
+def _client(request: Request) -> Client:
+    return request.app.state.client
+
+
+def _page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def _not_found(request: Request, message: str) -> HTMLResponse:
+    return _page(request, "error.html", 404, title="找不到 Not found", message=message)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request):
+    client = _client(request)
+    departments, total = data.departments(client, HOME_DEPARTMENTS)
+    counts = data.topic_counts(client)
+    scheme = ontology.topics()
+
+    def branch(topic):
+        return {"topic": topic, "count": counts.get(topic.slug, 0),
+                "narrower": [branch(child) for child in scheme.children(topic.slug)]}
+
+    return _page(request, "home.html", title="perfkg", topics=[branch(t) for t in scheme.children(None)],
+                 departments=departments, department_total=total)
+
+
+@router.get("/explore/search", response_class=HTMLResponse)
+def search(request: Request, q: str = Query("", max_length=100)):
+    hits = data.search(_client(request), q) if q.strip() else []
+    groups = {}
+    for hit in hits:
+        groups.setdefault(hit.kind, []).append(hit)
+    return _page(request, "search.html", title=f"{q} · 搜索 Search", q=q, groups=groups,
+                 csv_url=urls.api("/search", {"q": q}, "csv"), json_url=urls.api("/search", {"q": q}))
+
+
+@router.get("/explore/departments/{department_id}", response_class=HTMLResponse)
+def department(request: Request, department_id: str):
+    client = _client(request)
+    found = queries.department(client, department_id)
+    if found is None:
+        return _not_found(request, f"没有这个部门 No department with id {department_id!r}")
+    params = {"department": department_id}
+    indicators = Table(client, "department_indicators", params)
+    by_category: dict[str, list[dict]] = {}
+    for row in indicators.rows:
+        by_category.setdefault(row["category"] or "", []).append(row)
+    return _page(
+        request, "department.html", title=f"{found['short_name'] or found['name']} · 部门 Department",
+        department=found, reports=Table(client, "department_reports", params), indicators=indicators,
+        by_category=by_category, funds=Table(client, "funds", params),
+        deductions=Table(client, "score_deductions", params),
+    )
+
+
+@router.get("/explore/reports/{report_id}", response_class=HTMLResponse)
+def report(request: Request, report_id: str):
+    client = _client(request)
+    found = data.report(client, report_id)
+    if found is None:
+        return _not_found(request, f"没有这份报告 No report with id {report_id!r}")
+    return _page(request, "report.html", title=f"{found.get('short_name') or ''} {found.get('year') or ''} · 报告 Report",
+                 report=found, facts=Table(client, "report_facts", {"report": report_id}),
+                 source=data.source(client, report_id))
+
+
+def _chart(table: Table) -> dict:
+    """The chart's data: a bar per year and district, the most crowded first
+    when there are more than a chart can show."""
+    rows = sorted(table.rows, key=lambda row: -row["indicators"])[:CHART_GROUPS]
+    rows.sort(key=lambda row: (row["year"], row["district"] or ""))
+    return {
+        "categories": [f"{row['year']} {row['district'] or ''}".strip() for row in rows],
+        "indicators": [row["indicators"] for row in rows],
+        "completion": [row["mean_completion_rate"] for row in rows],
+        "departments": [row["departments"] for row in rows],
+        "colour": grass().rule(["Indicator", "NotMetIndicator"])["color"],
+        "left_out": len(table.rows) - len(rows),
+    }
+
+
+@router.get("/explore/topics/{slug}", response_class=HTMLResponse)
+def topic(request: Request, slug: str):
+    scheme = ontology.topics()
+    found = scheme.topics.get(slug)
+    if found is None:
+        return _not_found(request, f"没有这个主题 No topic {slug!r}")
+    figures = Table(_client(request), "below_target_by_year_and_district", {"topic": slug}, row_limit=FIGURE_ROWS)
+    return _page(
+        request, "topic.html", title=f"{found.name_zh} · 主题 Topic", topic=found,
+        broader=[scheme.topics[s] for s in (found.broader, *found.broad_match) if s in scheme.topics],
+        narrower=scheme.children(slug),
+        figures=figures, chart=_chart(figures),
+        more_tables=[(name, urls.named_query(name, {"topic": slug}, "csv"), urls.named_query(name, {"topic": slug}))
+                   for name in ("indicators_by_topic", "compare_departments", "topic_coverage")],
+    )
+
+
+@router.get("/explore/below-target", response_class=HTMLResponse)
+def below_target(
+    request: Request,
+    topic: str = Query("", max_length=100),
+    year: str = Query("", max_length=4),
+    district: str = Query("", max_length=100),
+    department: str = Query("", max_length=200),
+):
+    client = _client(request)
+    scheme = ontology.topics()
+    filters = {"topic": topic.strip(), "year": year.strip(), "district": district.strip(),
+               "department": department.strip()}
+    try:
+        rows = Table(client, "indicators_below_target", filters)
+        figures = Table(client, "below_target_by_year_and_district",
+                        {"topic": filters["topic"], "year": filters["year"], "district": filters["district"]},
+                        row_limit=FIGURE_ROWS)
+    except ParameterError as error:
+        return _page(request, "error.html", 400, title="请求有误 Bad request", message=str(error))
+    chosen = scheme.resolve(filters["topic"]) if filters["topic"] else None
+    return _page(
+        request, "below_target.html", title="未达标指标 Indicators below target", filters=filters, topic=chosen,
+        topics=list(scheme.topics.values()), rows=rows, figures=figures, chart=_chart(figures),
+    )
+
+
+@router.get("/explore/graph/{label}/{node_id}", response_class=HTMLResponse)
+def graph(request: Request, label: str, node_id: str):
+    if label not in ontology.schema().labels:
+        return _not_found(request, f"图中没有这个标签 No label {label!r} in the graph")
+    found = data.neighbourhood(_client(request), label, node_id)
+    if found is None:
+        return _not_found(request, f"没有这个节点 No {label} with id {node_id!r}")
+    api_path = f"/graph/{label}/{node_id}"
+    return _page(
+        request, "graph.html", title=f"{found['node']['caption']} · 关系图 Neighbourhood", found=found, label=label,
+        style=grass().cytoscape(),
+        csv_url=urls.api(api_path, None, "csv"), json_url=urls.api(api_path),
+    )

@@ -1,0 +1,194 @@
+// perfkg explorer: the little a page needs beyond its HTML. Each part runs
+// only on a page that has its element: the source text of a report (#source),
+// a chart (#chart) and a neighbourhood graph (#graph). No request leaves the app.
+"use strict";
+
+const FONT = getComputedStyle(document.documentElement).getPropertyValue("--sans").trim();
+
+// ---------------------------------------------------------------- the source text
+
+// A link to a fact (#fact-<id>, as the department page gives) outlines it,
+// with or without the source text.
+showCurrent();
+window.addEventListener("hashchange", showCurrent);
+
+// The source text with every fact's span marked. Spans nest and overlap (a
+// task's row holds its indicators), so the text is cut at every span's start
+// and end; each piece is marked with the facts that cover it, coloured as the
+// innermost one. A fact's first piece is preceded by an anchor #src-<id>, the
+// target of the links in the facts table; a click on a piece goes to the
+// innermost fact's row.
+function markSource(container, text, spans) {
+  const cuts = new Set([0, text.length]);
+  for (const span of spans) {
+    cuts.add(span.start);
+    cuts.add(span.end);
+  }
+  const points = [...cuts].filter((p) => p >= 0 && p <= text.length).sort((a, b) => a - b);
+  const anchored = new Set();
+  const fragment = document.createDocumentFragment();
+  for (let k = 0; k + 1 < points.length; k++) {
+    const start = points[k];
+    const end = points[k + 1];
+    const piece = text.slice(start, end);
+    const covering = spans.filter((s) => s.start <= start && s.end >= end && s.end > s.start);
+    if (covering.length === 0) {
+      fragment.append(piece);
+      continue;
+    }
+    covering.sort((a, b) => (a.end - a.start) - (b.end - b.start));
+    for (const span of covering) {
+      if (!anchored.has(span.id)) {
+        anchored.add(span.id);
+        const anchor = document.createElement("a");
+        anchor.className = "anchor";
+        anchor.id = "src-" + span.id;
+        fragment.append(anchor);
+      }
+    }
+    const innermost = covering[0];
+    const mark = document.createElement("mark");
+    const row = document.getElementById("fact-" + innermost.id);
+    mark.className = ["fact", innermost.label, ...statusOf(row)].join(" ");
+    mark.dataset.facts = covering.map((s) => s.id).join(" ");
+    mark.title = covering.map((s) => s.label).join(" ⊂ ");
+    mark.textContent = piece;
+    mark.addEventListener("click", () => { location.hash = "fact-" + innermost.id; });
+    fragment.append(mark);
+  }
+  container.replaceChildren(fragment);
+  // A fact the reader could not place in the text has no highlight to go to.
+  for (const row of document.querySelectorAll("tr.fact")) {
+    if (!anchored.has(row.dataset.fact)) {
+      row.classList.add("no-span");
+    }
+  }
+}
+
+function statusOf(row) {
+  return row ? ["met", "not_met", "unknown"].filter((s) => row.classList.contains(s)) : [];
+}
+
+// Following a link to #src-<id> or #fact-<id> outlines that fact on both sides.
+function showCurrent() {
+  for (const old of document.querySelectorAll(".current")) {
+    old.classList.remove("current");
+  }
+  const hash = decodeURIComponent(location.hash.slice(1));
+  const id = hash.replace(/^(src|fact)-/, "");
+  if (!id || id === hash) {
+    return;
+  }
+  for (const mark of document.querySelectorAll("mark.fact")) {
+    if (mark.dataset.facts.split(" ").includes(id)) {
+      mark.classList.add("current");
+    }
+  }
+  const row = document.getElementById("fact-" + id);
+  if (row) {
+    row.classList.add("current");
+  }
+}
+
+// ---------------------------------------------------------------- the chart
+
+function drawChart(canvas) {
+  const data = JSON.parse(document.getElementById("chart-data").textContent);
+  Chart.defaults.font.family = FONT;
+  new Chart(canvas, {
+    data: {
+      labels: data.categories,
+      datasets: [
+        { type: "bar", label: "未达标指标 indicators below target", data: data.indicators, backgroundColor: data.colour, maxBarThickness: 48,
+          yAxisID: "count", order: 2 },
+        { type: "line", label: "平均完成率 % mean completion rate", data: data.completion, borderColor: "#2870C2",
+          backgroundColor: "#2870C2", borderDash: [5, 4], spanGaps: true, yAxisID: "percent", order: 1 },
+      ],
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: {
+        count: { position: "left", beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "指标数 indicators" } },
+        percent: { position: "right", beginAtZero: true, title: { display: true, text: "%" }, grid: { drawOnChartArea: false } },
+      },
+      plugins: {
+        legend: { position: "bottom" },
+        tooltip: { callbacks: { afterBody: (items) => "部门 departments: " + data.departments[items[0].dataIndex] } },
+      },
+    },
+  });
+}
+
+// ---------------------------------------------------------------- the neighbourhood
+
+function drawGraph(container) {
+  const found = JSON.parse(document.getElementById("graph-data").textContent);
+  const style = JSON.parse(document.getElementById("graph-style").textContent);
+  const byId = new Map(found.nodes.map((node) => [node.id, node]));
+  const elements = [
+    ...found.nodes.map((node) => ({
+      group: "nodes",
+      data: { id: node.id, caption: node.caption },
+      classes: [...node.labels, ...(node.centre ? ["centre"] : [])].join(" "),
+    })),
+    ...found.edges.map((edge) => ({ group: "edges", data: edge })),
+  ];
+  const cy = cytoscape({
+    container,
+    elements,
+    style,
+    layout: {
+      name: "concentric", animate: false, minNodeSpacing: 12,
+      concentric: (node) => (node.hasClass("centre") ? 2 : 1), levelWidth: () => 1,
+    },
+  });
+  const panel = document.getElementById("selected");
+  const show = (node) => panel.replaceChildren(...describe(node));
+  cy.on("tap", "node", (event) => show(byId.get(event.target.id())));
+  cy.on("dbltap", "node", (event) => { location.href = graphUrl(byId.get(event.target.id())); });
+  show(found.node);
+}
+
+function graphUrl(node) {
+  return "/explore/graph/" + encodeURIComponent(node.label) + "/" + encodeURIComponent(node.id);
+}
+
+function describe(node) {
+  const title = document.createElement("h3");
+  title.textContent = node.labels.join(" · ");
+  const list = document.createElement("dl");
+  for (const [key, value] of Object.entries(node.properties)) {
+    const term = document.createElement("dt");
+    term.textContent = key;
+    const text = document.createElement("dd");
+    text.textContent = typeof value === "object" ? JSON.stringify(value) : String(value);
+    list.append(term, text);
+  }
+  const link = document.createElement("a");
+  link.href = graphUrl(node);
+  link.textContent = "◎ 它的关系图 Its neighbourhood";
+  return [title, link, list];
+}
+
+// ----------------------------------------------------------------
+
+// The page carries the source text (as the element's text, so it reads
+// without JavaScript) and, exactly, with the facts' spans: the marks replace the plain text.
+const source = document.getElementById("source");
+if (source) {
+  const { text, spans } = JSON.parse(document.getElementById("source-data").textContent);
+  markSource(source, text, spans);
+  showCurrent();
+  if (location.hash) {
+    document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView({ block: "center" });
+  }
+}
+const chart = document.getElementById("chart");
+if (chart) {
+  drawChart(chart);
+}
+const graph = document.getElementById("graph");
+if (graph) {
+  drawGraph(graph);
+}

@@ -1,0 +1,250 @@
+"""The explorer and the API docs in a real browser: Debian's Chromium, driven
+by Playwright, against the API served over HTTP on loopback, on the five
+example reports. Every request that leaves the app is aborted and counted;
+a page passes only with none, and with no console error. Each page's
+screenshot is saved under docs/screenshots/ (the README shows them).
+
+Skipped, with the reason, when no Chromium is installed (.ci/run installs
+Debian's `chromium`); Playwright never downloads a browser here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import uvicorn
+
+from conftest import ROOT
+from perfkg.api.app import create_app
+from perfkg.config import Settings
+
+CHROMIUM = os.environ.get("PERFKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).is_file(),
+    reason=f"no Chromium at {CHROMIUM}: install Debian's (apt-get install chromium) or set PERFKG_CHROMIUM",
+)
+
+
+@pytest.fixture(scope="module")
+def base(loaded_store_path):
+    """The app served by uvicorn on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(Settings(store=str(loaded_store_path))), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            tmp_path_factory.mktemp("chromium-profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            viewport={"width": 1280, "height": 900}, locale="zh-CN",
+        )
+        yield context
+        context.close()
+
+
+class Watched:
+    """A page whose requests outside the app are aborted and recorded, and
+    whose console errors and uncaught exceptions are recorded."""
+
+    def __init__(self, context, base: str):
+        self.base = base
+        self.page = context.new_page()
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.page.route("**/*", self._route)
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _route(self, route):
+        url = route.request.url
+        if urlsplit(url).netloc == urlsplit(self.base).netloc:
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def open(self, path: str):
+        response = self.page.goto(self.base + path, wait_until="networkidle")
+        assert response.ok, (path, response.status)
+        return self.page
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+
+@pytest.fixture
+def watched(browser, base):
+    page = Watched(browser, base)
+    yield page
+    page.page.close()
+    assert page.outside == [], "requests outside the app"
+    assert page.errors == [], "console errors"
+
+
+@pytest.fixture(scope="module")
+def ids(base):
+    import httpx2 as httpx
+
+    departments = {d["short_name"]: d for d in httpx.get(base + "/departments").json()}
+    return {name: (d["id"], d["reports"][0]["id"]) for name, d in departments.items()}
+
+
+def api(base: str, path: str, **params):
+    import httpx2 as httpx
+
+    response = httpx.get(base + path, params=params)
+    response.raise_for_status()
+    return response.json()
+
+
+def cells(page, selector: str) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        selector + " tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))")
+
+
+PAGES = {
+    "home": lambda ids: "/",
+    "search": lambda ids: "/explore/search?q=垃圾分类",
+    "department": lambda ids: f"/explore/departments/{ids['荔城街道'][0]}",
+    "report": lambda ids: f"/explore/reports/{ids['荔城街道'][1]}",
+    "topic": lambda ids: "/explore/topics/urban_renewal",
+    "below-target": lambda ids: "/explore/below-target",
+    "neighbourhood": lambda ids: f"/explore/graph/Department/{ids['荔城街道'][0]}",
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_page_loads_offline_with_no_console_error(watched, ids, name):
+    page = watched.open(PAGES[name](ids))
+    assert page.title()
+    assert page.locator("main h1").count() == 1
+    if name in ("topic", "below-target"):
+        assert page.eval_on_selector("#chart", "c => c.width > 0 && c.height > 0")
+    if name == "neighbourhood":
+        # cytoscape draws into canvases of its own inside the container
+        assert page.locator("#graph canvas").count() >= 1
+        assert "荔城街道" in page.inner_text("#selected")
+    watched.screenshot(name)
+
+
+def test_the_api_docs_list_the_operations_offline(watched):
+    page = watched.open("/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = set(page.eval_on_selector_all(".opblock-summary-path", "els => els.map(e => e.dataset.path || e.innerText)"))
+    assert {"/queries/{name}", "/search", "/graph/{label}/{node_id}", "/indicators"} <= paths
+    watched.screenshot("docs")
+    page = watched.open("/redoc")
+    page.wait_for_selector("h2:has-text('Run a named query')")
+    headings = page.locator("h2").all_inner_texts()
+    assert any(h.startswith("Departments, projects, indicators and topics by name") for h in headings)
+    watched.screenshot("redoc")
+
+
+def test_from_a_search_to_the_flagship_question(watched, ids):
+    page = watched.open("/")
+    page.fill("main input[name=q]", "垃圾分类")
+    page.press("main input[name=q]", "Enter")
+    page.wait_for_url("**/explore/search?q=*")
+    page.click("section.hits.topic a:text('垃圾分类')")
+    page.wait_for_url("**/explore/topics/waste_sorting")
+    page.click("#flagship")
+    page.wait_for_url("**/explore/below-target?topic=waste_sorting")
+    # The five reports miss no waste-sorting target: the page says so, as the API does.
+    assert api(watched.base, "/queries/indicators_below_target", topic="waste_sorting")["rows"] == []
+    assert page.locator("table.below-target").count() == 0
+    assert "没有未达标" in page.inner_text("main")
+
+    # The same path for a topic with a miss: 城市更新, found by its synonym 拆迁.
+    page = watched.open("/explore/search?q=拆迁")
+    page.click("section.hits.topic a:text('城市更新')")
+    page.click("#flagship")
+    page.wait_for_url("**/explore/below-target?topic=urban_renewal")
+    rows = cells(page, "table.below-target")
+    assert [row[:7] for row in rows] == [["南洲街道", "海珠区", "2022", "房屋拆卸", "", "约10.15万平方米", "75"]]
+    expected = api(watched.base, "/queries/indicators_below_target", topic="urban_renewal")["rows"]
+    assert [(r["department"], r["indicator"]) for r in expected] == [(row[0], row[3]) for row in rows]
+    figures = cells(page, ".figures table")
+    assert [row[:5] for row in figures] == [["2022", "海珠区", "1", "1", "75"]]
+    watched.screenshot("flagship")
+
+
+def test_a_fact_s_highlight_sits_on_its_evidence_and_links_both_ways(watched, ids):
+    report = ids["荔城街道"][1]
+    page = watched.open(f"/explore/reports/{report}")
+    page.wait_for_selector("#source mark.fact")
+    marked = page.evaluate("""() => {
+        const text = {};
+        for (const mark of document.querySelectorAll('#source mark.fact'))
+            for (const id of mark.dataset.facts.split(' ')) text[id] = (text[id] || '') + mark.textContent;
+        return text;
+    }""")
+    indicators = api(watched.base, f"/reports/{report}")["indicators"]
+    for indicator in indicators:
+        assert marked.get(indicator["id"]) == indicator["evidence"], indicator["name"]
+    # every fact of the report has its place in the text
+    assert page.locator("tr.fact.no-span").count() == 0
+    missed = next(i for i in indicators if i["name"] == "外出招商活动次数")
+    page.click(f"tr#fact-{missed['id']} a.to-source")
+    assert page.evaluate("() => location.hash") == f"#src-{missed['id']}"
+    assert page.locator("#source mark.fact.current").count() >= 1
+    page.locator(f"#source mark.fact[data-facts^='{missed['id']}']").first.click()
+    assert page.evaluate("() => location.hash") == f"#fact-{missed['id']}"
+    assert "current" in page.get_attribute(f"tr#fact-{missed['id']}", "class")
+    watched.screenshot("report-source")
+
+
+def test_the_highlighter_marks_nested_spans(watched, ids):
+    # The explorer's own script, on a text made of a report's real evidence
+    # with a task span around two indicators: the pieces of text each fact
+    # covers are marked with it, and coloured as the innermost fact.
+    report = ids["荔城街道"][1]
+    page = watched.open("/explore/topics/urban_renewal")  # a page with the script and no source text
+    indicators = api(watched.base, f"/reports/{report}")["indicators"][:4]
+    text, spans = "前言。\n", []
+    for indicator in indicators:
+        spans.append({"start": len(text), "end": len(text) + len(indicator["evidence"]), "label": "Indicator",
+                      "id": indicator["id"]})
+        text += indicator["evidence"] + "\n"
+    spans.append({"start": spans[1]["start"], "end": spans[2]["end"], "label": "Task", "id": "task-around"})
+    text_seen, marked, innermost = page.evaluate("""([text, spans]) => {
+        const source = document.createElement('div');
+        document.querySelector('main').append(source);
+        markSource(source, text, spans);
+        const found = {};
+        for (const mark of source.querySelectorAll('mark.fact'))
+            for (const id of mark.dataset.facts.split(' ')) found[id] = (found[id] || '') + mark.textContent;
+        const inner = source.querySelector(`mark[data-facts^="${spans[1].id}"]`).className;
+        return [source.textContent, found, inner];
+    }""", [text, spans])
+    assert text_seen == text  # nothing lost or doubled
+    for indicator in indicators:
+        assert marked[indicator["id"]] == indicator["evidence"]
+    assert marked["task-around"] == text[spans[1]["start"]:spans[2]["end"]]
+    assert innermost.startswith("fact Indicator")
