@@ -10,7 +10,7 @@ export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 NEO4J_HOME ?= var/neo4j
 
-.PHONY: install run ingest serve test eval fuzz check-load bench bench-formats docs neo4j neo4j-stop browser-screenshots clean help
+.PHONY: install run ingest serve test eval raise-floor fuzz check-load mutate bench bench-formats docs neo4j neo4j-stop browser-screenshots clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -42,8 +42,12 @@ serve: $(VENV)/.installed  ## serve the API on the current graph
 test: install  ## run the test suite on both stores (the Neo4j half starts a Neo4j server: needs Java and Maven)
 	$(PY) -m pytest -q
 
-eval: $(VENV)/.installed  ## measure the extraction against the gold annotations in ../shared
+eval: $(VENV)/.installed  ## measure the extraction against the gold of ../shared: the five reports, then the corpus
 	$(PERFKG) eval --gold $(SHARED)/gold --reports $(SHARED)/reports
+	$(PERFKG) eval --gold $(SHARED)/corpus/gold --reports $(SHARED)/corpus/docs
+
+raise-floor: install  ## record accuracy figures that rose in tests/accuracy-floor.json (never lowers one)
+	PERFKG_RAISE_FLOOR=1 $(PY) -m pytest -q tests/test_accuracy.py -k floor
 
 fuzz: install  ## the hypothesis properties at length (3000 examples each)
 	PERFKG_FUZZ_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py
@@ -52,6 +56,10 @@ check-load: install  ## 32 clients for 30 s on the served API, then schemathesis
 	$(PY) -m pip install --quiet -e '.[test,check]'
 	$(PY) benchmarks/load.py --clients 32 --seconds 30
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/api_fuzz.py --max-examples 50
+
+mutate: install  ## mutation testing of status, numbers, validate, evaluate, the named queries and the body limit (about an hour); summary in var/mutate/summary.md
+	$(PY) -m pip install --quiet -e '.[test,mutate]'
+	PERFKG_SHARED=$(abspath $(SHARED)) $(PY) tools/mutate.py
 
 bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest and queries on both stores, pandas beside -> BENCHMARKS.md
 	$(PY) benchmarks/bench.py

@@ -2,7 +2,10 @@
 
 Each report a gold file names is extracted and loaded into a scratch embedded
 store, then read back from the graph, so what is measured is what a
-researcher would query.
+researcher would query. A gold folder is any folder of gold files in the
+format of GUIDE §4 (`../shared/gold`, `../shared/corpus/gold`, a
+researcher's own); the reports are looked for in the reports folder, then
+beside the gold.
 
 Indicators are matched one to one. A gold and an extracted indicator may
 match when their evidence is the same passage (one contains the other once
@@ -23,11 +26,23 @@ it under), and one with none above it (a sector the gold has no slug for,
 such as education) is not compared.
 
 Facts are the rest of the gold: department name, short name, district and
-city, year, execution rate and self score (equal to 0.005), each fund
-(kind, source, amount to 0.01 and task), each key task (by name), each score
-item (name, maximum and score), and the counts of duties, offices, problems
-and measures. An extracted fund, key task or score item the gold does not
-have counts as a wrong fact too.
+city (four facts of `department`), year, execution rate and self score (equal
+to 0.005), each fund (kind, source, amount to 0.01 and task), each key task
+(by name), each score item (name, maximum and score), and the counts of
+duties, offices, problems and measures. An extracted fund, key task or score
+item the gold does not have counts as a wrong fact too, unless the gold has
+no `tasks` at all: then it has not annotated them.
+
+Every figure is also given by kind of document and by layout (GUIDE §5). A
+gold file may say both itself: `doc_kind` (整体, 项目表, 项目报告, 目标表, 邻近,
+or the genre's own name for it, such as 项目支出绩效自评表) and `layout`
+(`corpus/NOTES.md`'s codes, `"SD+WR"` or `["SD", "WR"]`). Where it does not,
+the per-document table of a NOTES.md in the gold folder or the one above it
+(columns `id`, `kind`, `layout`; `id` the gold file's stem) says them, as
+`../shared/corpus/NOTES.md` does. A document without a stated kind is a
+整体 report (the genre GUIDE §4's format was made for); one without a stated
+layout is counted as `unstated`. A document in two kinds or layouts (`SD+WR`)
+counts under each.
 """
 
 from __future__ import annotations
@@ -38,6 +53,8 @@ import tempfile
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
+
+from rich.cells import cell_len
 
 from perfkg import ontology
 from perfkg.store.falkor import FalkorStore
@@ -90,8 +107,8 @@ def evidence_similarity(a: str | None, b: str | None) -> float:
     return match.size / len(short)
 
 
-def _numbers(text: str | None) -> list[float]:
-    return sorted(float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text or ""))
+def _numbers(text: str) -> list[float]:
+    return sorted(float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text))
 
 
 def same_value(gold: str | None, ours: str | None) -> bool:
@@ -185,8 +202,16 @@ def _close(a, b, tolerance=TOLERANCE) -> bool:
     return abs(float(a) - float(b)) <= tolerance
 
 
+def _problem(kind: str, text: str) -> dict[str, str]:
+    return {"kind": kind, "text": text}
+
+
+def _values(item: dict, target_key: str = "target", actual_key: str = "actual") -> str:
+    return f"target {item.get(target_key)!r}, actual {item.get(actual_key)!r}, {item.get('status')}"
+
+
 def compare(gold: dict, graph: dict, vocabulary: frozenset[str] | None = None) -> dict[str, Any]:
-    """One report's gold against what the graph holds; topics within
+    """One document's gold against what the graph holds of it; topics within
     `vocabulary` (by default the graph contract's)."""
     ours = graph["indicators"]
     pairs = match_indicators(gold["indicators"], ours)
@@ -201,23 +226,27 @@ def compare(gold: dict, graph: dict, vocabulary: frozenset[str] | None = None) -
                     scheme.nearest_in(ours[o].get("topics") or [], vocabulary)) for g, o in pairs]
     matched_gold = {g for g, _ in pairs}
     matched_ours = {o for _, o in pairs}
-    problems: list[str] = []
+    problems: list[dict[str, str]] = []
     for g, item in enumerate(gold["indicators"]):
         if g not in matched_gold:
-            problems.append(f"missed indicator {item['name']} ({item['status']})")
+            problems.append(_problem("missed", f"{item['name']}: {_values(item)}"))
     for o, item in enumerate(ours):
         if o not in matched_ours:
-            problems.append(f"extra indicator {item['name']} ({item['status']})")
+            problems.append(_problem("spurious", f"{item['name']}: {_values(item)}"))
     for (g, o), (gold_topics, our_topics) in zip(pairs, topic_pairs):
         gi, oi = gold["indicators"][g], ours[o]
+        wrong = []
         if gi["status"] != oi["status"]:
-            problems.append(f"status of {gi['name']}: gold {gi['status']}, extracted {oi['status']}")
+            wrong.append(f"status gold {gi['status']}, extracted {oi['status']}")
         if not same_value(gi.get("target"), oi["target"]):
-            problems.append(f"target of {gi['name']}: gold {gi.get('target')!r}, extracted {oi['target']!r}")
+            wrong.append(f"target gold {gi.get('target')!r}, extracted {oi['target']!r}")
         if not same_value(gi.get("actual"), oi["actual"]):
-            problems.append(f"actual of {gi['name']}: gold {gi.get('actual')!r}, extracted {oi['actual']!r}")
+            wrong.append(f"actual gold {gi.get('actual')!r}, extracted {oi['actual']!r}")
+        if wrong:
+            problems.append(_problem("wrong", f"{gi['name']}: " + "; ".join(wrong)))
         if gold_topics != our_topics:
-            problems.append(f"topics of {gi['name']}: gold {sorted(gold_topics)}, extracted {sorted(our_topics)}")
+            problems.append(_problem("topics", f"{gi['name']}: gold {', '.join(sorted(gold_topics)) or 'none'}; "
+                                               f"extracted {', '.join(sorted(our_topics)) or 'none'}"))
 
     facts, fact_problems = _facts(gold, graph)
     problems.extend(fact_problems)
@@ -236,22 +265,21 @@ def compare(gold: dict, graph: dict, vocabulary: frozenset[str] | None = None) -
     }
 
 
-def _facts(gold: dict, graph: dict) -> tuple[dict[str, dict[str, int]], list[str]]:
+def _facts(gold: dict, graph: dict) -> tuple[dict[str, dict[str, int]], list[dict[str, str]]]:
     facts: dict[str, dict[str, int]] = {}
-    problems: list[str] = []
+    problems: list[dict[str, str]] = []
 
     def record(kind: str, ok: bool, message: str) -> None:
         entry = facts.setdefault(kind, {"correct": 0, "total": 0})
         entry["total"] += 1
         entry["correct"] += int(ok)
         if not ok:
-            problems.append(message)
+            problems.append(_problem("fact", message))
 
     report = graph["report"]
     department = gold.get("department") or {}
-    for key, ours_key in (("name", "name"), ("short_name", "short_name"), ("district", "district"), ("city", "city")):
-        expected = department.get(key)
-        got = report.get(ours_key)
+    for key in ("name", "short_name", "district", "city"):
+        expected, got = department.get(key), report.get(key)
         record("department", norm_text(expected) == norm_text(got), f"department {key}: gold {expected!r}, extracted {got!r}")
     record("year", gold.get("year") == report.get("year"), f"year: gold {gold.get('year')}, extracted {report.get('year')}")
     for key in ("execution_rate", "self_score"):
@@ -269,7 +297,9 @@ def _facts(gold: dict, graph: dict) -> tuple[dict[str, dict[str, int]], list[str
     for extra in ours:
         record("funds", False, f"extra fund {extra['kind']}/{extra['source']} {extra['amount']}")
 
-    ours_tasks = list(graph["tasks"])
+    # A gold without `tasks` has not annotated them (the corpus's page
+    # beginnings): the tasks extracted are neither right nor wrong there.
+    ours_tasks = list(graph["tasks"]) if "tasks" in gold else []
     for task in gold.get("tasks", []):
         best = max(ours_tasks, key=lambda t: name_similarity(task, t), default=None)
         ok = best is not None and name_similarity(task, best) >= 0.8
@@ -297,18 +327,91 @@ def _facts(gold: dict, graph: dict) -> tuple[dict[str, dict[str, int]], list[str
     return facts, problems
 
 
-# -- running ---------------------------------------------------------------------
+# -- what kind of document, in what layout ----------------------------------
+
+# GUIDE §5's kinds of document, by the names corpus/NOTES.md gives them, and
+# words that say each one in a kind written out (`绩效目标申报表 (targets only)`).
+KINDS = (
+    ("目标表", ("目标表", "目标申报表")),
+    ("邻近", ("邻近", "adjacent")),
+    ("项目报告", ("项目报告", "项目支出绩效自评报告")),
+    ("项目表", ("项目表", "项目支出绩效自评表")),
+    ("整体", ("整体",)),
+)
+# GUIDE §4's gold format was made for the department-wide reports of §1, so a
+# gold file that states no kind, in a folder whose NOTES.md does not either, is one.
+DEFAULT_KIND = "整体"
+UNSTATED_LAYOUT = "unstated"
+
+
+def document_table(gold_dir: Path) -> dict[str, dict[str, str]]:
+    """The per-document table of a NOTES.md beside the gold (in its folder
+    or the folder above, as ../shared/corpus keeps it): id -> column -> cell,
+    from the first markdown table with an `id` column and a `kind` or `layout` one."""
+    for notes in (Path(gold_dir) / "NOTES.md", Path(gold_dir).parent / "NOTES.md"):
+        if notes.is_file():
+            table = _markdown_table(notes.read_text(encoding="utf-8"))
+            if table:
+                return table
+    return {}
+
+
+def _markdown_table(text: str) -> dict[str, dict[str, str]]:
+    header: list[str] | None = None
+    rows: dict[str, dict[str, str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("|"):
+            if rows:
+                return rows
+            header = None
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if header is None:
+            header = cells
+            continue
+        if set("".join(cells)) <= set("-:"):
+            continue  # the row under the header
+        if "id" in header and ("kind" in header or "layout" in header) and len(cells) == len(header):
+            row = dict(zip(header, cells))
+            rows[row["id"]] = row
+    return rows
+
+
+def kinds_of(text: str | None) -> list[str]:
+    """The GUIDE §5 kinds a written kind names (`项目报告 + 项目表`: both)."""
+    text = text or DEFAULT_KIND
+    found = []
+    for part in re.sub(r"\s*[（(][^）)]*[）)]", "", text).split("+"):
+        found += [kind for kind, words in KINDS if any(word in part for word in words) and kind not in found]
+    if not found:  # perhaps said in brackets: 工作推进会讲话 (adjacent genre)
+        found = [kind for kind, words in KINDS if any(word in text for word in words)]
+    return found or [re.sub(r"\s*[（(][^）)]*[）)]", "", text).strip() or text]
+
+
+def layouts_of(text: str | list[str] | None) -> list[str]:
+    """Layout codes as NOTES.md writes them (`SD+WR`), or a list of them."""
+    codes = text if isinstance(text, list) else (text or "").split("+")
+    return [code.strip() for code in codes if code.strip()] or [UNSTATED_LAYOUT]
+
+
+def describe(gold: dict, stem: str, table: dict[str, dict[str, str]]) -> tuple[list[str], list[str]]:
+    """(kinds, layout codes) of one gold document: its own `doc_kind` and
+    `layout` fields first, then the NOTES.md table's row for it."""
+    row = table.get(stem) or table.get(Path(gold["file"]).stem) or {}
+    return kinds_of(gold.get("doc_kind") or row.get("kind")), layouts_of(gold.get("layout") or row.get("layout"))
+
+
+# -- adding up ---------------------------------------------------------------------
 
 
 def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
 
 
-def _summary(entries: list[dict]) -> dict[str, Any]:
-    totals = {k: sum(e["indicators"][k] for e in entries) for k in entries[0]["indicators"]} if entries else {}
-    precision = _ratio(totals.get("matched", 0), totals.get("extracted", 0))
-    recall = _ratio(totals.get("matched", 0), totals.get("gold", 0))
-    f1 = round(2 * precision * recall / (precision + recall), 4) if precision and recall else 0.0
+def summarise(entries: list[dict]) -> dict[str, Any]:
+    keys = ("gold", "extracted", "matched", "status_correct", "target_correct", "actual_correct", "not_met_gold",
+            "not_met_found", "topics_gold", "topics_extracted", "topics_matched")
+    totals = {k: sum(e["indicators"][k] for e in entries) for k in keys}
     fact_kinds: dict[str, dict[str, int]] = {}
     for entry in entries:
         for kind, counts in entry["facts"].items():
@@ -317,27 +420,80 @@ def _summary(entries: list[dict]) -> dict[str, Any]:
             slot["total"] += counts["total"]
     correct = sum(v["correct"] for v in fact_kinds.values())
     total = sum(v["total"] for v in fact_kinds.values())
+    matched = totals["matched"]
     return {
+        "documents": len(entries),
         "indicators": {
             **totals,
-            "precision": precision, "recall": recall, "f1": f1,
-            "status_accuracy": _ratio(totals.get("status_correct", 0), totals.get("matched", 0)),
-            "target_accuracy": _ratio(totals.get("target_correct", 0), totals.get("matched", 0)),
-            "actual_accuracy": _ratio(totals.get("actual_correct", 0), totals.get("matched", 0)),
-            "not_met_recall": _ratio(totals.get("not_met_found", 0), totals.get("not_met_gold", 0)),
-            "topic_precision": _ratio(totals.get("topics_matched", 0), totals.get("topics_extracted", 0)),
-            "topic_recall": _ratio(totals.get("topics_matched", 0), totals.get("topics_gold", 0)),
+            "precision": _ratio(matched, totals["extracted"]), "recall": _ratio(matched, totals["gold"]),
+            # 2PR / (P + R), which is defined (0) when nothing was found of something there was to find
+            "f1": _ratio(2 * matched, totals["gold"] + totals["extracted"]),
+            "status_accuracy": _ratio(totals["status_correct"], matched),
+            "target_accuracy": _ratio(totals["target_correct"], matched),
+            "actual_accuracy": _ratio(totals["actual_correct"], matched),
+            "not_met_recall": _ratio(totals["not_met_found"], totals["not_met_gold"]),
+            "topic_precision": _ratio(totals["topics_matched"], totals["topics_extracted"]),
+            "topic_recall": _ratio(totals["topics_matched"], totals["topics_gold"]),
         },
         "facts": {"correct": correct, "total": total, "accuracy": _ratio(correct, total),
                   "by_kind": {k: {**v, "accuracy": _ratio(v["correct"], v["total"])} for k, v in sorted(fact_kinds.items())}},
     }
 
 
+def _breakdown(entries: list[dict], key: str) -> dict[str, dict[str, Any]]:
+    """Summaries by each value of entry[key] (a list): a document in SD+WR counts under SD and under WR."""
+    groups: dict[str, list[dict]] = {}
+    for entry in entries:
+        for value in entry[key]:
+            groups.setdefault(value, []).append(entry)
+    return {value: summarise(group) for value, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
+
+
+# Issue 12's targets for extraction across the genre: (label, where in a summary, at least).
+TARGETS = (
+    ("indicator F1", ("indicators", "f1"), 0.90),
+    ("status accuracy on matched", ("indicators", "status_accuracy"), 0.95),
+    ("not_met recall", ("indicators", "not_met_recall"), 0.90),
+    ("department", ("facts", "by_kind", "department", "accuracy"), 0.90),
+    ("year", ("facts", "by_kind", "year", "accuracy"), 0.90),
+    ("execution rate", ("facts", "by_kind", "execution_rate", "accuracy"), 0.90),
+    ("self score", ("facts", "by_kind", "self_score", "accuracy"), 0.90),
+)
+# The counts each target's figure is a ratio of, to print beside it.
+_TARGET_COUNTS = {
+    "status_accuracy": ("status_correct", "matched"),
+    "not_met_recall": ("not_met_found", "not_met_gold"),
+}
+
+
+def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for label, path, least in TARGETS:
+        node: Any = summary
+        for step in path[:-1]:
+            node = (node or {}).get(step)
+        value = (node or {}).get(path[-1])
+        if path[0] == "facts":
+            count = (node["correct"], node["total"]) if node else None
+        elif path[-1] in _TARGET_COUNTS:
+            count = tuple(summary["indicators"][k] for k in _TARGET_COUNTS[path[-1]])
+        else:
+            count = None
+        found.append({"name": label, "value": value, "count": count, "target": least,
+                      "met": None if value is None else value >= least})
+    return found
+
+
+# -- running ---------------------------------------------------------------------
+
+
 def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
+    """Every gold file of the folder against the extraction of the report it names."""
     gold_files = sorted(Path(gold_dir).glob("*.json"))
     golds = [json.loads(gold_file.read_text(encoding="utf-8")) for gold_file in gold_files]
     vocabulary = ontology.topics().contract | {topic for gold in golds for item in gold["indicators"]
                                                for topic in item.get("topics") or []}
+    table = document_table(gold_dir)
     entries = []
     with tempfile.TemporaryDirectory(prefix="perfkg-eval-") as scratch:
         store = FalkorStore(Path(scratch) / "eval.db", create=True)
@@ -351,57 +507,126 @@ def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
                     extraction = extract_file(path)
                     check_is_report(extraction)
                 except IngestError as error:
-                    entries.append(_failed(gold, error.problem))
-                    continue
-                report_id = load(store, extraction).report_id
-                entry = compare(gold, read_back(store, report_id), vocabulary)
+                    entry = _failed(gold, error.problem)
+                else:
+                    report_id = load(store, extraction).report_id
+                    entry = compare(gold, read_back(store, report_id), vocabulary)
+                entry["kinds"], entry["layouts"] = describe(gold, gold_file.stem, table)
                 entries.append(entry)
         finally:
             store.close()
+    return assemble(entries, gold_dir, reports_dir)
+
+
+def assemble(entries: list[dict], gold_dir: Path | str, reports_dir: Path | str) -> dict[str, Any]:
+    """The result of an evaluation from its documents' entries (compare()
+    with `kinds` and `layouts`): the figures overall, against the targets,
+    by kind, by layout and by document."""
     for entry in entries:
-        entry["summary"] = _summary([entry])
-    return {"overall": _summary(entries), "reports": entries}
+        entry["summary"] = summarise([entry])
+    overall = summarise(entries)
+    return {"gold_folder": str(gold_dir), "reports_folder": str(reports_dir), "overall": overall,
+            "targets": targets(overall), "by_kind": _breakdown(entries, "kinds"),
+            "by_layout": _breakdown(entries, "layouts"), "reports": entries}
 
 
 def _failed(gold: dict, problem: str) -> dict[str, Any]:
     empty_graph = {"report": {}, "indicators": [], "funds": [], "tasks": [], "score_items": [], "counts": {}}
     entry = compare(gold, empty_graph)
-    entry["problems"].insert(0, f"not ingested: {problem}")
+    entry["problems"].insert(0, _problem("not read", problem))
     return entry
 
 
-def render(result: dict[str, Any], console) -> None:
-    from rich.table import Table
+# -- printing ------------------------------------------------------------------------
 
-    table = Table(title="perfkg eval", title_justify="left")
-    for column in ("report", "ind. P", "ind. R", "ind. F1", "status", "target", "actual", "not_met", "topic P",
-                   "topic R", "facts"):
-        table.add_column(column, justify="right" if column != "report" else "left")
+WIDTH = 80  # a terminal's columns; Chinese characters take two
 
-    def row(label: str, summary: dict) -> list[str]:
-        ind, facts = summary["indicators"], summary["facts"]
 
-        def fmt(value):
-            return "—" if value is None else f"{value:.3f}"
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    fill = " " * max(0, width - cell_len(text))
+    return fill + text if right else text + fill
 
-        not_met = f"{ind.get('not_met_found', 0)}/{ind.get('not_met_gold', 0)}"
-        return [label, fmt(ind["precision"]), fmt(ind["recall"]), fmt(ind["f1"]), fmt(ind["status_accuracy"]),
-                fmt(ind["target_accuracy"]), fmt(ind["actual_accuracy"]), not_met, fmt(ind["topic_precision"]),
-                fmt(ind["topic_recall"]),
-                f"{fmt(facts['accuracy'])} ({facts['correct']}/{facts['total']})"]
 
+def _wrap(text: str, indent: int, width: int = WIDTH, *, keep: int = 0) -> list[str]:
+    """Lines of at most `width` columns, the ones after the first indented;
+    broken at the last space that fits after the first `keep` characters (a
+    label), else (Chinese has no spaces) anywhere."""
+    lines, line = [], ""
+    for char in text:
+        if cell_len(line) + cell_len(char) > width:
+            start = max(keep if not lines else 0, len(line) - len(line.lstrip())) + 1
+            cut = line.rfind(" ", start)
+            head, tail = (line[:cut], line[cut + 1 :]) if cut > 0 else (line, "")
+            lines.append(head.rstrip())
+            line = " " * indent + tail
+        line += char
+    return lines + [line.rstrip()]
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _of(correct: int, total: int) -> str:
+    return f"{correct}/{total}"
+
+
+_COLUMNS = (("docs", 4), ("gold", 5), ("found", 5), ("match", 5), ("P", 5), ("R", 5), ("F1", 5), ("status", 7),
+            ("not_met", 7), ("facts", 5))
+
+
+def _table(title: str, rows: list[tuple[str, dict[str, Any]]], *, documents: bool) -> list[str]:
+    columns = [c for c in _COLUMNS if documents or c[0] != "docs"]
+    label_width = min(max([cell_len(title)] + [cell_len(label) for label, _ in rows]),
+                      WIDTH - sum(w + 1 for _, w in columns))
+    lines = [_pad(title, label_width) + "".join(" " + _pad(name, w, right=True) for name, w in columns)]
+    for label, summary in rows:
+        ind = summary["indicators"]
+        values = {"docs": str(summary["documents"]), "gold": str(ind["gold"]), "found": str(ind["extracted"]),
+                  "match": str(ind["matched"]), "P": _fmt(ind["precision"]), "R": _fmt(ind["recall"]),
+                  "F1": _fmt(ind["f1"]), "status": _of(ind["status_correct"], ind["matched"]),
+                  "not_met": _of(ind["not_met_found"], ind["not_met_gold"]), "facts": _fmt(summary["facts"]["accuracy"])}
+        while cell_len(label) > label_width:
+            label = label[:-1]
+        lines.append(_pad(label, label_width) + "".join(" " + _pad(values[name], w, right=True) for name, w in columns))
+    return lines
+
+
+def render(result: dict[str, Any]) -> list[str]:
+    """The evaluation as lines of at most 80 columns: the targets, the totals,
+    the breakdowns by document kind and by layout, each document, and a line
+    per missed, spurious or wrong indicator and per wrong fact."""
+    overall = result["overall"]
+    ind, facts = overall["indicators"], overall["facts"]
+    lines = [f"perfkg eval: {overall['documents']} documents"]
+    lines += _wrap(f"  gold     {result['gold_folder']}", 11) + _wrap(f"  reports  {result['reports_folder']}", 11)
+    lines += ["", "target (issue 12)                    value     count   at least"]
+    for target in result["targets"]:
+        count = _of(*target["count"]) if target["count"] else ""
+        verdict = {True: "met", False: "below", None: "n/a"}[target["met"]]
+        lines.append(_pad(target["name"], 34) + _pad(_fmt(target["value"]), 8, right=True)
+                     + _pad(count, 10, right=True) + _pad(f"{target['target']:.2f}", 11, right=True) + "  " + verdict)
+    lines += [
+        "",
+        f"indicators: {ind['gold']} in the gold, {ind['extracted']} extracted, {ind['matched']} matched",
+        f"  precision {_fmt(ind['precision'])}  recall {_fmt(ind['recall'])}  F1 {_fmt(ind['f1'])}",
+        f"  on matched: status {_of(ind['status_correct'], ind['matched'])}, target "
+        f"{_of(ind['target_correct'], ind['matched'])}, actual {_of(ind['actual_correct'], ind['matched'])}; "
+        f"not_met found {_of(ind['not_met_found'], ind['not_met_gold'])}",
+        f"  topics: precision {_fmt(ind['topic_precision'])} ({_of(ind['topics_matched'], ind['topics_extracted'])}), "
+        f"recall {_fmt(ind['topic_recall'])} ({_of(ind['topics_matched'], ind['topics_gold'])})",
+        f"facts: {facts['correct']} of {facts['total']} right ({_fmt(facts['accuracy'])})",
+    ]
+    lines += _wrap("  " + ", ".join(f"{kind} {_of(v['correct'], v['total'])}" for kind, v in facts["by_kind"].items()), 2)
+    lines += [""] + _table("by kind", list(result["by_kind"].items()), documents=True)
+    lines += [""] + _table("by layout", list(result["by_layout"].items()), documents=True)
+    lines += [""] + _table("document", [(Path(e["file"]).stem, e["summary"]) for e in result["reports"]],
+                           documents=False)
     for entry in result["reports"]:
-        table.add_row(*row(f"{entry['file']} {entry['department'] or ''}", entry["summary"]))
-    table.add_row(*row("[bold]overall[/bold]", result["overall"]))
-    console.print(table)
-    kinds = Table(title="facts by kind", title_justify="left")
-    kinds.add_column("kind")
-    kinds.add_column("correct", justify="right")
-    for kind, counts in result["overall"]["facts"]["by_kind"].items():
-        kinds.add_row(kind, f"{counts['correct']}/{counts['total']}")
-    console.print(kinds)
-    for entry in result["reports"]:
-        if entry["problems"]:
-            console.print(f"[bold]{entry['file']}[/bold]")
-            for problem in entry["problems"]:
-                console.print(f"  - {problem}")
+        if not entry["problems"]:
+            continue
+        kind_and_layout = f"[{' + '.join(entry['kinds'])}; {' + '.join(entry['layouts'])}]"
+        lines += [""] + _wrap(" ".join(filter(None, (entry["file"], entry["department"], kind_and_layout))), 2)
+        for problem in entry["problems"]:
+            lines += _wrap(f"  {problem['kind']:<9} {problem['text']}", 12, keep=12)
+    return lines

@@ -52,9 +52,9 @@ _NEGATED_DONE = re.compile(r"未(?:完成|清零|达标|实现|建成|通过)|�
 _ZERO_TARGET = re.compile(r"不发生|零发生|零事故|零增长|“零”|零容忍|无(?:重大|较大)?|杜绝|确保不|^0$")
 _ZERO_ACTUAL = re.compile(r"未发生|零发生|无(?:确诊|疑似|重大|较大)|“零”|均为0|为0|^0[^.\d]|^0$")
 
-_GE_PREFIX = re.compile(r"(?:≥|>=|不低于|不少于|大于等于|大于或等于|至少|达到|达|(?<!不)超过|(?<!不)高于|(?<!不)大于|>)\s*$")
+_GE_PREFIX = re.compile(r"(?:≥|>=|不低于|不少于|不小于|大于等于|大于或等于|至少|达到|达|(?<!不)超过|(?<!不)高于|(?<!不)大于|>)\s*$")
 # 不低于 is a floor and 不高于 a ceiling: the plain words must not match inside their negations.
-_LE_PREFIX = re.compile(r"(?:≤|<=|不超过|不高于|不多于|小于等于|小于或等于|控制在|(?<!不)低于|(?<!不)少于|(?<!不)小于|<)\s*$")
+_LE_PREFIX = re.compile(r"(?:≤|<=|不超过|不高于|不多于|不大于|小于等于|小于或等于|控制在|(?<!不)低于|(?<!不)少于|(?<!不)小于|<)\s*$")
 _GE_SUFFIX = re.compile(r"^\s*(?:及)?(?:以上|或以上|之上)")
 _LE_SUFFIX = re.compile(r"^\s*(?:及)?(?:以下|或以下|以内|之内)")
 

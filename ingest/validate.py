@@ -3,7 +3,8 @@
 Every piece of evidence must be the document's own text at the offsets it
 names, verbatim: anything else is an extraction bug, and the item is dropped
 with a warning rather than stored with evidence nobody can find. Numbers must
-be finite and in range.
+be finite and in range: a fund whose amount is not is dropped, any other
+number that is not is left out.
 """
 
 from __future__ import annotations
@@ -40,10 +41,15 @@ def validate(out: Extraction, document: Document) -> None:
             kept.append(item)
         _reindex(out, field, kept)
     for indicator in out.indicators:
-        for attr in ("target_value", "actual_value", "completion_rate"):
-            value = getattr(indicator, attr)
-            if value is not None and not math.isfinite(value):
-                setattr(indicator, attr, None)
+        _finite_or_none(indicator, "target_value", "actual_value", "completion_rate")
+    for item in out.score_items:
+        _finite_or_none(item, "max_score", "score")
+    # A fund is its amount: one too large to be a number (a run of digits no
+    # float holds) is dropped whole, not the whole report when the store refuses it.
+    for fund in out.funds:
+        if not math.isfinite(fund.amount):
+            out.warnings.append(f"dropped a fund whose amount is not a number: {str(fund.evidence)[:60]!r}")
+    _reindex(out, "funds", [fund if math.isfinite(fund.amount) else None for fund in out.funds])
     for figure in ("execution_rate", "self_score"):
         evidence = getattr(out, f"{figure}_evidence")
         if evidence is not None and not evidence_holds(evidence, document):
@@ -59,6 +65,13 @@ def validate(out: Extraction, document: Document) -> None:
     if out.year is not None and not (1990 <= out.year <= 2100):
         out.warnings.append(f"year {out.year} out of range, dropped")
         out.year = None
+
+
+def _finite_or_none(item, *attrs: str) -> None:
+    for attr in attrs:
+        value = getattr(item, attr)
+        if value is not None and not math.isfinite(value):
+            setattr(item, attr, None)
 
 
 def _reindex(out: Extraction, field: str, kept: list) -> None:

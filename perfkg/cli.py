@@ -402,22 +402,27 @@ def backup(
 @app.command(name="eval")
 def evaluate(
     gold: Annotated[Path, typer.Option(help="Folder of gold annotation files (<report stem>.json).")],
-    reports: Annotated[Optional[Path], typer.Option(help="Folder of the reports the gold files name. Default: the gold folder's ../reports.")] = None,
+    reports: Annotated[Optional[Path], typer.Option(
+        help="Folder of the reports the gold files name. Default: the gold folder's ../reports, or ../docs "
+             "(as ../shared/corpus keeps them).", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Measure the extraction against gold annotations (through a scratch embedded store)."""
+    """Measure the extraction against gold annotations (through a scratch embedded store): the targets, the
+    figures by document kind and by layout, and a line per missed, spurious or wrong indicator."""
     from perfkg.ingest.evaluate import evaluate_folder, render
 
-    reports = reports or gold.parent / "reports"
     if not gold.is_dir():
         errors.print(f"[red]error:[/red] {gold} is not a folder")
         raise typer.Exit(2)
+    if reports is None:
+        reports = next((d for d in (gold.parent / "reports", gold.parent / "docs") if d.is_dir()), gold)
     result = evaluate_folder(gold, reports)
     if as_json:
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        render(result, console)
+        for line in render(result):
+            typer.echo(line)
 
 
 @app.command(name="bench-corpus")

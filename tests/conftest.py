@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,6 +35,7 @@ EXAMPLES = ROOT / "examples" / "reports"
 SHARED = Path(os.environ.get("PERFKG_SHARED", ROOT.parent / "shared"))
 GOLD = SHARED / "gold"
 SHARED_REPORTS = SHARED / "reports"
+CORPUS = SHARED / "corpus"  # real texts of the genre from many provinces, with gold
 VARIANTS = Path(__file__).resolve().parent / "variants"
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -287,3 +292,25 @@ def falkor_store(tmp_path):
     store = FalkorStore(tmp_path / "graph.db", create=True)
     yield store
     store.close()
+
+
+@contextmanager
+def serving(app):
+    """The app served by uvicorn on a free local port, over real HTTP; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

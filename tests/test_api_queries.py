@@ -3,38 +3,23 @@ ad-hoc Cypher endpoint that must not write, run away or fall over."""
 
 import csv
 import io
-import socket
 import threading
 import time
 from dataclasses import replace
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 
 from perfkg.api.app import create_app
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import serving
 
 
 @pytest.fixture(scope="module")
 def base_url(examples):
     settings = replace(examples, query_timeout_ms=1500, row_limit=200)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
