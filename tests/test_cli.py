@@ -76,10 +76,10 @@ def test_ingest_reports_failures_and_goes_on(tmp_path, backend, empty_settings):
     assert "empty.txt" in result.output and "empty file" in result.output
 
 
-def test_query_prints_a_table_by_default_and_says_when_rows_were_cut(loaded_store_path):
+def test_query_prints_a_table_by_default_and_says_when_rows_were_cut(backend, examples):
     cypher = ("MATCH (d:Department)-[:PUBLISHED]->(r:Report) RETURN d.short_name AS department, r.year AS year, "
               "[r.year, null] AS pair, null AS nothing ORDER BY department")
-    whole = run("query", cypher, store=loaded_store_path)
+    whole = run("query", cypher, env=backend.env(examples))
     assert whole.exit_code == 0, whole.output
     lines = whole.output.splitlines()
     cells = [[cell.strip() for cell in line.strip("│┃").split("│" if "│" in line else "┃")] for line in lines
@@ -88,5 +88,5 @@ def test_query_prints_a_table_by_default_and_says_when_rows_were_cut(loaded_stor
     assert cells[1:] == [[name, str(year), f"[{year}, null]", ""] for name, year in (
         ("中南街道", 2022), ("南洲街道", 2022), ("夏港街道", 2022), ("文冲街道", 2021), ("荔城街道", 2021))]
     assert lines[-1] == "5 rows" and whole.stderr == ""
-    cut = run("query", cypher, "--limit", "2", store=loaded_store_path)
+    cut = run("query", cypher, "--limit", "2", env=backend.env(examples))
     assert "2 rows" in cut.output.splitlines() and cut.stderr == "truncated at 2 rows\n"
