@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from perfkg.cypher import ParameterError, catalogue
-from perfkg import config
+from perfkg import config, ontology
 from perfkg.version import __version__
 from perfkg.client import Client
 from perfkg import web
@@ -32,6 +32,9 @@ from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 from . import queries
 from .limits import Busy, DeadlineStore, RequestSizeLimit, Slots, rows_within, started
 from .source import ReportSource
+
+# The kinds of report, as the ontology's shapes allow them (Report.kind).
+REPORT_KINDS = "^(" + "|".join(ontology.schema().labels["Report"].properties["kind"].allowed) + ")$"
 
 log = logging.getLogger("perfkg.api")
 
@@ -207,11 +210,15 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
         department: str | None = Query(None, max_length=200, description="Department id, full name or part of it"),
         category: str | None = Query(None, max_length=50, description="数量指标, 质量指标, …, 关键指标"),
         task: str | None = Query(None, max_length=200, description="Part of the name of the task the indicator measures"),
+        report_kind: str | None = Query(None, pattern=REPORT_KINDS,
+                                        description="department_report, department_form, project_report, project_form or target_declaration"),
+        project: str | None = Query(None, max_length=200, description="Part of the name of the project the indicator measures"),
         limit: int = Query(50, ge=1, le=1000),
         offset: int = Query(0, ge=0, le=10_000_000),
     ) -> dict:
         return queries.indicators(client, topic=topic, status=status, year=year, district=district,
-                                  department=department, category=category, task=task, limit=limit, offset=offset)
+                                  department=department, category=category, task=task, report_kind=report_kind,
+                                  project=project, limit=limit, offset=offset)
 
     @app.get("/topics", tags=["graph"], summary="The topics as a tree under the functions of expenditure, with how many nodes are about each topic")
     def topics(client: Client = Depends(_client)) -> list[dict]:

@@ -94,7 +94,8 @@ def report(client: Client, report_id: str) -> dict | None:
 
 
 def indicators(client: Client, *, topic: str | None, status: str | None, year: int | None, district: str | None,
-               department: str | None, category: str | None, task: str | None, limit: int, offset: int) -> dict:
+               department: str | None, category: str | None, task: str | None, report_kind: str | None,
+               project: str | None, limit: int, offset: int) -> dict:
     topics = None
     if topic:
         scheme = ontology.topics()
@@ -103,7 +104,8 @@ def indicators(client: Client, *, topic: str | None, status: str | None, year: i
             raise ParameterError(f"unknown topic {topic!r}; GET /topics lists them")
         topics = scheme.narrower_closure(found.slug)
     params = {"topics": topics, "status": status, "year": year, "district": district, "department": department,
-              "category": category, "task": task, "skip": offset, "limit": limit}
+              "category": category, "task": task, "report_kind": report_kind, "project": project,
+              "skip": offset, "limit": limit}
     # As in cypher/indicators_by_topic.cypher: start from the topic's
     # indicators (or every indicator of the status), then their reports.
     match = (
@@ -118,21 +120,25 @@ def indicators(client: Client, *, topic: str | None, status: str | None, year: i
         "WHERE ($year IS NULL OR r.year = $year) "
         "AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department) "
         "AND ($category IS NULL OR i.category = $category) "
+        "AND ($report_kind IS NULL OR r.kind = $report_kind) "
         "OPTIONAL MATCH (d)-[:IN_DISTRICT]->(x:District) "
         "WITH d, r, i, x WHERE $district IS NULL OR x.name CONTAINS $district "
         "OPTIONAL MATCH (task:Task)-[:MEASURED_BY]->(i) "
         "WITH d, r, i, x, task WHERE $task IS NULL OR task.name CONTAINS $task "
+        "OPTIONAL MATCH (project:Project)-[:MEASURED_BY]->(i) "
+        "WITH d, r, i, x, task, project WHERE $project IS NULL OR project.name CONTAINS $project "
         "OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic) "
-        "WITH d, r, i, x, task, t ORDER BY t.id "
-        "WITH d, r, i, x, task, collect(t.id) AS topics "
+        "WITH d, r, i, x, task, project, t ORDER BY t.id "
+        "WITH d, r, i, x, task, project, collect(t.id) AS topics "
     )
     total = client.read(match + "RETURN count(i) AS total", params).rows
     rows = client.read(
         match + "RETURN i.id AS id, i.name AS name, i.category AS category, i.target_text AS target_text, "
         "i.target_value AS target_value, i.target_op AS target_op, i.actual_text AS actual_text, "
         "i.actual_value AS actual_value, i.unit AS unit, i.completion_rate AS completion_rate, i.status AS status, "
-        "task.name AS task, topics, d.id AS department_id, d.short_name AS department, x.name AS district, "
-        "r.id AS report_id, r.year AS year, r.source_file AS source_file, i.evidence AS evidence "
+        "task.name AS task, project.name AS project, topics, d.id AS department_id, d.short_name AS department, "
+        "x.name AS district, r.id AS report_id, r.year AS year, r.kind AS report_kind, r.source_file AS source_file, "
+        "i.evidence AS evidence "
         "ORDER BY year DESC, department, i.ordinal, source_file, i.id, task.name SKIP $skip LIMIT $limit",
         params,
     ).records()

@@ -4,6 +4,8 @@
 // @param status: string = null in [met, not_met, unknown] — Only indicators with this status
 // @param year: integer = null — Budget year of the report
 // @param department: string = null — Department id, full name or part of it
+// @param report_kind: string = null in [department_report, department_form, project_report, project_form, target_declaration] — Only indicators of this kind of report: a department's narrative report or self-evaluation form, a project's report or form, or a target declaration (targets, no actuals)
+// @param project: string = null — Part of the name of the project the indicator measures (project reports and forms), e.g. 饮水
 // @example perfkg query indicators_by_topic -p topic=epidemic_prevention
 // @example perfkg query indicators_by_topic -p topic=生活垃圾 -p status=met
 // @example perfkg query indicators_by_topic -p topic=卫生健康支出
@@ -21,11 +23,16 @@ WITH i
 MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i)
 WHERE ($year IS NULL OR r.year = $year)
   AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
+  AND ($report_kind IS NULL OR r.kind = $report_kind)
+OPTIONAL MATCH (project:Project)-[:MEASURED_BY]->(i)
+WITH d, r, i, project
+WHERE $project IS NULL OR project.name CONTAINS $project
 OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)
 // Sorted before they are collected: a list comes back in the same order from every store.
-WITH d, r, i, t ORDER BY t.id
-WITH d, r, i, collect(t.id) AS topics
+WITH d, r, i, project, t ORDER BY t.id
+WITH d, r, i, project, collect(t.id) AS topics
 RETURN d.short_name AS department, r.year AS year, i.name AS indicator, i.category AS category,
-       i.target_text AS target, i.actual_text AS actual, i.status AS status, topics,
+       i.target_text AS target, i.actual_text AS actual, i.status AS status, project.name AS project,
+       r.kind AS report_kind, topics,
        r.source_file AS source_file, i.evidence AS evidence, i.id AS indicator_id
 ORDER BY year DESC, department, indicator, source_file, indicator_id

@@ -31,7 +31,7 @@ def http(base_url):
 def test_the_catalogue_over_http(http):
     body = http.get("/queries").json()
     flagship = next(q for q in body if q["name"] == "indicators_below_target")
-    assert {p["name"] for p in flagship["parameters"]} == {"topic", "year", "district", "department"}
+    assert {p["name"] for p in flagship["parameters"]} == {"topic", "year", "district", "department", "report_kind", "project"}
 
 
 def test_a_named_query_as_json(http):

@@ -59,7 +59,8 @@ def test_indented_lines_continue_a_tag_and_other_comments_belong_to_the_query():
     assert query.cypher == "// why the query starts where it does\nMATCH (n) RETURN n"
 
 
-@pytest.mark.parametrize("name", sorted(catalogue()))
+# projects: the example reports evaluate none (tests/test_query_parameters.py runs it on project forms)
+@pytest.mark.parametrize("name", sorted(set(catalogue()) - {"projects"}))
 def test_every_query_runs_and_carries_evidence(loaded_client, name):
     query = catalogue()[name]
     params = {p.name: "荔城" for p in query.parameters if p.required}

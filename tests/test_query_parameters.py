@@ -57,6 +57,11 @@ EXERCISED = [
     ("function_coverage", {"department"}), ("function_coverage", {"function"}), ("function_coverage", {"year"}),
     ("funds", {"department"}), ("funds", {"department", "kind"}), ("funds", {"source"}), ("funds", {"year"}),
     ("report_facts", {"report"}),
+    # on two project forms of the genre (PROJECT_DOCUMENTS below)
+    ("projects", set()), ("projects", {"project"}), ("projects", {"department"}), ("projects", {"year"}),
+    ("projects", {"report_kind"}), ("indicators_below_target", {"project"}),
+    ("indicators_below_target", {"report_kind"}), ("indicators_by_topic", {"report_kind"}),
+    ("indicators_by_topic", {"project", "status"}), ("funds", {"project"}), ("funds", {"report_kind"}),
 ]
 
 
@@ -236,8 +241,9 @@ def test_topic_coverage_by_topic_and_department(loaded_client, golds):
         short(g) for g in golds if g["year"] == 2021}
 
 
-@pytest.mark.parametrize("name", sorted(q.name for q in catalogue().values()
-                                        if any(p.name == "department" for p in q.parameters)))
+@pytest.mark.parametrize("name", sorted(q.name for q in catalogue().values()  # projects: the example
+                                        if any(p.name == "department" for p in q.parameters)  # reports evaluate
+                                        and q.name != "projects"))  # none; below, on project forms
 def test_a_department_by_its_id_is_the_department_by_its_name(loaded_client, golds, name):
     lichen = next(g for g in golds if short(g) == "荔城街道")
     by_name = run(loaded_client, name, department="荔城")
@@ -325,3 +331,103 @@ def test_report_facts_by_id_or_file_name(loaded_client, golds):
         counts["duties"], counts["offices"], counts["problems"], counts["measures"])
     report_id = run(loaded_client, "department_reports", department="荔城")["report_id"][0]
     assert run(loaded_client, "report_facts", report=report_id).equals(by_name)
+
+
+# A project's self-evaluation form of 2021 and another project's target declaration of 2022,
+# both under one county water bureau (主管部门) and carried out by two of its units.
+PROJECT_DOCUMENTS = {
+    "饮水工程自评表.txt": (
+        "项目支出绩效自评表\n( 2021 年度)\n"
+        "项目名称 | 农村饮水安全巩固提升工程\n"
+        "主管部门 | 某某县水利局 | 实施单位 | 某某县农村供水服务中心\n"
+        "项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+        "年度资金总额 | 300 | 320 | 288 | 10 | 90% | 9\n"
+        "其中:当年财政拨款 | 300 | 320 | 288 | — | — | —\n"
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
+        "产出指标 | 数量指标 | 新建集中供水工程 | 3处 | 2处 | 20 | 14\n"
+        "效益指标 | 社会效益指标 | 受益人口 | ≥2万人 | 2.1万人 | 20 | 20\n"
+        "总分 | 100 | 89 | 良\n"),
+    "河道整治目标表.txt": (
+        "项目支出绩效目标表\n（2022年度）\n"
+        "项目名称 | 河道综合整治工程\n"
+        "主管部门 | 某某县水利局 | 实施单位 | 某某县河道管理所\n"
+        "一级指标 | 二级指标 | 三级指标 | 指标值\n"
+        "产出指标 | 数量指标 | 整治河道长度 | ≥10公里\n"
+        "效益指标 | 生态效益指标 | 水质达标率 | ≥90%\n"),
+}
+WATER_SUPPLY, RIVER = "农村饮水安全巩固提升工程", "河道综合整治工程"
+
+
+@pytest.fixture
+def project_client(empty_settings, tmp_path):
+    from perfkg.client import Client
+
+    for name, text in PROJECT_DOCUMENTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with Client.open(settings=empty_settings) as client:
+        assert [o.status for o in client.ingest([tmp_path])] == ["loaded"] * 2
+        yield client
+
+
+def test_projects_by_name_department_year_and_kind(project_client):
+    def projects(**params) -> list[tuple]:
+        frame = run(project_client, "projects", **params)
+        return list(zip(frame["project"], frame["year"], frame["report_kind"]))
+
+    both = [(RIVER, 2022, "target_declaration"), (WATER_SUPPLY, 2021, "project_form")]
+    assert projects() == both
+    assert projects(project="饮水") == both[1:]
+    assert projects(year=2022) == projects(report_kind="target_declaration") == both[:1]
+    assert projects(report_kind="department_report") == []
+    # the department responsible for both, or the unit that reported one
+    assert projects(department="水利局") == both and projects(department="河道管理所") == both[:1]
+    [water] = run(project_client, "projects", project="饮水").to_dict("records")
+    assert (water["implementing_unit"], water["budget"], water["expenditure"], water["execution_rate"],
+            water["self_score"], water["self_grade"]) == ("某某县农村供水服务中心", 320, 288, 90, 89, "良")
+    assert (water["indicators"], water["met"], water["not_met"], water["unknown"]) == (2, 1, 1, 0)
+    assert WATER_SUPPLY in water["evidence"] and water["source_file"] == "饮水工程自评表.txt"
+
+
+def test_indicators_and_funds_by_project_and_report_kind(project_client):
+    def names(query, **params) -> list[str]:
+        return sorted(run(project_client, query, **params)["indicator"])
+
+    assert names("indicators_below_target", project="饮水") == ["新建集中供水工程"]
+    assert names("indicators_below_target", project="河道") == []
+    assert names("indicators_below_target", report_kind="project_form") == ["新建集中供水工程"]
+    assert names("indicators_below_target", report_kind="target_declaration") == []
+    declared = run(project_client, "indicators_by_topic", report_kind="target_declaration")
+    assert sorted(declared["indicator"]) == ["整治河道长度", "水质达标率"]
+    assert set(declared["status"]) == {"unknown"} and set(declared["project"]) == {RIVER}
+    assert names("indicators_by_topic", project="饮水", status="met") == ["受益人口"]
+    funds = run(project_client, "funds", project="饮水")
+    assert sorted(zip(funds["kind"], funds["source"], funds["amount"])) == sorted(
+        (kind, source, amount) for source in ("total", "fiscal_appropriation")
+        for kind, amount in (("initial_budget", 300), ("budget", 320), ("expenditure", 288)))
+    assert set(funds["project"]) == {WATER_SUPPLY}
+    assert len(run(project_client, "funds", report_kind="target_declaration")) == 0
+
+
+def test_report_kind_parameters_allow_the_kinds_the_ontology_allows():
+    kinds = ontology.schema().labels["Report"].properties["kind"].allowed
+    declared = [(q.name, p.allowed) for q in catalogue().values() for p in q.parameters if p.name == "report_kind"]
+    assert len(declared) >= 4 and all(allowed == kinds for _, allowed in declared)
+
+
+def test_the_indicators_endpoint_filters_by_project_and_report_kind(project_client, empty_settings):
+    import httpx2 as httpx
+
+    from perfkg.api.app import create_app
+    from conftest import serving
+
+    with serving(create_app(empty_settings)) as url:
+        def items(**params) -> list[tuple]:
+            answer = httpx.get(f"{url}/indicators", params=params, timeout=30)
+            assert answer.status_code == 200, answer.text
+            return sorted((i["name"], i["project"], i["report_kind"]) for i in answer.json()["items"])
+
+        assert items(project="饮水", status="not_met") == [("新建集中供水工程", WATER_SUPPLY, "project_form")]
+        assert items(report_kind="target_declaration") == [
+            ("整治河道长度", RIVER, "target_declaration"), ("水质达标率", RIVER, "target_declaration")]
+        refused = httpx.get(f"{url}/indicators", params={"report_kind": "form"}, timeout=30)
+        assert refused.status_code == 422 and "report_kind" in refused.text

@@ -66,6 +66,25 @@ def extract_identity(ctx: Context) -> None:
         out.warnings = [w for w in out.warnings if not w.startswith("department not found")]
     elif out.department is None:
         out.place = _place(ctx)
+    _responsible_departments(ctx)
+
+
+def _responsible_departments(ctx: Context) -> None:
+    """A project belongs to its form's local 主管部门 when that names a department other than
+    the one reporting (the form is most often the 实施单位's): the project's responsible
+    department. A central or provincial 主管部门, or a finance bureau, only passes the money on."""
+    supervisors = [v for label, v in ctx.fields.get("supervisor", []) if not re.match(r"(?:中央|省级|国家)", label)]
+    if not supervisors or not ctx.out.projects:
+        return
+    name = _official_part(_written(supervisors[0]))
+    if not name or not plausible_department(name) or _NOT_A_DEPARTMENT.search(name):
+        return
+    reporting = ctx.out.department.name if ctx.out.department is not None else None
+    if name == reporting:
+        return
+    responsible = department_facts(ctx.doc, _as_written(ctx.doc, name))
+    for project in ctx.out.projects:
+        project.responsible = responsible
 
 
 def _department(ctx: Context) -> str | None:
@@ -73,19 +92,16 @@ def _department(ctx: Context) -> str | None:
     norm = doc.text.norm
     head = norm[:3000]
 
-    def written(candidate: str) -> str:
-        return re.sub(r"^\d+[-—]", "", re.sub(r"\s", "", candidate)).strip("《》“”\"'【】[]:：")
-
     found_by_header = ctx.out.department.name if ctx.out.department is not None else None
     sources: list[list[str]] = [
-        [written(v) for _, v in fields.get("unit_name", [])],
+        [_written(v) for _, v in fields.get("unit_name", [])],
         [found_by_header] if found_by_header else [],  # a 部门名称 cell, or the title's name
         [name for name in (_title_name(ctx),) if name],
-        [written(m.group("name")) for m in _INTRODUCED.finditer(head)],
-        [written(v) for _, v in fields.get("implementer", [])],
+        [_written(m.group("name")) for m in _INTRODUCED.finditer(head)],
+        [_written(v) for _, v in fields.get("implementer", [])],
         # A central or provincial 主管部门 supervises the money; it does not report on it.
-        [written(v) for label, v in fields.get("supervisor", []) if not re.match(r"(?:中央|省级|国家)", label)],
-        [written(m.group("name")) for m in _PUBLISHER.finditer(head) if _PLACE_ONLY.match(written(m.group("name")))],
+        [_written(v) for label, v in fields.get("supervisor", []) if not re.match(r"(?:中央|省级|国家)", label)],
+        [_written(m.group("name")) for m in _PUBLISHER.finditer(head) if _PLACE_ONLY.match(_written(m.group("name")))],
         _named_in_opening(head[:1500]),
     ]
     for candidates in sources:
@@ -94,6 +110,11 @@ def _department(ctx: Context) -> str | None:
             if name and plausible_department(name) and not _NOT_A_DEPARTMENT.search(name):
                 return _as_written(doc, name)
     return None
+
+
+def _written(candidate: str) -> str:
+    """A field's or sentence's name without spaces, a leading serial number or quotes."""
+    return re.sub(r"^\d+[-—]", "", re.sub(r"\s", "", candidate)).strip("《》“”\"'【】[]:：")
 
 
 def _named_in_opening(head: str) -> list[str]:
