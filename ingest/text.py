@@ -284,11 +284,15 @@ _TRIM = " \t\u3000\u00a0"
 
 
 def _clean(text: str) -> str:
-    return _ODD_SPACE.sub(" ", text)
+    if "\u3000" in text or "\u00a0" in text:
+        return _ODD_SPACE.sub(" ", text)
+    return text
 
 
 def _kept(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of raw[start:end] clean keeps: all of it but pinyin glosses."""
+    if raw.find("(", start, end) < 0 and raw.find("（", start, end) < 0:
+        return [(start, end)] if end > start else []  # no gloss without a bracket (most spans)
     spans = []
     for m in GLOSS.finditer(raw, start, end):
         spans.append((start, m.start()))
@@ -328,11 +332,15 @@ class _Builder:
         self.pos = OffsetMap()
         self.length = 0
 
-    def copy(self, start: int, end: int) -> None:
+    def copy(self, start: int, end: int) -> str:
+        """Clean's text of raw[start:end], written; returned too."""
+        written = []
         for s, e in _kept(self.raw, start, end):
-            self.parts.append(_clean(self.raw[s:e]))
+            written.append(_clean(self.raw[s:e]))
             self.pos.add(s, e - s)
             self.length += e - s
+        self.parts.extend(written)
+        return "".join(written)
 
     def put(self, text: str, origin: int) -> None:
         """Text of our own (a line break, a tab between cells), traced to `origin`."""
@@ -357,9 +365,7 @@ def _build(document: model.Document) -> tuple[str, OffsetMap, list[Block]]:
     def paragraph(segments: list[tuple[int, int]], source: model.Block | None, level: int | None = None) -> None:
         out.new_line(segments[0][0])
         line_start = out.length
-        for s, e in segments:
-            out.copy(s, e)
-        line = "".join(_clean_span(raw, s, e) for s, e in segments)
+        line = "".join([out.copy(s, e) for s, e in segments])
         starts = _item_starts(to_half_width(line)) if MARKER.match(line) else [0]
         for a, b in zip(starts, starts[1:] + [len(line)]):
             blocks.append(Block("paragraph", line_start + a, line_start + b, source=source, heading_level=level))
@@ -367,10 +373,11 @@ def _build(document: model.Document) -> tuple[str, OffsetMap, list[Block]]:
     def flush_run() -> None:
         # Logical lines: runs of physical lines that should_join glues together.
         logical: list[list[tuple[int, int]]] = []
+        clean = {span: _clean_span(raw, *span) for span in run}
         for s, e in run:
             if logical:
-                previous = "".join(_clean_span(raw, a, b) for a, b in logical[-1][-3:])
-                if should_join(previous, _clean_span(raw, s, e)):
+                previous = "".join([clean[span] for span in logical[-1][-3:]])
+                if should_join(previous, clean[(s, e)]):
                     logical[-1].append((s, e))
                     continue
             logical.append([(s, e)])
@@ -430,10 +437,7 @@ def _table(table: model.Table, out: _Builder) -> Block:
                 previous = None
                 continue
             start = out.length
-            segments = _segments(raw, cell.start, cell.end)
-            for s, e in segments:
-                out.copy(s, e)
-            text = "".join(_clean_span(raw, s, e) for s, e in segments).strip()
+            text = "".join([out.copy(s, e) for s, e in _segments(raw, cell.start, cell.end)]).strip()
             clean = Cell(start, out.length, text, column, cell.header, cell)
             clean_of[id(cell)] = clean
             cells.append(clean)

@@ -242,11 +242,21 @@ def _self_score(doc: Doc) -> tuple[float | None, Evidence | None]:
                 if numbers:
                     return numbers[-1], doc.evidence(row.start, row.end)
     norm = doc.text.norm
-    kept = [i for i, ch in enumerate(norm) if ch != " "]  # offsets in norm of the text searched without spaces
-    m = _SELF_SCORE.search("".join(norm[i] for i in kept))
+    m = _SELF_SCORE.search(norm.replace(" ", ""))  # searched without spaces: 自 评 得 分 as 自评得分
     if not m:
         return None, None
-    return float(m.group("v")), _sentence_evidence(doc, kept[m.start()], kept[m.end() - 1] + 1)
+    return float(m.group("v")), _sentence_evidence(doc, _with_spaces(norm, m.start()),
+                                                    _with_spaces(norm, m.end() - 1) + 1)
+
+
+def _with_spaces(text: str, index: int) -> int:
+    """The offset in `text` of character `index` of `text` without its spaces."""
+    seen = 0
+    for run in re.finditer(r"[^ ]+", text):
+        if seen + len(run.group()) > index:
+            return run.start() + index - seen
+        seen += len(run.group())
+    raise IndexError(index)
 
 
 def _sentence_evidence(doc: Doc, start: int, end: int) -> Evidence:

@@ -283,7 +283,11 @@ def _sentence(ctx: Context, sentence: Span) -> None:
     has_plan = _HAS_PLAN.search(text)
     if not has_plan and not _HAS_DONE.search(text):
         return
+    # Words every match of a pattern below holds: a sentence without one skips its patterns.
+    percent, done = "%" in text, "完成" in text
     if not has_plan:  # only a completion rate can stand without a plan word
+        if not percent:
+            return
         for m in _RATE.finditer(norm, s, e):
             if not ctx.is_claimed(m.start(), m.end()) and not TIMELINESS.search(m.group("q")):
                 rate = float(m.group("r"))
@@ -310,7 +314,9 @@ def _sentence(ctx: Context, sentence: Span) -> None:
         name_start = _clause_start(norm, name_end, s)
         target = "t" if m.group("t") else "t2"
         _emit_pair(ctx, name_start, name_end, m.start(target), m.end(target), m.start("a"), m.end("a"), sentence)
-    for m in _PERCENT_OF_PLAN.finditer(norm, s, e):
+    if not percent and not done:
+        return
+    for m in _PERCENT_OF_PLAN.finditer(norm, s, e) if percent else ():
         if ctx.is_claimed(m.start(), m.end()):
             continue
         rate = float(m.group("r") or m.group("r2"))
@@ -319,7 +325,7 @@ def _sentence(ctx: Context, sentence: Span) -> None:
             plan_q = quantities(m.group("plan"), need_unit=True)
             target = tidy(plan_q[0].text) if plan_q else None
         _emit_achieved(ctx, sentence, m.start(), m.end(), rate=rate, against_plan=True, target=target)
-    for m in _RATE.finditer(norm, s, e):
+    for m in _RATE.finditer(norm, s, e) if percent else ():
         if ctx.is_claimed(m.start(), m.end()) or TIMELINESS.search(m.group("q")):
             continue
         rate = float(m.group("r"))
@@ -336,7 +342,9 @@ def _sentence(ctx: Context, sentence: Span) -> None:
             continue
         name = tidy(doc.clean(m.start("name"), m.end("name")))
         _emit(ctx, name, tidy(doc.clean(m.start("t"), m.end("t"))), "完成", sentence, m.start(), m.end())
-    for m in _ALL_DONE.finditer(norm, s, e):
+    if not done:
+        return
+    for m in _ALL_DONE.finditer(norm, s, e) if percent else ():
         if ctx.is_claimed(m.start(), m.end()):
             continue
         # The rate covers every quantity its clause reports before it.
