@@ -148,3 +148,18 @@ def test_a_last_row_cut_by_the_end_of_the_text_is_said_not_read():
     extraction = extract_text(text)
     assert [i.name for i in extraction.indicators] == ["培训人次"]
     assert any(w.startswith("the last row of a table, cut off by the end of the text") for w in extraction.warnings)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # granted (下达) and used (已使用), as a project's narrative report says it
+    ("2023年下达某某县残疾人事业发展补助资金29.6万元，用于残疾人基本康复。截至2023年12月31日，资金已使用20.5万元，结余9.1万元。",
+     {("budget", 29.6), ("expenditure", 20.5), ("carryover", 9.1)}),
+    # the project's money in total, then what was paid out
+    ("项目资金共2179万元，截止2022年12月8日，已完成拨付2113.63万元，执行率97%。", {("budget", 2179), ("expenditure", 2113.63)}),
+    ("项目批复总投资61.8万元。", {("budget", 61.8)}),
+    # an investment plan is not the project's budget, a subsidy per person no money of the report
+    ("计划投资500万元，新建道路3公里。每人补贴0.5万元。", set()),
+])
+def test_a_project_narrative_states_its_money(text, expected):
+    funds = extract_text("某某县水利局项目支出绩效自评报告\n" + text).funds
+    assert {(f.kind, f.amount) for f in funds if f.source == "total"} == expected

@@ -20,7 +20,8 @@ from ..outline import under
 from ..tables import NUMERIC, compact
 from .context import Context
 
-_BUDGET_WORDS = re.compile(r"预算|执行数|决算|结转|结余|财政拨款|支出数|实际支出|基本支出|项目支出")
+_BUDGET_WORDS = re.compile(r"预算|执行数|决算|结转|结余|财政拨款|支出数|实际支出|基本支出|项目支出"
+                           r"|下达|资金计划|项目资金|资金总额|总投资|已使用|已拨付|完成拨付|已支出")
 _SOURCES = [
     ("general_public_budget", re.compile(r"一般公共预算(?:财政拨款)?(?:资金)?")),
     ("government_fund_budget", re.compile(r"政府性基金(?:预算)?(?:财政拨款)?(?:资金)?")),
@@ -36,9 +37,11 @@ _KINDS = [
     ("project_expenditure", re.compile(r"项目支出")),
     ("adjustment", re.compile(r"调整(?:额|数|金额)|调整预算(?!后)|预算调整(?![后率])|追加|调增|调减")),
     ("budget", re.compile(r"(?:调整后|全年|年度|整体)?预算(?:数|金额|总额)?")),
-    ("expenditure", re.compile(r"执行数|实际支出|支出数|决算数|支出(?:金额|总额)?|执行")),
+    ("expenditure", re.compile(r"执行数|实际支出|支出数|决算数|支出(?:金额|总额)?|执行|已使用|已拨付|完成拨付")),
+    # A project's money as its narrative states it: granted (下达), planned or approved in total.
+    ("budget", re.compile(r"下达|资金计划|项目资金(?:共|合计|共计)?$|资金总额|批复总投资|项目总投资")),
 ]
-_NOT_FUND = re.compile(r"收入|完成率|执行率|调整率|罚款|补贴|帮扶|投资|产值|营业|税收|金额达")
+_NOT_FUND = re.compile(r"收入|完成率|执行率|调整率|罚款|补贴|帮扶|(?<!总)投资|产值|营业|税收|金额达")
 _PROJECT = re.compile(r"^(?P<name>[\u4e00-\u9fa5“”\"()（）]{2,24}?项目)(?=全年|年度|预算|总预算|资金|安排|支出)")
 _UNIT_NOTE = re.compile(r"单位\s*[:：]\s*(万元|元|亿元)")
 
