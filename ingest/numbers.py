@@ -211,6 +211,8 @@ def read_value(text: str | None, *, is_target: bool = False) -> Value | None:
                 op = "<="
             elif _GE_PREFIX.search(before) or _GE_SUFFIX.match(after):
                 op = ">="
+            elif value == 0:
+                op = "<="  # a target of none (0次, 0起): nothing may exceed it; a floor of 0 asks for nothing
         return Value("number", value, unit, op, compact)
     if _NEGATED_DONE.search(compact):
         return Value("text", None, None, None, compact)

@@ -19,6 +19,7 @@ from .numbers import Value, compatible_units
 # Measures where less is better: a target on them is a ceiling.
 CEILING = re.compile(
     r"发生率|发生数|事故|伤亡|死亡|超标|上访|火灾|案发|警情|感染|逾期|差错|投诉率|返贫|欠薪|流失|受害率|成灾率"
+    r"|成本(?!节约)"  # a cost row (成本指标: 培训成本 400元/人·天) is a ceiling
 )
 # A cell or sentence that itself says the plan or standard was reached.
 _SAYS_MET = re.compile(

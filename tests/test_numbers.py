@@ -58,7 +58,7 @@ def test_chinese_numerals():
         ("优", "grade", 4.0, "grade", ">="),
         ("清零", "done", None, None, "="),
         ("确保不发生疫情、不输入疫情", "zero", 0.0, None, "<="),
-        ("0次", "number", 0.0, "次", None),
+        ("0次", "number", 0.0, "次", "<="),  # a target of none is a ceiling (GUIDE §3)
         ("不低于95%", "number", 95.0, "%", ">="),  # 不 turns a ceiling word into a floor
         ("不少于12 种", "number", 12.0, "种", ">="),
         ("不小于90%", "number", 90.0, "%", ">="),
