@@ -163,3 +163,18 @@ def test_a_last_row_cut_by_the_end_of_the_text_is_said_not_read():
 def test_a_project_narrative_states_its_money(text, expected):
     funds = extract_text("某某县水利局项目支出绩效自评报告\n" + text).funds
     assert {(f.kind, f.amount) for f in funds if f.source == "total"} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the report's own project: bare 项目 is the document's subject
+    ("2020年度绩效评价\n项目全年预算数为1050万元，执行数为1050万元，完成预算的100%。", 100),
+    # a source said of the whole sum, clauses before the rate
+    ("农村厕所改造项目绩效评价报告\n使用统筹整合资金850万元，当年财政拨款，全年执行数850万元，执行率100%。", 100),
+    # one source's rate is not the report's
+    ("某某县民政局2021年度部门整体支出绩效自评报告\n其中财政拨款执行率90%。", None),
+    # a named project's rate in a department's report is not the department's
+    ("某某县民政局2021年度部门整体支出绩效自评报告\n疫情防控项目资金执行率80%。", None),
+    ("某某县民政局2021年度部门整体支出绩效自评报告\n部门预算执行率95%，疫情防控项目资金执行率80%。", 95),
+])
+def test_the_execution_rate_is_the_report_s_own(text, expected):
+    assert extract_text(text).execution_rate == expected

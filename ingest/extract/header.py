@@ -39,6 +39,10 @@ _EXECUTION_RATE = re.compile(
     r"(?:完成(?:年度|全年|整体)?预算的|(?:预算|整体支出预算|整体预算|支出|资金|项目资金|资金预算)?(?:完成率|执行率|支付率)"
     r"(?:为|是|达到|达)?)\s*:?\s*(?P<v>\d+(?:\.\d+)?)\s*%"
 )
+_ONE_SOURCE = re.compile(r"其中|一般公共预算|政府性基金|其他资金|财政拨款")
+# A project by its name (疫情防控项目), not the report's own (项目, 该项目, 本项目).
+_NAMED_PROJECT = re.compile(r"(?<=[\u4e00-\u9fa5])(?<![该本此])项目")
+_PROJECT_TITLE = re.compile(r"项目(?:支出)?(?:绩效)?(?:自评|评价|自我评价)")
 # A plain 执行率 or 完成率 is the budget's only where the clause speaks of money.
 _MONEY_CLAUSE = re.compile(r"预算|资金|执行数|支出|拨付|万元|万,|决算")
 _SELF_SCORE = re.compile(
@@ -218,11 +222,17 @@ def _execution_rate(doc: Doc) -> tuple[float | None, Evidence | None]:
                     if m:
                         return float(m.group(1)), doc.evidence(row.start, row.end)
     norm = doc.text.norm
+    # In a department's report a named project's rate is not the report's; in a project's
+    # own report (its title: …项目绩效自评报告, 项目支出绩效自评表) it is. One source's never is.
+    project_document = _PROJECT_TITLE.search(norm[:300])
     for m in _EXECUTION_RATE.finditer(norm):
         clause_start = max(norm.rfind(p, 0, m.start()) for p in "。；;\n") + 1
         clause = norm[clause_start : m.start()]
-        # A project's or one source's rate is not the department's.
-        if re.search(r"项目|其中|一般公共预算|政府性基金|其他资金|财政拨款", clause[-30:]):
+        if not project_document and _NAMED_PROJECT.search(norm[clause_start : m.start("v")][-30:]):
+            continue  # the rate's words included: 疫情防控项目资金执行率
+        # The source named in the rate's own part of the clause (其中财政拨款执行率), not one
+        # said of the whole sum before it (资金850万元，当年财政拨款，全年执行数850万元，执行率100%).
+        if _ONE_SOURCE.search("".join(re.split(r"[，,]", clause)[-2:])):
             continue
         said = norm[m.start() : m.end()]
         if not re.search(r"预算|资金|支出", said) and not _MONEY_CLAUSE.search(clause):
