@@ -199,6 +199,8 @@ def _columns(roles: list[str | None]) -> list[str]:
 
 # -- aligning cells to columns ------------------------------------------------
 
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
 IMPOSSIBLE = -math.inf
 
 
@@ -217,14 +219,19 @@ def fit(role: str, token: Token) -> float:
         return {"operator": 2.5, "dash": 0.0}.get(kind, IMPOSSIBLE)
     if role == "unit":
         return {"unit": 2.0, "dash": 0.0}.get(kind, IMPOSSIBLE)
+    # An amount written with thousands separators (3,309,840.00) is money: a budget column's
+    # cell, seldom a target's.
+    money = kind == "number" and _THOUSANDS.fullmatch(token.text) is not None
     if role in ("target", "actual"):
+        if money:
+            return 0.3
         return {"value": 2.0, "number": 1.5, "text": 0.3, "dash": 0.1, "unit": -0.5}.get(kind, IMPOSSIBLE)
     if role in ("max_score", "score"):
         if kind == "number" and not token.text.endswith("%"):
             return 1.0
         return {"dash": 0.0}.get(kind, IMPOSSIBLE)
     if role == "fund":
-        return {"number": 1.0, "dash": 0.0}.get(kind, IMPOSSIBLE)
+        return {"number": 2.5 if money else 1.0, "dash": 0.0}.get(kind, IMPOSSIBLE)
     if role in ("task", "unit_name", "goal", "ordinal"):
         return {"text": 0.6, "value": 0.1, "number": 0.1 if role == "ordinal" else -1.0}.get(kind, IMPOSSIBLE)
     # reason, direction and columns we do not read
