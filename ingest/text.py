@@ -308,6 +308,12 @@ def _clean_span(raw: str, start: int, end: int) -> str:
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The physical lines of text[start:end], spaces trimmed, blank ones dropped."""
+    if _LINE_BREAKS.search(text, start, end) is None:  # one line (most cells): only trimmed
+        while start < end and text[start] in _TRIM:
+            start += 1
+        while end > start and text[end - 1] in _TRIM:
+            end -= 1
+        return [(start, end)] if end > start else []
     found = []
     cursor = start
     for m in list(_LINE_BREAKS.finditer(text, start, end)) + [None]:

@@ -66,6 +66,8 @@ def spaced_tables(document: Document, lines: Sequence[Line], settings: SpacedSet
 
 
 def _tokens(text: str, line: Line) -> list[tuple[int, int]]:
+    if _SPACES.search(text, line.start, line.end) is None:
+        return [(line.start, line.end)] if line.end > line.start else []  # no space: one token
     tokens = []
     cursor = line.start
     for m in _SPACES.finditer(text, line.start, line.end):

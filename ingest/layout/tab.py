@@ -31,8 +31,10 @@ def tab_tables(document: Document, lines: Sequence[Line]) -> list[Table]:
 
 def _cells(text: str, line: Line, row: int) -> list[Cell] | None:
     """The cells of a tab row, or None when the line is no tab row."""
+    if text.find("\t", line.start, line.end) < 0:
+        return None
     content = text[line.start : line.end]
-    if "\t" not in content or not content.replace("\t", "").strip():
+    if not content.replace("\t", "").strip():
         return None
     cells = []
     position = line.start
