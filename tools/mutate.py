@@ -18,6 +18,8 @@ Prints a summary (killed, survived, by module, and each survivor) and writes
 it to var/mutate/summary.md. With --survivors, after tests were added, only
 the last run's surviving Python mutants are tested again (with the current
 tests; the code must not have changed since), and the Cypher mutants anew.
+With --modules M..., only those Python modules are mutated (no Cypher): a part
+of the run, for a module whose code or tests changed.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGE = ROOT / "var" / "mutate"
 BIN = Path(sys.executable).parent
 
-MODULES = ["ingest/status.py", "ingest/numbers.py", "ingest/validate.py", "ingest/evaluate.py", "cypher/__init__.py",
-           "api/limits.py"]
+ALL_MODULES = ["ingest/status.py", "ingest/numbers.py", "ingest/validate.py", "ingest/evaluate.py",
+               "cypher/__init__.py", "api/limits.py"]
+MODULES = ALL_MODULES
 # The tests that may kill them; mutmut runs, for each mutant, those of them that reach its function, fastest first.
 # The corpus's floor (35 documents through the whole pipeline, a minute a mutant on these machines) is left out.
 TESTS = ["tests/test_status.py", "tests/test_numbers.py", "tests/test_validate.py", "tests/test_evaluate.py",
@@ -47,6 +50,9 @@ TESTS = ["tests/test_status.py", "tests/test_numbers.py", "tests/test_validate.p
          "tests/test_query_catalogue.py", "tests/test_queries.py", "tests/test_query_parameters.py",
          "tests/test_api_bodies_and_errors.py", "tests/test_api_hardening.py"]
 CYPHER_TESTS = ["tests/test_query_parameters.py", "tests/test_queries.py"]
+# Mutants are run on the embedded store alone: the Neo4j half would start a Neo4j server for
+# every mutant's test run, and what it adds (the stores agree) is make test's to check.
+EMBEDDED_ONLY = ["-m", "not neo4j"]
 
 # mutmut's exit codes of a mutant's test run (mutmut.stats.status_by_exit_code)
 KILLED, SURVIVED, NO_TESTS, TIMEOUT = {1, 3}, {0}, {5, 33}, {24, -24, 36, 152, 255}
@@ -69,11 +75,12 @@ def stage() -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for package, folder in sorted(_pyproject()["tool"]["setuptools"]["package-dir"].items()):
         shutil.copytree(ROOT / folder, STAGE / package.replace(".", "/"), ignore=ignore, dirs_exist_ok=True)
-    for folder in ("tests", "examples"):
+    for folder in ("tests", "examples", "scripts"):  # scripts: the tests' conftest imports neo4j_server
         shutil.copytree(ROOT / folder, STAGE / folder, ignore=ignore)
     pytest_options = _pyproject()["tool"]["pytest"]["ini_options"]
     lines = ["[tool.mutmut]", 'source_paths = ["perfkg"]', f"only_mutate = {json.dumps([staged(m) for m in MODULES])}",
-             f"pytest_add_cli_args_test_selection = {json.dumps(TESTS)}", 'also_copy = ["examples"]', "",
+             f"pytest_add_cli_args_test_selection = {json.dumps(TESTS)}",
+             f"pytest_add_cli_args = {json.dumps(EMBEDDED_ONLY)}", 'also_copy = ["examples", "scripts"]', "",
              "[tool.pytest.ini_options]"]
     lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in pytest_options.items()]
     (STAGE / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -171,7 +178,8 @@ def run_cypher() -> dict[str, dict]:
             for line, change, mutated in mutants:
                 path.write_text(mutated, encoding="utf-8")
                 tests = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-                                        *CYPHER_TESTS], cwd=STAGE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                        *EMBEDDED_ONLY, *CYPHER_TESTS], cwd=STAGE, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
                 if tests.returncode == 0:
                     survivors.append(f"line {line}: {change}")
         finally:
@@ -198,13 +206,21 @@ def summary(results: dict[str, dict]) -> str:
 
 
 def main() -> None:
-    if "--survivors" in sys.argv[1:]:
+    global MODULES
+    args = sys.argv[1:]
+    if "--modules" in args:  # a part of the run: these Python modules, and no Cypher
+        MODULES = args[args.index("--modules") + 1 :]
+        unknown = set(MODULES) - set(ALL_MODULES)
+        if not MODULES or unknown:
+            sys.exit(f"--modules takes some of {ALL_MODULES}, got {sorted(unknown) or 'none'}")
+    if "--survivors" in args:
         survivors_again()
     else:
         stage()
         run_mutmut()
     results = mutmut_results()
-    results.update(run_cypher())
+    if "--modules" not in args:
+        results.update(run_cypher())
     text = summary(results)
     (STAGE / "summary.md").write_text(text, encoding="utf-8")
     print(text)
