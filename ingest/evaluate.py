@@ -172,8 +172,11 @@ def read_back(store, report_id: str) -> dict[str, Any]:
         "i.status AS status, i.evidence AS evidence, t.name AS task, topics ORDER BY i.ordinal"
     )
     funds = rows(
+        # The gold's task of a fund is the task or project it is for (corpus NOTES: a project's name).
         "MATCH (r:Report {id: $rid})-[:HAS_FUND]->(f:Fund) OPTIONAL MATCH (t:Task)-[:FUNDED_BY]->(f) "
-        "RETURN f.kind AS kind, f.source AS source, f.amount AS amount, t.name AS task ORDER BY f.ordinal"
+        "OPTIONAL MATCH (p:Project)-[:FUNDED_BY]->(f) "
+        "RETURN f.kind AS kind, f.source AS source, f.amount AS amount, coalesce(t.name, p.name) AS task "
+        "ORDER BY f.ordinal"
     )
     tasks = rows("MATCH (r:Report {id: $rid})-[:HAS_TASK]->(t:Task) WHERE t.kind = 'key_task' "
                  "RETURN t.name AS name ORDER BY t.ordinal")

@@ -126,7 +126,8 @@ FUND_ROWS: list[tuple[str, re.Pattern]] = [
 ]
 FUND_COLUMNS: list[tuple[str, re.Pattern]] = [
     ("initial_budget", re.compile(r"年初预算(?:数)?")),
-    ("budget", re.compile(r"全年(?:\(调整\))?预算(?:数)?|调整后预算(?:数)?|预算数|转移支付预算数|全年预算")),
+    ("budget", re.compile(r"全年(?:\(调整\))?预算(?:数)?|调整后预算(?:数)?|预算数|转移支付预算数|全年预算"
+                          r"|(?:项目)?预算(?:金额|资金总额)")),  # a target declaration's 项目预算金额(万元)
     ("expenditure", re.compile(r"全年执行(?:数)?|执行数|实际支出|转移支付执行数|决算数")),
     ("rate", re.compile(r"(?:预算)?执行率.*|完成率")),
     ("max_score", re.compile(r"分值|权重|执行率权重")),

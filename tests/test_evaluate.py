@@ -554,3 +554,19 @@ def test_reports_beside_their_gold_and_a_gold_file_named_otherwise(tmp_path):
     assert (result["gold_folder"], result["reports_folder"]) == (str(gold_dir), str(tmp_path / "no reports here"))
     [entry] = result["reports"]
     assert entry["indicators"]["matched"] == 1 and entry["layouts"] == ["NT"]
+
+
+def test_a_fund_of_a_project_is_the_project_s(tmp_path):
+    """The corpus's gold names the project a fund is for as its task: read back through the Project."""
+    from perfkg.ingest.evaluate import evaluate_folder
+
+    form = ("项目支出绩效自评表\n( 2021 年度)\n项目名称 | 农村饮水安全巩固提升工程\n主管部门 | 某某县水利局\n"
+            "项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+            "年度资金总额 | 300 | 320 | 288 | 10 | 90% | 9\n")
+    (tmp_path / "p.txt").write_text(form, encoding="utf-8")
+    funds = [{"kind": kind, "source": "total", "amount": amount, "task": "农村饮水安全巩固提升工程"}
+             for kind, amount in (("initial_budget", 300), ("budget", 320), ("expenditure", 288))]
+    (tmp_path / "p.json").write_text(json.dumps({"file": "p.txt", "indicators": [], "funds": funds},
+                                                ensure_ascii=False), encoding="utf-8")
+    [entry] = evaluate_folder(tmp_path, tmp_path)["reports"]
+    assert entry["facts"]["funds"] == {"correct": 3, "total": 3}

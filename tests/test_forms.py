@@ -189,3 +189,17 @@ def test_a_project_narrative_states_its_money(text, expected):
 ])
 def test_the_execution_rate_is_the_report_s_own(text, expected):
     assert extract_text(text).execution_rate == expected
+
+
+@pytest.mark.parametrize("line", ["项目预算金额 (万元) | 500", "项目资金(万元) | 年度资金总额 | 500"])
+def test_a_target_declaration_states_its_budget(line):
+    text = ("项目支出绩效目标表\n（2022年度）\n项目名称 | 河道综合整治工程\n主管部门 | 某某县水利局\n" + line + "\n"
+            "一级指标 | 二级指标 | 三级指标 | 指标值\n产出指标 | 数量指标 | 整治河道长度 | ≥10公里\n")
+    extraction = extract_text(text)
+    assert [(f.kind, f.source, f.amount, f.project) for f in extraction.funds] == [("budget", "total", 500, 0)]
+
+
+def test_a_funds_row_whose_columns_are_unknown_gives_no_budget():
+    # three amounts under no recognised column header: which is the budget is not said
+    text = "项目支出绩效自评表\n项目名称 | 河道综合整治工程\n年度资金总额 | 300 | 320 | 288\n"
+    assert extract_text(text).funds == []

@@ -263,9 +263,12 @@ def _number(record, role: str) -> float | None:
 
 
 def _fund_pairs(ctx: Context, stream: list[Token], unit: str) -> None:
-    """`预算数: | 2.38` and `预算执行率(B/A) | 100%` pairs outside a fund header."""
+    """`预算数: | 2.38` and `预算执行率(B/A) | 100%` pairs outside a fund header, and a
+    lone `年度资金总额 | 500` (a target declaration's money: its budget)."""
     for index, token in enumerate(stream[:-1]):
         kind = fund_column_of(token.text) if token.kind == "fundword" else None
+        if kind is None and token.kind == "fundword" and fund_row_of(token.text) == "total" and _lone_amount(stream, index):
+            kind = "budget"
         if kind is None or not token.text.rstrip(":：") or index + 1 >= len(stream):
             continue
         value = next((t for t in stream[index + 1 : index + 3] if t.kind != "empty"), None)
@@ -283,6 +286,13 @@ def _fund_pairs(ctx: Context, stream: list[Token], unit: str) -> None:
                                   for f in ctx.out.funds):
                 ctx.out.funds.append(Fund(kind=kind, source="total", amount=round(amount, 6), evidence=evidence,
                                           project=0 if len(ctx.out.projects) == 1 else None))
+
+
+def _lone_amount(stream: list[Token], index: int) -> bool:
+    """One amount after the label and no other in its row: not a row of a funds table whose
+    columns were not recognised (年度资金总额 | 300 | 320 | 288)."""
+    values = [t for t in stream[index + 1 :] if t.row == stream[index].row and t.kind != "empty"]
+    return len(values) == 1 and values[0].kind == "number"
 
 
 def boundary(stream: list[Token], start: int, *, at_headers: bool = True) -> int:
