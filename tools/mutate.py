@@ -90,8 +90,12 @@ def stage() -> None:
 
 
 def run_mutmut(*mutants: str) -> None:
+    # mutmut collects which tests reach what in its own process, then waits for any child of
+    # it to end: an embedded store's server that a test left running for the next command
+    # (PERFKG_SERVER_IDLE_S) would end later as a child it does not know, and mutmut stops
+    # on it (KeyError). Stopped when each test's store closes, the servers are gone by then.
     subprocess.run([str(BIN / "mutmut"), "run", "--max-children", str(os.cpu_count() or 2), *mutants], cwd=STAGE,
-                   check=True, stdout=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PERFKG_SERVER_IDLE_S": "0"})
 
 
 def survivors_again() -> None:
