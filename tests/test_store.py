@@ -227,3 +227,31 @@ def test_a_second_process_keeps_the_server_for_itself(tmp_path):
     finally:
         other.communicate("", timeout=60)
     assert _gone(pid)
+
+
+def _ended_children() -> list[int]:
+    """This process's children that have ended and that nobody waited for (zombies)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{entry}/stat").read()
+        except OSError:
+            continue
+        state, parent = stat[stat.rindex(")") + 2 :].split()[:2]
+        if int(parent) == os.getpid() and state == "Z":
+            found.append(int(entry))
+    return found
+
+
+def test_a_store_stopped_by_its_last_user_leaves_no_ended_child_behind(tmp_path):
+    # The server's supervisor is a child of the process that started it: once it ends it is
+    # waited for, not left a zombie for as long as this process runs (or taken by a parent
+    # that waits for any child, as mutmut does).
+    before = set(_ended_children())
+    store = FalkorStore(tmp_path / "graph.db", create=True)
+    store.write("CREATE (:Report {id: 'r'})")
+    store.close()
+    time.sleep(0.5)  # the supervisor notices its server is gone every 0.25 s
+    assert set(_ended_children()) - before == set()

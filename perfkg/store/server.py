@@ -226,6 +226,29 @@ def _log_size(folder: Path) -> int:
         return 0
 
 
+# The supervisors this process started, by store folder: children of this process, so each
+# is waited for once it ends (a child nobody waits for stays a zombie while this process
+# runs, and a parent that waits for any child, as a test runner may, takes it for its own).
+_STARTED: dict[Path, subprocess.Popen] = {}
+
+
+def _started_here(folder: Path, supervisor: subprocess.Popen) -> None:
+    for other, process in list(_STARTED.items()):
+        if process.poll() is not None:  # ended since (idle): waited for now
+            del _STARTED[other]
+    _STARTED[folder] = supervisor
+
+
+def _wait_for_supervisor(folder: Path) -> None:
+    """After this process stopped the store's server: wait for the supervisor it started."""
+    supervisor = _STARTED.pop(folder, None)
+    if supervisor is not None:
+        try:
+            supervisor.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            _STARTED[folder] = supervisor
+
+
 def _start(folder: Path, path: str, config: ServerConfig) -> None:
     redis_server, _ = _engine()
     (folder / "redis.conf").write_text(_config(folder, config), encoding="utf-8")
@@ -248,6 +271,7 @@ def _start(folder: Path, path: str, config: ServerConfig) -> None:
             raise (StoreDamaged if damaged else StoreUnavailable)(
                 f"{folder}: the store's server did not start: {cause} (the whole log: {folder / LOG})")
         if _answers(path):
+            _started_here(folder, supervisor)
             return
         time.sleep(0.01)
     supervisor.terminate()
@@ -340,6 +364,7 @@ def stop_if_unused(folder: Path, path: str, *, stop: bool) -> None:
         deadline = time.monotonic() + 30
         while pid and running(pid) and time.monotonic() < deadline:
             time.sleep(0.005)
+        _wait_for_supervisor(folder)
 
 
 def backup(folder: Path, path: str, destination: Path) -> None:
