@@ -140,3 +140,15 @@ def test_a_csv_cut_at_its_row_limit_says_so_and_a_whole_one_does_not(loaded_stor
         exact = http.get("/queries/indicators_by_topic",
                          params={"topic": "waste_sorting", "format": "csv", "limit": len(rows) - 1})
         assert "x-truncated" not in exact.headers and exact.text == whole.text
+
+
+def test_rows_fit_the_response_limit_to_the_byte():
+    from perfkg.api.limits import rows_within
+
+    # each record is {"x": 10} (9 bytes of JSON) and its separator in the array (2): 11 bytes a row
+    rows = [[10], [11], [12]]
+    assert rows_within(["x"], rows, 33) == (rows, False)  # exactly the limit: all of them
+    assert rows_within(["x"], rows, 32) == (rows[:2], True)  # a byte less: the last one left out
+    assert rows_within(["x"], rows, 11) == (rows[:1], True)
+    assert rows_within(["x"], rows, 10) == ([], True)
+    assert rows_within(["x"], [], 0) == ([], False)
