@@ -15,17 +15,23 @@ from perfkg.corpus import generate
 from perfkg.cypher import catalogue
 from perfkg.export import jsonl
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, PROJECT_DOCUMENTS
 
 pytestmark = pytest.mark.neo4j
 
 
 @pytest.fixture(scope="module", params=["examples", "synthetic-100"])
 def corpus(request, tmp_path_factory):
+    """The reports, with a project form and a target declaration beside them (so every
+    named query has rows to compare: the examples evaluate no project)."""
+    folder = tmp_path_factory.mktemp(request.param)
     if request.param == "examples":
-        return EXAMPLES
-    folder = tmp_path_factory.mktemp("synthetic")
-    generate(100, folder, EXAMPLES, seed=11)
+        for report in EXAMPLES.glob("*.txt"):
+            (folder / report.name).write_bytes(report.read_bytes())
+    else:
+        generate(100, folder, EXAMPLES, seed=11)
+    for name, text in PROJECT_DOCUMENTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
     return folder
 
 
@@ -82,9 +88,10 @@ def test_the_api_lists_the_same(stores):
     falkor, neo = stores
     assert api_queries.departments(neo) == api_queries.departments(falkor)
     assert api_queries.topic_tree(neo) == api_queries.topic_tree(falkor)
-    for filters in ({}, {"status": "not_met"}, {"topic": "urban_management", "status": "met"}):
+    for filters in ({}, {"status": "not_met"}, {"topic": "urban_management", "status": "met"},
+                    {"report_kind": "project_form"}, {"project": "河道"}):
         page = {"topic": None, "status": None, "year": None, "district": None, "department": None, "category": None,
-                "task": None, "limit": 200, "offset": 0, **filters}
+                "task": None, "report_kind": None, "project": None, "limit": 200, "offset": 0, **filters}
         assert api_queries.indicators(neo, **page) == api_queries.indicators(falkor, **page), filters
     reports = [row[0] for row in falkor.read("MATCH (r:Report) RETURN r.id ORDER BY r.id LIMIT 20").rows]
     for report in reports:

@@ -12,7 +12,7 @@ from perfkg import ontology
 from perfkg.cypher import catalogue
 from perfkg.ingest.load import department_id
 
-from conftest import GOLD
+from conftest import GOLD, PROJECT_DOCUMENTS
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ EXERCISED = [
     ("function_coverage", {"department"}), ("function_coverage", {"function"}), ("function_coverage", {"year"}),
     ("funds", {"department"}), ("funds", {"department", "kind"}), ("funds", {"source"}), ("funds", {"year"}),
     ("report_facts", {"report"}),
-    # on two project forms of the genre (PROJECT_DOCUMENTS below)
+    # on two project documents of the genre (conftest.PROJECT_DOCUMENTS)
     ("projects", set()), ("projects", {"project"}), ("projects", {"department"}), ("projects", {"year"}),
     ("projects", {"report_kind"}), ("indicators_below_target", {"project"}),
     ("indicators_below_target", {"report_kind"}), ("indicators_by_topic", {"report_kind"}),
@@ -333,28 +333,6 @@ def test_report_facts_by_id_or_file_name(loaded_client, golds):
     assert run(loaded_client, "report_facts", report=report_id).equals(by_name)
 
 
-# A project's self-evaluation form of 2021 and another project's target declaration of 2022,
-# both under one county water bureau (主管部门) and carried out by two of its units.
-PROJECT_DOCUMENTS = {
-    "饮水工程自评表.txt": (
-        "项目支出绩效自评表\n( 2021 年度)\n"
-        "项目名称 | 农村饮水安全巩固提升工程\n"
-        "主管部门 | 某某县水利局 | 实施单位 | 某某县农村供水服务中心\n"
-        "项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
-        "年度资金总额 | 300 | 320 | 288 | 10 | 90% | 9\n"
-        "其中:当年财政拨款 | 300 | 320 | 288 | — | — | —\n"
-        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
-        "产出指标 | 数量指标 | 新建集中供水工程 | 3处 | 2处 | 20 | 14\n"
-        "效益指标 | 社会效益指标 | 受益人口 | ≥2万人 | 2.1万人 | 20 | 20\n"
-        "总分 | 100 | 89 | 良\n"),
-    "河道整治目标表.txt": (
-        "项目支出绩效目标表\n（2022年度）\n"
-        "项目名称 | 河道综合整治工程\n"
-        "主管部门 | 某某县水利局 | 实施单位 | 某某县河道管理所\n"
-        "一级指标 | 二级指标 | 三级指标 | 指标值\n"
-        "产出指标 | 数量指标 | 整治河道长度 | ≥10公里\n"
-        "效益指标 | 生态效益指标 | 水质达标率 | ≥90%\n"),
-}
 WATER_SUPPLY, RIVER = "农村饮水安全巩固提升工程", "河道综合整治工程"
 
 
