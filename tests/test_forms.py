@@ -78,9 +78,11 @@ def test_a_target_declaration_has_targets_and_no_actuals():
 
 
 def test_a_budget_amount_in_a_target_declaration_is_no_target():
-    # a project's budget column (预算数, in 元 with thousands separators) before its indicators
+    # a project's budget column (预算数, in 元 with thousands separators) before its indicators: neither
+    # the amount nor the project's name before it is an indicator
     text = ("部门预算项目绩效目标申报表(2023年度)\n"
             "| 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 权重 |\n"
+            "| 100-某某镇部门 | 8,827,620.53 |\n"  # the department's total first: its own row
             "| 100001-某某县某某镇人民政府 | 村组干部报酬 | 3,309,840.00 | 按时发放村组干部报酬 | 效益指标 | 社会效益指标 "
             "| 维护社会稳定 | ≥ | 95 | % | 10 |\n"
             "| 产出指标 | 数量指标 | 发放人数 | ≥ | 230 | 人 | 10 |\n")

@@ -179,6 +179,9 @@ def _row_start(stream, index: int):
     return stream[index]
 
 
+_VALUE_ROLES = ("operator", "target", "unit", "actual", "max_score", "score", "reason")
+
+
 def _record_indicator(ctx: Context, record, table_category: str | None, row_start) -> Indicator | None:
     written = record.text("name") or (record.level2 if record.named_by_category else "")
     name = _NUMBERING.sub("", tidy(written or ""))
@@ -191,6 +194,9 @@ def _record_indicator(ctx: Context, record, table_category: str | None, row_star
     target_parts = [record.text(role) for role in ("operator", "target", "unit")]
     target_text = "".join(compact(p) for p in target_parts if p) if record.text("target") else None
     actual_text = tidy(record.text("actual")) if record.text("actual") else None
+    if target_text is None and actual_text is None and any(record.cells.get(r) for r in ("fund", "goal")) \
+            and not any(record.cells.get(r) for r in _VALUE_ROLES):
+        return None  # a project's own cells (预算数, 年度目标) and a name, no value cell at all, not even empty
     if target_text is None and actual_text is None and _cut_by_the_end(ctx, evidence.end):
         ctx.out.warnings.append(f"the last row of a table, cut off by the end of the text, was not read: "
                                 f"{evidence.text[:40]!r}")
