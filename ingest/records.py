@@ -111,7 +111,7 @@ def token_kind(text: str) -> tuple[str, str | None]:
 @lru_cache(maxsize=8192)
 def is_value(text: str) -> bool:
     """Does a cell hold a value (a quantity, a date, a done-state) rather than a name?"""
-    if _WORD_VALUE.fullmatch(text):
+    if _WORD_VALUE.fullmatch(text) or _DATE_ONLY.fullmatch(text):
         return True
     m = _VALUE.match(text)
     return bool(m) and m.end() >= 0.7 * len(text) and len(text) <= 24
@@ -200,6 +200,7 @@ def _columns(roles: list[str | None]) -> list[str]:
 # -- aligning cells to columns ------------------------------------------------
 
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DATE_ONLY = re.compile(r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:前|之前|以前|底|末)?")
 
 IMPOSSIBLE = -math.inf
 
@@ -210,6 +211,8 @@ def fit(role: str, token: Token) -> float:
     if kind in ("header", "field"):
         return IMPOSSIBLE
     if role == "name":
+        if _DATE_ONLY.fullmatch(token.text):
+            return IMPOSSIBLE  # a date is a 时效 row's value (2021年12月31日), never what it measures
         return {"text": 2.0, "fundword": 1.5, "value": -1.0}.get(kind, IMPOSSIBLE)
     # An empty cell holds a column's place and scores nothing: it neither
     # helps nor hurts a record (the layout printed the column, empty).

@@ -145,3 +145,12 @@ def test_traditional_characters_are_read_and_kept_as_written_without_their_gloss
     assert (indicator.name, indicator.target_text, indicator.status) == ("改造戶數", "大于等于85戶", "not_met")
     assert indicator.level2 == "數量指標"
     assert indicator.evidence.text == "產出指標 | 數量指標 | 改造戶(hù)數 | 大于等于85戶(hù) | 40戶(hù)"
+
+
+def test_a_date_is_a_value_never_a_name():
+    # A 时效 row with its dates, one cell a line, and a score the header has no column for.
+    text = ("项目支出绩效自评表\n\n一级指标\n\n二级指标\n\n三级指标\n\n年度指标值\n\n实际完成值\n\n"
+            "产出指标\n\n时效指标\n\n指标1:整体完成时间\n\n2021年12月31日\n\n2021年12月31日\n\n5\n\n"
+            "效益指标\n\n社会效益指标\n\n指标1:群众满意度\n\n≥90%\n\n95%\n\n5\n")
+    found = [(i.name, i.target_text, i.actual_text, i.status) for i in extract_text(text).indicators]
+    assert found == [("整体完成时间", "2021年12月31日", "2021年12月31日", "met"), ("群众满意度", "≥90%", "95%", "met")]
