@@ -37,9 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGE = ROOT / "var" / "mutate"
 BIN = Path(sys.executable).parent
 
-ALL_MODULES = ["ingest/status.py", "ingest/numbers.py", "ingest/validate.py", "ingest/evaluate.py",
-               "cypher/__init__.py", "api/limits.py"]
-MODULES = ALL_MODULES
+MODULES = ["ingest/status.py", "ingest/numbers.py", "ingest/validate.py", "ingest/evaluate.py",
+           "cypher/__init__.py", "api/limits.py"]
 # The tests that may kill them; mutmut runs, for each mutant, those of them that reach its function, fastest first.
 # The corpus's floor (35 documents through the whole pipeline, a minute a mutant on these machines) is left out.
 TESTS = ["tests/test_status.py", "tests/test_numbers.py", "tests/test_validate.py", "tests/test_evaluate.py",
@@ -71,7 +70,7 @@ def staged(module: str) -> str:
     return "/".join([*package.split("."), rest])
 
 
-def stage() -> None:
+def stage(modules: list[str]) -> None:
     shutil.rmtree(STAGE, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for package, folder in sorted(_pyproject()["tool"]["setuptools"]["package-dir"].items()):
@@ -79,7 +78,7 @@ def stage() -> None:
     for folder in ("tests", "examples", "scripts"):  # scripts: the tests' conftest imports neo4j_server
         shutil.copytree(ROOT / folder, STAGE / folder, ignore=ignore)
     pytest_options = _pyproject()["tool"]["pytest"]["ini_options"]
-    lines = ["[tool.mutmut]", 'source_paths = ["perfkg"]', f"only_mutate = {json.dumps([staged(m) for m in MODULES])}",
+    lines = ["[tool.mutmut]", 'source_paths = ["perfkg"]', f"only_mutate = {json.dumps([staged(m) for m in modules])}",
              f"pytest_add_cli_args_test_selection = {json.dumps(TESTS)}",
              f"pytest_add_cli_args = {json.dumps(EMBEDDED_ONLY)}", 'also_copy = ["examples", "scripts"]', "",
              "[tool.pytest.ini_options]"]
@@ -99,30 +98,34 @@ def run_mutmut(*mutants: str) -> None:
                    check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PERFKG_SERVER_IDLE_S": "0"})
 
 
-def survivors_again() -> None:
+def survivors_again(modules: list[str]) -> None:
     """The current tests into the last run's copy, which tests reach what collected anew, then its survivors run."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for copy in (STAGE / "tests", STAGE / "mutants" / "tests"):
         shutil.rmtree(copy)
         shutil.copytree(ROOT / "tests", copy, ignore=ignore)
     (STAGE / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
-    survivors = []
-    for module in MODULES:
-        meta = json.loads((STAGE / "mutants" / (staged(module) + ".meta")).read_text(encoding="utf-8"))
-        survivors += [name for name, code in meta["exit_code_by_key"].items() if code in SURVIVED | NO_TESTS]
-    run_mutmut(*survivors)
+    run_mutmut(*[name for module in modules for name in _survivors(_exit_codes(module))])
 
 
-def mutmut_results() -> dict[str, dict]:
+def _exit_codes(module: str) -> dict[str, int]:
+    """mutmut's exit code of each mutant of the module, from its results file."""
+    meta = json.loads((STAGE / "mutants" / (staged(module) + ".meta")).read_text(encoding="utf-8"))
+    return meta["exit_code_by_key"]
+
+
+def _survivors(codes: dict[str, int]) -> list[str]:
+    return [name for name, code in codes.items() if code in SURVIVED | NO_TESTS]
+
+
+def mutmut_results(modules: list[str]) -> dict[str, dict]:
     results = {}
-    for module in MODULES:
-        meta = json.loads((STAGE / "mutants" / (staged(module) + ".meta")).read_text(encoding="utf-8"))
-        codes = meta["exit_code_by_key"]
-        survivors = [name for name, code in codes.items() if code in SURVIVED | NO_TESTS]
+    for module in modules:
+        codes = _exit_codes(module)
         results[module] = {
             "total": len(codes),
             "killed": sum(code in KILLED | TIMEOUT for code in codes.values()),
-            "survivors": [_mutmut_change(name) for name in sorted(survivors, key=_mutant_order)],
+            "survivors": [_mutmut_change(name) for name in sorted(_survivors(codes), key=_mutant_order)],
         }
     return results
 
@@ -211,19 +214,19 @@ def summary(results: dict[str, dict]) -> str:
 
 
 def main() -> None:
-    global MODULES
     args = sys.argv[1:]
+    modules = MODULES
     if "--modules" in args:  # a part of the run: these Python modules, and no Cypher
-        MODULES = args[args.index("--modules") + 1 :]
-        unknown = set(MODULES) - set(ALL_MODULES)
-        if not MODULES or unknown:
-            sys.exit(f"--modules takes some of {ALL_MODULES}, got {sorted(unknown) or 'none'}")
+        modules = args[args.index("--modules") + 1 :]
+        unknown = set(modules) - set(MODULES)
+        if not modules or unknown:
+            sys.exit(f"--modules takes some of {MODULES}, got {sorted(unknown) or 'none'}")
     if "--survivors" in args:
-        survivors_again()
+        survivors_again(modules)
     else:
-        stage()
+        stage(modules)
         run_mutmut()
-    results = mutmut_results()
+    results = mutmut_results(modules)
     if "--modules" not in args:
         results.update(run_cypher())
     text = summary(results)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import takewhile
 
 from ..model import Fund, Project
 from ..numbers import MONEY_IN_WAN
@@ -291,7 +292,8 @@ def _fund_pairs(ctx: Context, stream: list[Token], unit: str) -> None:
 def _lone_amount(stream: list[Token], index: int) -> bool:
     """One amount after the label and no other in its row: not a row of a funds table whose
     columns were not recognised (年度资金总额 | 300 | 320 | 288)."""
-    values = [t for t in stream[index + 1 :] if t.row == stream[index].row and t.kind != "empty"]
+    row = stream[index].row
+    values = [t for t in takewhile(lambda t: t.row == row, stream[index + 1 :]) if t.kind != "empty"]
     return len(values) == 1 and values[0].kind == "number"
 
 

@@ -171,7 +171,7 @@ def department_facts(doc: Doc, name: str) -> DepartmentFacts:
     parts = _SPLIT_NAME.match(name)
     unit = parts.group("unit") if parts else name
     if in_name and in_name[-1][2].level != "province":
-        unit = re.sub(r"^人民政府", "", name[in_name[-1][1]:])  # 黄埔区人民政府夏港街道办事处
+        unit = re.sub(r"^人民政府", "", name[in_name[-1][1]:])  # 天河区人民政府石牌街道办事处
     text = compact(doc.text.norm)
     if county is None and not in_name:
         # The name leaves its place out; the text usually gives the full form.
@@ -201,7 +201,7 @@ def _written(name: str, place: str) -> str:
 
 
 def short_name(unit: str, district: str | None = None) -> str:
-    """夏港街道办事处 -> 夏港街道, 新塘镇人民政府 -> 新塘镇; a bureau keeps its
+    """石牌街道办事处 -> 石牌街道, 新塘镇人民政府 -> 新塘镇; a bureau keeps its
     district, since every district has one (天河区卫生健康局)."""
     for suffix, replacement in (("街道办事处", "街道"), ("镇人民政府", "镇"), ("乡人民政府", "乡"), ("办事处", "")):
         if unit.endswith(suffix) and len(unit) > len(suffix):

@@ -38,7 +38,7 @@ _ORG = (r"(?:街道办事处|人民政府|委员会|办公室|联合会|残联|�
         r"|镇政府|乡政府|街道|厅)")
 # An official name that starts with its place: 西平县交通运输局, 遂宁市市场监督管理局经开区分局.
 # An official name that starts with its place. A unit of a government or a
-# bureau chains on: 黄埔区人民政府夏港街道办事处, 市场监督管理局经开区分局.
+# bureau chains on: 天河区人民政府石牌街道办事处, 市场监督管理局经开区分局.
 OFFICIAL = re.compile(
     r"(?:[\u4e00-\u9fa5]{2,8}?(?:省|自治区|市|州(?!市)|盟|地区)|[\u4e00-\u9fa5]{1,10}?(?:区|县|旗))"
     r"[\u4e00-\u9fa5()（）]{0,16}?" + _ORG +
