@@ -24,7 +24,10 @@ Any other `//` line is a comment of the query itself, and starts its body.
 
 The queries keep to the Cypher that both FalkorDB and Neo4j 5 speak: no
 EXISTS {} or COUNT {} subqueries, no =~, no round(x, n); a WITH between an
-OPTIONAL MATCH and a MATCH after it.
+OPTIONAL MATCH and a MATCH after it. Each ends with the RETURN (and ORDER BY)
+of its whole answer: no LIMIT or SKIP after it and no UNION outside a CALL {}
+subquery, because the client appends the row limit as a LIMIT (the database
+then sorts and sends only the rows asked for).
 """
 
 from __future__ import annotations
@@ -181,15 +184,38 @@ def parse(text: str, file: str = "<string>") -> NamedQuery:
             default = default_text if parameter.type == "topic" else parameter.coerce(default_text)
         parameters.append(Parameter(parameter.name, parameter.type, default, allowed, parameter.description,
                                     parameter.required))
+    cypher = "\n".join(body).strip()
+    if problem := _open_ended(cypher):
+        raise ValueError(f"{file}: {problem}")
     return NamedQuery(
         name=header["name"][0],
         summary=header["summary"][0],
         description=" ".join(header.get("description", [])),
         parameters=tuple(parameters),
         examples=tuple(header.get("example", [])),
-        cypher="\n".join(body).strip(),
+        cypher=cypher,
         file=file,
     )
+
+
+def _open_ended(cypher: str) -> str | None:
+    """Why a LIMIT appended to the query would not limit its whole answer, if it would not."""
+    # Strings and comments out first, in one pass (an apostrophe in a comment opens no string).
+    text = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*",
+                  lambda m: "" if m.group().startswith("//") else "''", cypher)
+    top, depth = [], 0
+    for char in text:  # the query outside CALL {} subqueries and map literals
+        depth += (char == "{") - (char == "}")
+        top.append(char if depth == 0 else " ")
+    top_level = "".join(top)
+    if re.search(r"\bUNION\b", top_level, re.I):
+        return "a UNION outside a CALL {} subquery: the row limit would cut its last part only"
+    returns = [m.end() for m in re.finditer(r"\bRETURN\b", top_level, re.I)]
+    if not returns:
+        return "it does not end with a RETURN"
+    if re.search(r"\b(?:LIMIT|SKIP|WITH|MATCH|UNWIND|CALL)\b", top_level[returns[-1]:], re.I):
+        return "the query does not end with its RETURN (and ORDER BY): the client appends the row limit"
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -51,7 +51,12 @@ class Client:
         read-only Cypher (guarded: see read_untrusted)."""
         named = self.named(name_or_cypher)
         if named is not None:
-            return self.read(named.cypher, named.bind(params or {}), timeout_ms=timeout_ms, row_limit=row_limit)
+            rows = _lower(row_limit, self.settings.row_limit)
+            # Asked for in the query (a named query ends with its RETURN), the limit
+            # lets the database sort only the rows it sends; one row more tells the
+            # store the answer was cut.
+            return self.read(f"{named.cypher}\nLIMIT {rows + 1}", named.bind(params or {}), timeout_ms=timeout_ms,
+                             row_limit=rows)
         return self.read_untrusted(name_or_cypher, params, timeout_ms=timeout_ms, row_limit=row_limit)
 
     def read_untrusted(self, cypher: str, params: dict[str, Any] | None = None, **limits: int | None) -> QueryResult:

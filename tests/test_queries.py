@@ -69,6 +69,16 @@ def test_every_query_runs_and_carries_evidence(loaded_client, name):
     assert "source_file" in frame.columns and "evidence" in frame.columns, name
 
 
+@pytest.mark.parametrize("name", sorted(set(catalogue()) - {"projects"}))
+def test_a_query_cut_at_a_row_limit_gives_the_first_rows_of_its_whole_answer(loaded_client, name):
+    params = {p.name: "荔城" for p in catalogue()[name].parameters if p.required}
+    whole = loaded_client.run(name, params)
+    assert not whole.truncated and len(whole.rows) > 0
+    cut = loaded_client.run(name, params, row_limit=2)
+    assert cut.rows == whole.rows[:2] and cut.truncated == (len(whole.rows) > 2)
+    assert not loaded_client.run(name, params, row_limit=len(whole.rows)).truncated
+
+
 def test_indicators_below_target(loaded_client):
     expected = {i["name"] for i in gold("004")["indicators"] if i["status"] == "not_met"}
     frame = run(loaded_client, "indicators_below_target", department="荔城", year=2021)

@@ -2,6 +2,8 @@
 (cypher/__init__.py): tags, parameters of each type with their defaults and
 allowed values, and what a caller's values become."""
 
+import re
+
 import pytest
 
 from perfkg.cypher import ParameterError, parse
@@ -128,6 +130,23 @@ def test_a_malformed_header_is_refused_naming_the_file(text, message):
     with pytest.raises(ValueError) as refused:
         parse(text, "x.cypher")
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("body, message", [
+    ("MATCH (n) RETURN n.name AS name ORDER BY name LIMIT 5", "does not end with its RETURN"),
+    ("MATCH (n) RETURN n SKIP 1", "does not end with its RETURN"),
+    ("MATCH (n) RETURN n.name AS name\nUNION\nMATCH (m) RETURN m.name AS name", "a UNION outside a CALL {}"),
+    ("MATCH (n) SET n.seen = true", "does not end with a RETURN"),
+])
+def test_a_query_a_row_limit_would_not_cut_as_a_whole_is_refused(body, message):
+    # the client appends the row limit to a named query as a LIMIT
+    with pytest.raises(ValueError, match=f"x.cypher: .*{re.escape(message)}"):
+        parse(f"// @name x\n// @summary s\n{body}", "x.cypher")
+
+
+def test_a_union_in_a_subquery_and_limit_in_a_string_map_or_comment_are_no_open_end():
+    parse("// @name x\n// @summary s\nCALL {\n  RETURN 1 AS x\n  UNION ALL\n  RETURN 2 AS x\n}\n"
+          "// the first LIMIT's rows\nRETURN x, {limit: 1} AS m, 'SKIP 2' AS s ORDER BY x")
 
 
 def test_a_comment_line_ends_the_header_and_an_unindented_one_does_not_continue_a_tag():
