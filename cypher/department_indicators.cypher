@@ -10,8 +10,9 @@
 // Departments first (a few thousand at most), then only their indicators.
 MATCH (d:Department)
 WHERE d.id = $department OR d.name CONTAINS $department
-// A barrier: the embedded store's planner would otherwise start from every Fund or Indicator.
-WITH d
+// A barrier for both planners (DISTINCT, because Neo4j's sees through a plain WITH): else
+// the embedded store's would start from every Fund or Indicator, Neo4j's from every Report.
+WITH DISTINCT d
 MATCH (d)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator)
 WHERE ($year IS NULL OR r.year = $year) AND ($status IS NULL OR i.status = $status)
 OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)
