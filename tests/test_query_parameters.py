@@ -52,6 +52,7 @@ EXERCISED = [
     ("topic_coverage", {"topic"}), ("topic_coverage", {"department", "topic"}), ("topic_coverage", {"year"}),
     ("below_target_by_year_and_district", set()), ("below_target_by_year_and_district", {"year"}),
     ("below_target_by_year_and_district", {"district"}), ("below_target_by_year_and_district", {"topic"}),
+    ("below_target_by_year_and_district", {"department"}),
     ("department_indicators", {"department"}), ("department_indicators", {"department", "status"}),
     ("department_indicators", {"department", "year"}), ("department_reports", {"department"}),
     ("function_coverage", {"department"}), ("function_coverage", {"function"}), ("function_coverage", {"year"}),
@@ -241,9 +242,11 @@ def test_topic_coverage_by_topic_and_department(loaded_client, golds):
         short(g) for g in golds if g["year"] == 2021}
 
 
-@pytest.mark.parametrize("name", sorted(q.name for q in catalogue().values()  # projects: the example
-                                        if any(p.name == "department" for p in q.parameters)  # reports evaluate
-                                        and q.name != "projects"))  # none; below, on project forms
+# projects: the example reports evaluate none (below, on project forms); the
+# year-district figures name no department (test_below_target_by_year_and_district).
+@pytest.mark.parametrize("name", sorted(q.name for q in catalogue().values()
+                                        if any(p.name == "department" for p in q.parameters)
+                                        and q.name not in ("projects", "below_target_by_year_and_district")))
 def test_a_department_by_its_id_is_the_department_by_its_name(loaded_client, golds, name):
     lichen = next(g for g in golds if short(g) == "荔城街道")
     by_name = run(loaded_client, name, department="荔城")
@@ -265,6 +268,9 @@ def test_below_target_by_year_and_district(loaded_client, golds):
     assert groups(year=2021) == expected(lambda g, i: g["year"] == 2021)
     assert groups(district="海珠") == expected(lambda g, i: "海珠" in g["department"]["district"])
     assert groups(topic="social_stability_grid") == expected(lambda g, i: about(i, "social_stability_grid"))
+    assert groups(department="荔城") == expected(lambda g, i: "荔城" in g["department"]["name"])
+    lichen = next(g for g in golds if short(g) == "荔城街道")
+    assert groups(department=department_id(lichen["department"]["name"])) == groups(department="荔城")
 
 
 def test_department_indicators_by_status_and_year(loaded_client, golds):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
@@ -14,9 +15,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from perfkg.api.app import create_app
+from perfkg.client import Client
 from perfkg.config import Settings
+from perfkg.corpus import generate
 from perfkg.web import assets
+from perfkg.web import pages as explorer_pages
 from perfkg.web.grass import grass, parse
+
+from conftest import EXAMPLES, FalkorBackend
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +226,55 @@ def test_the_flagship_page_shows_the_named_query_s_rows(http):
     in_2021 = below_target_rows(http.get("/explore/below-target", params={"year": 2021}).text)
     assert {row[3] for row in in_2021} == {"外出招商活动次数", "在册涉毒管控人员帮教服务覆盖率", "开展社区活动次数"}
     assert "没有未达标" in http.get("/explore/below-target", params={"topic": "垃圾分类"}).text
+    assert "4 个指标未达标" in http.get("/explore/below-target").text
+    lichen = http.get("/explore/below-target", params={"department": "荔城"}).text
+    assert "3 个指标未达标" in lichen  # the figures and their chart follow every filter of the page
+    assert re.findall(r'<td class="year">(\d+)</td>\s*<td class="district">([^<]*)</td>', lichen) == [("2021", "增城区")]
     assert "unknown topic" in text(page(http, "/explore/below-target?topic=没有这个主题", 400))
+
+
+@pytest.fixture(scope="module")
+def synthetic_http(tmp_path_factory):
+    """The explorer over 60 synthetic reports: more year-district groups below target
+    than the five examples have (18, the most crowded in the last year)."""
+    folder = tmp_path_factory.mktemp("synthetic")
+    generate(60, folder, EXAMPLES, seed=3)
+    settings = FalkorBackend(tmp_path_factory).empty()
+    with Client.open(settings=settings) as client:
+        assert {o.status for o in client.ingest([folder], workers=1)} == {"loaded"}
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_the_chart_draws_the_most_crowded_groups_of_all_not_only_of_those_the_table_lists(synthetic_http,
+                                                                                         monkeypatch):
+    monkeypatch.setattr(explorer_pages, "FIGURE_ROWS", 5)
+    monkeypatch.setattr(explorer_pages, "CHART_GROUPS", 3)
+    groups = rows_of(synthetic_http, "/queries/below_target_by_year_and_district")
+    html = synthetic_http.get("/explore/below-target").text
+    chart = json.loads(re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', html).group(1))
+    label = {f"{g['year']} {g['district']}": g["indicators"] for g in groups}
+    drawn = chart["categories"]
+    assert len(drawn) == 3 and chart["left_out"] == len(groups) - 3
+    assert chart["indicators"] == [label[c] for c in drawn]
+    assert min(chart["indicators"]) >= max(n for c, n in label.items() if c not in drawn)
+    figures = html[html.index('<div class="figures">'):]
+    listed = re.findall(r'<td class="year">(\d+)</td>\s*<td class="district">([^<]*)</td>', figures)
+    assert listed == [(str(g["year"]), g["district"]) for g in groups[:5]]
+    assert "First 5 rows shown; download for all" in figures
+    assert not set(drawn) <= {f"{y} {d}" for y, d in listed}  # what this test is about: a group the table cuts
+    assert f"{len(groups) - 3} more are in the download" in html
+
+
+def test_a_broad_question_lists_its_first_rows_and_counts_them_all(synthetic_http, monkeypatch):
+    monkeypatch.setattr(explorer_pages, "LIST_ROWS", 10)
+    every = rows_of(synthetic_http, "/queries/indicators_below_target")
+    html = synthetic_http.get("/explore/below-target").text
+    listed = below_target_rows(html)
+    assert len(every) > 10 and len(listed) == 10
+    assert listed == [(r["department"], r["district"] or "", str(r["year"]), r["indicator"], r["target"] or "",
+                       r["actual"] or "") for r in every[:10]]
+    assert f"{len(every)} 个指标未达标" in html and "First 10 rows shown; download for all" in html
 
 
 def test_the_neighbourhood_of_a_department(http, ids):

@@ -41,8 +41,12 @@ templates.env.filters["num"] = _number
 # A chart with more bars than this shows the year-district groups with the
 # most indicators below target.
 CHART_GROUPS = 60
-# How many rows of the year-district figures a page lists (the download has all).
+# How many rows of the year-district figures a page lists (the chart is drawn
+# from all of them; the download has all).
 FIGURE_ROWS = 200
+# How many indicators below target the flagship page lists (the download has
+# all): a broad topic has thousands at 10,000 reports.
+LIST_ROWS = 500
 
 # How many departments the home page lists before it asks for a search.
 HOME_DEPARTMENTS = 200
@@ -58,6 +62,12 @@ class Table:
         self.columns = result.columns
         self.rows = result.records()
         self.truncated = result.truncated
+
+    def cut(self, rows: int) -> None:
+        """List only the first `rows` rows (the page then says so)."""
+        if len(self.rows) > rows:
+            self.rows = self.rows[:rows]
+            self.truncated = True
 
     @property
     def csv_url(self) -> str:
@@ -135,10 +145,22 @@ def report(request: Request, report_id: str):
                  source=data.source(client, report_id))
 
 
-def _chart(table: Table) -> dict:
-    """The chart's data: a bar per year and district, the most crowded first
-    when there are more than a chart can show."""
-    rows = sorted(table.rows, key=lambda row: -row["indicators"])[:CHART_GROUPS]
+def _figures(client: Client, params: dict) -> tuple[Table, dict, int | None]:
+    """The year-district figures of indicators below target, their chart, and
+    how many indicators they count (None when there were more groups than a
+    query may return). The chart is drawn from every group, so the most crowded
+    are drawn whatever their year; the table lists the first FIGURE_ROWS."""
+    figures = Table(client, "below_target_by_year_and_district", params)
+    chart = _chart(figures.rows)
+    counted = None if figures.truncated else sum(row["indicators"] for row in figures.rows)
+    figures.cut(FIGURE_ROWS)
+    return figures, chart, counted
+
+
+def _chart(groups: list[dict]) -> dict:
+    """The chart's data: a bar per year and district, the most crowded when
+    there are more than a chart can show."""
+    rows = sorted(groups, key=lambda row: -row["indicators"])[:CHART_GROUPS]
     rows.sort(key=lambda row: (row["year"], row["district"] or ""))
     return {
         "categories": [f"{row['year']} {row['district'] or ''}".strip() for row in rows],
@@ -146,7 +168,7 @@ def _chart(table: Table) -> dict:
         "completion": [row["mean_completion_rate"] for row in rows],
         "departments": [row["departments"] for row in rows],
         "colour": grass().rule(["Indicator", "NotMetIndicator"])["color"],
-        "left_out": len(table.rows) - len(rows),
+        "left_out": len(groups) - len(rows),
     }
 
 
@@ -156,12 +178,12 @@ def topic(request: Request, slug: str):
     found = scheme.topics.get(slug)
     if found is None:
         return _not_found(request, f"没有这个主题 No topic {slug!r}")
-    figures = Table(_client(request), "below_target_by_year_and_district", {"topic": slug}, row_limit=FIGURE_ROWS)
+    figures, chart, _ = _figures(_client(request), {"topic": slug})
     return _page(
         request, "topic.html", title=f"{found.name_zh} · 主题 Topic", topic=found,
         broader=[scheme.topics[s] for s in (found.broader, *found.broad_match) if s in scheme.topics],
         narrower=scheme.children(slug),
-        figures=figures, chart=_chart(figures),
+        figures=figures, chart=chart,
         more_tables=[(name, urls.named_query(name, {"topic": slug}, "csv"), urls.named_query(name, {"topic": slug}))
                    for name in ("indicators_by_topic", "compare_departments", "topic_coverage")],
     )
@@ -180,16 +202,14 @@ def below_target(
     filters = {"topic": topic.strip(), "year": year.strip(), "district": district.strip(),
                "department": department.strip()}
     try:
-        rows = Table(client, "indicators_below_target", filters)
-        figures = Table(client, "below_target_by_year_and_district",
-                        {"topic": filters["topic"], "year": filters["year"], "district": filters["district"]},
-                        row_limit=FIGURE_ROWS)
+        rows = Table(client, "indicators_below_target", filters, row_limit=LIST_ROWS)
+        figures, chart, below = _figures(client, filters)
     except ParameterError as error:
         return _page(request, "error.html", 400, title="请求有误 Bad request", message=str(error))
     chosen = scheme.resolve(filters["topic"]) if filters["topic"] else None
     return _page(
         request, "below_target.html", title="未达标指标 Indicators below target", filters=filters, topic=chosen,
-        topics=list(scheme.topics.values()), rows=rows, figures=figures, chart=_chart(figures),
+        topics=list(scheme.topics.values()), rows=rows, below=below, figures=figures, chart=chart,
     )
 
 
