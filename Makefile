@@ -10,7 +10,7 @@ export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 NEO4J_HOME ?= var/neo4j
 
-.PHONY: install run ingest serve test eval raise-floor fuzz check-load mutate bench bench-formats docs neo4j neo4j-stop browser-screenshots clean help
+.PHONY: install run ingest serve test eval raise-floor fuzz check-load mutate bench bench-formats bench-explorer docs neo4j neo4j-stop browser-screenshots clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -66,6 +66,14 @@ bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest and queries on b
 
 bench-formats: install  ## reading cost of each format, and an ingest of 1,000 generated PDFs -> its section of BENCHMARKS.md (about 20 min)
 	$(PY) benchmarks/formats.py
+
+bench-explorer: install  ## server time of the explorer's pages at 10,000 synthetic reports (a store in var/, made once: about 5 min), as markdown
+	test -d var/bench-explorer/reports || $(PERFKG) bench-corpus 10000 var/bench-explorer/reports
+	# ingested aside and moved in place when whole, so an interrupted run is never measured
+	test -d var/bench-explorer/graph.db || { rm -rf var/bench-explorer/ingest.db && \
+	  $(PERFKG) ingest --quiet var/bench-explorer/reports --store var/bench-explorer/ingest.db && \
+	  mv var/bench-explorer/ingest.db var/bench-explorer/graph.db; }
+	$(PY) benchmarks/explorer.py var/bench-explorer/graph.db --departments 100 --repeat 5
 
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
 	$(PY) -m perfkg.docs

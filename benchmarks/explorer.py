@@ -2,8 +2,9 @@
 
 Starts `perfkg serve` on STORE (load it first, e.g. with `perfkg bench-corpus
 10000 DIR` and `perfkg ingest DIR --store STORE`), then asks for the pages one
-at a time: every topic's page, and the pages of a spread of departments (every
-k-th by id). Each page once to warm up, then --repeat times. Prints the time to
+at a time: every topic's page and its flagship question (the indicators below
+target, /explore/below-target?topic=…), and the pages of a spread of departments
+(every k-th by id). Each page once to warm up, then --repeat times. Prints the time to
 the last byte on loopback (p50, p95, max) per kind of page as markdown, with
 the slowest pages.
 
@@ -45,9 +46,11 @@ def main() -> None:
         reports = http.post("/cypher", json={"query": "MATCH (r:Report) RETURN count(r) AS n"}).json()["rows"][0]["n"]
         departments = sorted(d["id"] for d in http.get("/departments").json())
         step = max(1, len(departments) // args.departments)
+        topics = [t["id"] for t in _topics(http.get("/topics").json())]
         pages = {
             "department": [f"/explore/departments/{d}" for d in departments[::step][: args.departments]],
-            "topic": [f"/explore/topics/{t['id']}" for t in _topics(http.get("/topics").json())],
+            "topic": [f"/explore/topics/{t}" for t in topics],
+            "below target": [f"/explore/below-target?topic={t}" for t in topics],
         }
         print(f"{reports:,} reports, {len(departments):,} departments; time to the last byte on loopback, ms, "
               f"{args.repeat} requests per page after one to warm up\n")
