@@ -19,7 +19,8 @@ it to var/mutate/summary.md. With --survivors, after tests were added, only
 the last run's surviving Python mutants are tested again (with the current
 tests; the code must not have changed since), and the Cypher mutants anew.
 With --modules M..., only those Python modules are mutated (no Cypher): a part
-of the run, for a module whose code or tests changed.
+of the run, for a module whose code or tests changed; with --cypher, only the
+named queries' Cypher.
 """
 
 from __future__ import annotations
@@ -221,7 +222,10 @@ def main() -> None:
         unknown = set(modules) - set(MODULES)
         if not modules or unknown:
             sys.exit(f"--modules takes some of {MODULES}, got {sorted(unknown) or 'none'}")
-    if "--survivors" in args:
+    if "--cypher" in args:  # a part of the run: the named queries' Cypher alone
+        modules = []
+        stage(modules)
+    elif "--survivors" in args:
         survivors_again(modules)
     else:
         stage(modules)
