@@ -32,10 +32,12 @@ class Settings:
     row_limit: int = 10000
     # Embedded store: memory one query may use before FalkorDB stops it; the
     # threads its queries run on (fixed when its server starts); how long its
-    # server stays up with no user, so the next command reuses it.
+    # server stays up with no user, so the next command reuses it; how long it
+    # may answer nothing while using no CPU before it is killed as deadlocked.
     query_memory_mb: int = 512
     query_threads: int = 4
     server_idle_s: float = 30.0
+    server_hung_s: float = 60.0
     # Reports bigger than this are refused unread.
     max_report_bytes: int = 5 * 1024 * 1024
     # HTTP: uploads need this key; CORS is off unless origins are listed.
@@ -69,6 +71,7 @@ def from_env() -> Settings:
         query_memory_mb=_int("PERFKG_QUERY_MEMORY_MB", 512),
         query_threads=_int("PERFKG_QUERY_THREADS", 4),
         server_idle_s=_int("PERFKG_SERVER_IDLE_S", 30),
+        server_hung_s=_int("PERFKG_SERVER_HUNG_S", 60),
         max_report_bytes=_int("PERFKG_MAX_REPORT_BYTES", 5 * 1024 * 1024),
         api_key=env.get("PERFKG_API_KEY") or None,
         cors_origins=origins,

@@ -23,7 +23,7 @@ from perfkg.config import Settings
 from perfkg.corpus import generate
 from perfkg.store import server
 from perfkg.store.falkor import FalkorStore
-from perfkg.store.server import StoreDamaged, StoreMissing
+from perfkg.store.server import ServerConfig, StoreDamaged, StoreMissing, StoreUnavailable
 
 from conftest import EXAMPLES, ROOT
 
@@ -181,6 +181,24 @@ def test_a_store_crashed_after_a_write_keeps_it(tmp_path):
     _written_then_crashed(path)
     with FalkorStore(path) as store:
         assert count(store) == 20
+
+
+def test_a_deadlocked_server_is_killed_and_the_store_reopens_with_what_it_acknowledged(tmp_path):
+    config = ServerConfig(hung_s=1)
+    path = tmp_path / "hung.db"
+    store = FalkorStore(path, create=True, config=config)
+    store.write("UNWIND range(1, 5) AS i CREATE (:City {id: toString(i), name: '市' + toString(i)})")
+    pid = store.server_pid
+    # Stopped, it accepts connections, answers nothing and uses no CPU: as a deadlocked
+    # FalkorDB did (every thread waiting on a lock), which kept its clients waiting.
+    os.kill(pid, signal.SIGSTOP)
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match=r"answered nothing for \d+ s and used no CPU \(deadlocked\): killed"):
+        store.read("MATCH (n:City) RETURN count(n)")
+    assert _gone(pid) and time.monotonic() - started < 30
+    store.close()
+    with FalkorStore(path, config=config) as again:
+        assert count(again) == 5
 
 
 def test_a_truncated_log_is_refused_with_the_server_s_reason(tmp_path):

@@ -40,5 +40,6 @@ def open_store(settings: Settings, *, create: bool = False) -> GraphStore:
     from .server import ServerConfig
 
     config = ServerConfig(threads=settings.query_threads, query_memory_mb=settings.query_memory_mb,
-                          result_rows=settings.row_limit + 1, idle_s=settings.server_idle_s)
+                          result_rows=settings.row_limit + 1, idle_s=settings.server_idle_s,
+                          hung_s=settings.server_hung_s)
     return FalkorStore(settings.store, graph=settings.graph, create=create, config=config)

@@ -75,6 +75,9 @@ class ServerConfig:
     # limit is never computed to its end: the largest row limit of any user + 1.
     result_rows: int = 10001
     idle_s: float = 30.0
+    # A server that answers nothing for this long while using no CPU is deadlocked:
+    # its supervisor kills it (see supervisor.py).
+    hung_s: float = 60.0
 
 
 def _unix_path_limit() -> int:
@@ -255,7 +258,7 @@ def _start(folder: Path, path: str, config: ServerConfig) -> None:
     since = _log_size(folder)
     supervisor = subprocess.Popen(
         [sys.executable, "-I", str(Path(__file__).with_name("supervisor.py")), redis_server, str(folder),
-         str(config.idle_s)],
+         str(config.idle_s), str(config.hung_s)],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:

@@ -1,7 +1,7 @@
 """The embedded store's supervisor: runs its redis-server and stops it when no
 one has used it for a while.
 
-    python supervisor.py REDIS_SERVER STORE_FOLDER IDLE_SECONDS
+    python supervisor.py REDIS_SERVER STORE_FOLDER IDLE_SECONDS HUNG_SECONDS
 
 Started by perfkg.store.server in a session of its own, so a Ctrl-C or a kill
 of the command that started it does not take the server away from other
@@ -16,7 +16,13 @@ processes using the same store. It:
   store's lock (so no process is connecting meanwhile), compacts the server's
   append-only log into a checksummed snapshot if it has grown, and shuts the
   server down. That is what stops the server of a command that was killed,
-  and what lets consecutive CLI commands share one server.
+  and what lets consecutive CLI commands share one server;
+- kills the server when it has answered nothing for HUNG_SECONDS while using
+  no CPU: deadlocked (FalkorDB can deadlock on its first command, every
+  thread waiting on a lock), it would keep its clients waiting and the store
+  taken for ever. What it acknowledged is already in its fsynced log, and the
+  next command starts a new server. A server busy with a long write uses CPU,
+  and one loading its data answers that it is loading: neither is killed.
 
 Standard library only, and run as a script: starting it must not import
 perfkg (pandas, rdflib ...), which would cost more than the server itself.
@@ -108,6 +114,19 @@ class Connection:
         return dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
 
 
+def cpu_ticks(pid: int) -> int:
+    """The CPU time a process has used, in clock ticks (its user and system time)."""
+    with open(f"/proc/{pid}/stat", "rb") as handle:
+        fields = handle.read().rsplit(b")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def log_line(text: str) -> None:
+    """A warning in the server's log, as the server writes one (`pid:role date # text`)."""
+    with open("server.log", "ab") as log:
+        log.write(f"{os.getpid()}:S {time.strftime('%d %b %Y %H:%M:%S')} # {text}\n".encode())
+
+
 def others_connected(conn: Connection) -> int:
     return int(conn.info(b"clients")["connected_clients"]) - 1
 
@@ -130,7 +149,7 @@ def compact(conn: Connection) -> None:
             return
 
 
-def main(redis_server: str, folder: str, idle_s: float) -> int:
+def main(redis_server: str, folder: str, idle_s: float, hung_s: float) -> int:
     os.chdir(folder)
     with open("server.log", "ab") as log:
         server = subprocess.Popen([redis_server, "redis.conf"], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -139,16 +158,32 @@ def main(redis_server: str, folder: str, idle_s: float) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn = None
     idle_since = None
+    silent_since = silent_ticks = None  # since when the server has answered nothing, and its CPU time then
     while server.poll() is None:
         time.sleep(POLL_S)
+        asked_at, ticks = time.monotonic(), cpu_ticks(server.pid)
         try:
             if conn is None:
                 conn = Connection("server.sock")
-            if others_connected(conn) > 0:
-                idle_since = None
-                continue
+            others = others_connected(conn)
+        except TimeoutError:  # connected, or asked, and no answer came
+            conn = None
+            if silent_since is None:
+                silent_since, silent_ticks = asked_at, ticks
+            elif time.monotonic() - silent_since >= hung_s and cpu_ticks(server.pid) - silent_ticks <= 1:
+                log_line(f"perfkg supervisor: the server answered nothing for {time.monotonic() - silent_since:.0f} s "
+                         "and used no CPU (deadlocked): killed; what it acknowledged is in its log, and the next "
+                         "command starts a new server")
+                server.kill()
+                server.wait()
+                break
+            continue
         except (OSError, ConnectionError, RuntimeError, ValueError, KeyError):
             conn = None  # starting up, loading its data, or stopping: look again
+            continue
+        silent_since = None
+        if others > 0:
+            idle_since = None
             continue
         idle_since = idle_since or time.monotonic()
         if time.monotonic() - idle_since < idle_s:
@@ -183,4 +218,4 @@ def main(redis_server: str, folder: str, idle_s: float) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2], float(sys.argv[3])))
+    sys.exit(main(sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])))
