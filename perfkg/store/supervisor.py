@@ -168,9 +168,9 @@ def main(redis_server: str, folder: str, idle_s: float, hung_s: float) -> int:
             others = others_connected(conn)
         except TimeoutError:  # connected, or asked, and no answer came
             conn = None
-            if silent_since is None:
-                silent_since, silent_ticks = asked_at, ticks
-            elif time.monotonic() - silent_since >= hung_s and cpu_ticks(server.pid) - silent_ticks <= 1:
+            if silent_since is None or cpu_ticks(server.pid) - silent_ticks > 1:
+                silent_since, silent_ticks = asked_at, ticks  # silent from now, or busy: measured anew
+            elif time.monotonic() - silent_since >= hung_s:
                 log_line(f"perfkg supervisor: the server answered nothing for {time.monotonic() - silent_since:.0f} s "
                          "and used no CPU (deadlocked): killed; what it acknowledged is in its log, and the next "
                          "command starts a new server")
