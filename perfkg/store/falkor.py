@@ -6,6 +6,7 @@ import math
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -119,12 +120,23 @@ def _gone(error: Exception, folder: Path) -> StoreError:
     """A dropped connection: the server has stopped (say why, from its log),
     or it dropped a reply over its size limit."""
     pid = server.server_pid(folder)
-    if pid and server.running(pid):
+    if pid and _still_running(pid):
         return QueryError(f"the result is larger than the {server.REPLY_LIMIT_MB} MB the store sends in one reply: "
                           "ask for fewer rows or smaller values")
     problems = server.log_problems(folder)[-2:]
     return StoreUnavailable(f"the store's server at {folder} has stopped"
                             + (f": {'; '.join(problems)}" if problems else f" ({error})"))
+
+
+def _still_running(pid: int, grace_s: float = 2.0) -> bool:
+    """Whether the process still runs after a moment's grace: a server that was
+    killed resets its connections while it is still exiting."""
+    deadline = time.monotonic() + grace_s
+    while server.running(pid):
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.02)
+    return False
 
 
 class FalkorStore(GraphStore):
