@@ -161,14 +161,15 @@ def main(redis_server: str, folder: str, idle_s: float, hung_s: float) -> int:
     silent_since = silent_ticks = None  # since when the server has answered nothing, and its CPU time then
     while server.poll() is None:
         time.sleep(POLL_S)
-        asked_at, ticks = time.monotonic(), cpu_ticks(server.pid)
+        asked_at = time.monotonic()
         try:
             if conn is None:
                 conn = Connection("server.sock")
             others = others_connected(conn)
         except TimeoutError:  # connected, or asked, and no answer came
             conn = None
-            if silent_since is None or cpu_ticks(server.pid) - silent_ticks > 1:
+            ticks = cpu_ticks(server.pid)
+            if silent_since is None or ticks - silent_ticks > 1:
                 silent_since, silent_ticks = asked_at, ticks  # silent from now, or busy: measured anew
             elif time.monotonic() - silent_since >= hung_s:
                 log_line(f"perfkg supervisor: the server answered nothing for {time.monotonic() - silent_since:.0f} s "
