@@ -191,7 +191,7 @@ def department_facts(doc: Doc, name: str) -> DepartmentFacts:
     else:  # a place the divisions do not list (a development zone): as the name writes it
         district = parts.group("district") if parts else None
         city_name = parts.group("city") if parts else None
-    return DepartmentFacts(name=name, short_name=short_name(unit, district), district=district, city=city_name)
+    return DepartmentFacts(name=name, short_name=short_name(name), district=district, city=city_name)
 
 
 def _written(name: str, place: str) -> str:
@@ -200,15 +200,32 @@ def _written(name: str, place: str) -> str:
     return name[position : position + len(place)] if position >= 0 else place
 
 
-def short_name(unit: str, district: str | None = None) -> str:
-    """石牌街道办事处 -> 石牌街道, 新塘镇人民政府 -> 新塘镇; a bureau keeps its
-    district, since every district has one (天河区卫生健康局)."""
-    for suffix, replacement in (("街道办事处", "街道"), ("镇人民政府", "镇"), ("乡人民政府", "乡"), ("办事处", "")):
-        if unit.endswith(suffix) and len(unit) > len(suffix):
+# A generic place word before a bureau's name (区民政局, 县财政局): the name's own
+# place, unnamed. Words that start with one of these are no place (市场监管局, 市政).
+_GENERIC_PLACE = re.compile(r"^[省市区县州區縣](?!场|政|容|域|级|属|直|委|辖)(?=.{3,})")
+
+
+def short_name(name: str) -> str:
+    """The name without its leading places (province, city, district,
+    county, and 人民政府 after them), never an abbreviation: 临沧市永德县明朗中学
+    -> 明朗中学, 广州市黄埔区人民政府夏港街道办事处 -> 夏港街道, 井研县马踏镇人民政府
+    -> 马踏镇. Traditional characters are kept as written."""
+    norm = normalise(name)  # one character for one: offsets hold in `name`
+    start = 0
+    for place_start, place_end, _ in gazetteer().find(norm):
+        if place_start != start:
+            break
+        start = place_end
+        if norm.startswith("人民政府", start):
+            start += len("人民政府")
+    unit = name[start:] or name
+    if start == 0:
+        unit = _GENERIC_PLACE.sub("", unit)
+    for suffix, replacement in (("街道办事处", "街道"), ("镇人民政府", "镇"), ("乡人民政府", "乡"), ("镇政府", "镇"),
+                                ("乡政府", "乡"), ("办事处", "")):
+        if normalise(unit).endswith(suffix) and len(unit) > len(suffix):
             return unit[: -len(suffix)] + replacement
-    if re.search(r"[镇乡]$|街道$", unit) or not district:
-        return unit
-    return district + unit
+    return unit
 
 
 def _execution_rate(doc: Doc) -> tuple[float | None, Evidence | None]:
