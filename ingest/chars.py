@@ -45,8 +45,8 @@ def _converter():
 
 def to_simplified(text: str) -> str:
     """Traditional characters as simplified, one character for one."""
-    if not _TRADITIONAL.search(text):
-        return text
+    if len(text) > 200 and not _TRADITIONAL.search(text):
+        return text  # a long text without one common traditional character is simplified
     converted = _converter().convert(text)
     if len(converted) == len(text):
         return converted

@@ -111,8 +111,9 @@ def _quantities(text: str, need_unit: bool) -> tuple[Quantity, ...]:
         before = text[max(0, start - 1) : start]
         if before and (before.isdigit() or before in ".-/:：第"):
             continue
-        if unit in ("年", "月", "日") and re.fullmatch(r"(19|20)\d\d|\d{1,2}", number) and not m.group("mult"):
-            continue  # a date, not a duration
+        if not m.group("mult") and (unit == "年" and re.fullmatch(r"(19|20)\d\d", number)
+                                    or unit in ("月", "日") and re.fullmatch(r"\d{1,2}", number)):
+            continue  # a date (2021年, 12月, 8日), not a duration (14年)
         if unit is None and re.fullmatch(r"(19|20)\d\d", number) and text[end : end + 1] in ("年", "-", "—"):
             continue
         if need_unit and unit is None:
@@ -158,8 +159,8 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-# A date as a deadline or a completion date: 2021年12月31日前, 2023年12月底, 2021年底.
-_DATE = re.compile(r"^(?:于|在)?(?P<y>(?:19|20)\d\d)\s*年(?:度)?\s*(?:(?P<m>\d{1,2})\s*月)?\s*(?:(?P<d>\d{1,2})\s*日)?"
+# A date as a deadline or a completion date: 2021年12月31日前, 2023年12月底, 2021年底, ≤2023年12月.
+_DATE = re.compile(r"^(?:于|在|[=≤<]|<=)?(?P<y>(?:19|20)\d\d)\s*年(?:度)?\s*(?:(?P<m>\d{1,2})\s*月)?\s*(?:(?P<d>\d{1,2})\s*日)?"
                    r"\s*(?P<end>底|末|前|之前|以前|内|完成|截止)?")
 
 

@@ -56,6 +56,7 @@ _WORD_VALUE = re.compile(
     r"|(?:全[区市省县镇国]|全国|全省|同类)?(?:排名|排)?(?:前|第)[一二三四五六七八九十\d]+(?:名|位)?"
     r"|(?:达到)?[一二三四五六七八九十\d]级|[A-E]级|[一二三]等奖"
     r"|(?:明显|有所|逐步|稳步|持续|显著)(?:改善|提升|提高|增强|降低|减少|好转)"
+    r"|(?:逐步|基本|不断)?(?:健全|完善|规范|常态化|长效)(?:运行)?"
 )
 
 
@@ -241,13 +242,15 @@ def fit(role: str, token: Token) -> float:
     return {"text": 0.4, "value": 0.2, "dash": 0.0, "number": -0.5}.get(kind, IMPOSSIBLE)
 
 
-# What a record loses when a column has no cell at all.
+# What a record loses when a column has no cell at all. A form's target is
+# seldom left out, its actual more often (nothing reported yet).
 SKIP = {"operator": 0.0, "unit": 0.0, "reason": 0.0, "direction": 0.0, "max_score": -0.3, "score": -0.3,
-        "target": -1.0, "actual": -1.0, "ordinal": 0.0, "unit_name": 0.0, "task": 0.0, "fund": 0.0, "goal": 0.0}
+        "target": -1.2, "actual": -1.0, "ordinal": 0.0, "unit_name": 0.0, "task": 0.0, "fund": 0.0, "goal": 0.0}
 ROW_START_BONUS = 1.0
 ROW_CROSSING = -0.7
 JUNK = {"empty": 0.0, "dash": -0.2}
 JUNK_OTHER = -1.5
+EMPTY_IN_ROW = -0.6
 CATEGORY_BETWEEN = 1.0
 NAMED_BY_CATEGORY = 1.0  # what a record named by its category (no name cell) costs
 
@@ -321,9 +324,11 @@ def align(stream: list[Token], columns: list[str], *, rows_reliable: bool, requi
             # (单位名称 | 项目名称 | 一级指标 | 二级指标 | 三级指标 ...)
             if token.kind == "category" and state <= required_index:
                 _offer(new, choice, new_row, state, base + CATEGORY_BETWEEN, state, "category", record_row[state])
-            # a stray cell inside a record
-            _offer(new, choice, new_row, state, base + JUNK.get(token.kind, JUNK_OTHER) - 0.1, state, "junk",
-                   record_row[state])
+            # a stray cell inside a record; where rows are real rows, an empty cell
+            # holds its column's place (a 完成值 left empty is no actual: the next
+            # number is the 分值), so it is not skipped for free
+            stray = EMPTY_IN_ROW if rows_reliable and token.kind == "empty" else JUNK.get(token.kind, JUNK_OTHER)
+            _offer(new, choice, new_row, state, base + stray - 0.1, state, "junk", record_row[state])
         score, record_row = new, new_row
         back.append(choice)
 

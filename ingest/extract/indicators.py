@@ -145,6 +145,7 @@ def _table(ctx: Context, block) -> None:
             if "task" in record.cells:
                 project = _record_project(ctx, record)
             row_start = _row_start(stream, stream.index(record.tokens()[0]))
+            _unreported_actual(record, header.columns)
             indicator = _record_indicator(ctx, record, table_category, row_start)
             if indicator is None:
                 continue
@@ -180,6 +181,27 @@ def _row_start(stream, index: int):
 
 
 _VALUE_ROLES = ("operator", "target", "unit", "actual", "max_score", "score", "reason")
+_BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _unreported_actual(record, columns: list[str]) -> None:
+    """A 完成值 left empty in a layout that drops empty cells: the number after
+    the target is its 分值, not its actual. An actual is written in its target's
+    unit (≥95% | 96%); a bare number (≥95% 10) where the row then lacks its 分值
+    or 得分 is read as the score columns shifted left, and the actual as unreported."""
+    actual = [t for t in record.cells.get("actual", []) if t.kind not in ("empty", "dash")]
+    if len(actual) != 1 or not _BARE_NUMBER.fullmatch(actual[0].text) or "max_score" not in columns:
+        return
+    target = record.text("target")
+    unit = record.text("unit") or (target and re.sub(r"^[^\d]*\d[\d,.]*", "", compact(target)))
+    if not unit or record.text("unit") is None and not re.search(r"\d", target or ""):
+        return
+    max_score, score = record.text("max_score"), record.text("score")
+    if max_score is not None and score is not None:
+        return
+    if max_score is not None:
+        record.cells["score"] = record.cells.pop("max_score")
+    record.cells["max_score"] = record.cells.pop("actual")
 
 
 def _record_indicator(ctx: Context, record, table_category: str | None, row_start) -> Indicator | None:
