@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import cn2an
 
-from .chars import to_half_width
+from .chars import to_half_width, to_simplified
 
 # Measure words and units, longest first so 人次 wins over 人 and 万元 over 元.
 _UNITS = sorted(
@@ -179,7 +179,7 @@ def read_value(text: str | None, *, is_target: bool = False) -> Value | None:
     """Read a target or actual as written (`≥95%`, `前3`, `优`, `清零`, `10万人次`, `2021年12月31日前` ...)."""
     if text is None:
         return None
-    compact = to_half_width(_compact(text))
+    compact = to_simplified(to_half_width(_compact(text)))  # 大於等於85戶 reads as 大于等于85户
     if not compact:
         return None
     date = _date(compact)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .chars import to_simplified
 from .numbers import Value, compatible_units
 
 # Measures where less is better: a target on them is a ceiling.
@@ -70,6 +71,7 @@ def judge(
     such as 超额完成 or 达到规定标准.
     """
     op = target.op if target is not None else None
+    statement = to_simplified(statement)
     if completion_rate is not None and rate_against_plan:
         return Judgement("met" if completion_rate >= 100 else "not_met", op or ">=")
     if target is not None and actual is not None:

@@ -96,9 +96,12 @@ _MEASURE_SUFFIX = re.compile(r"(?:率|数|度|量|比例|人次|次数|占比)$"
 
 
 def extract_indicators(ctx: Context) -> None:
+    carried: Header | None = None  # the indicator header a table continued after a page break reads under
     for block in ctx.doc.text.blocks:
         if block.kind == "table":
-            _table(ctx, block)
+            carried = _table(ctx, block, carried)
+        elif not _PAGE_FURNITURE.fullmatch(compact(ctx.doc.clean(block.start, block.end))):
+            carried = None
     for start, end in _narrative_spans(ctx):
         for sentence in ctx.doc.sentences(start, end):
             _sentence(ctx, sentence)
@@ -117,18 +120,29 @@ _NUMBERING = re.compile(r"^(?:指标\s*\d+|\d{1,2})\s*[:：.、．]\s*")
 _TABLE_CATEGORY = re.compile(r"(?:年度)?关键指标")
 
 
-def _table(ctx: Context, block) -> None:
-    """Every record of every indicator table in a table block (see ingest.records)."""
+# What stands between a table and its continuation on the next page: a page
+# number (— 2 —, 第 2 页 共 5 页, 2/5), a running head repeating the form's title.
+_PAGE_FURNITURE = re.compile(r"[-—–]*(?:第?\d{1,3}页?(?:共\d{1,3}页)?|\d{1,3}/\d{1,3})[-—–]*|.{0,30}(?:自评表|目标表)(?:[(（]续[)）])?"
+                             r"|[(（]?续(?:表)?[)）]?")
+
+
+def _table(ctx: Context, block, carried: Header | None) -> Header | None:
+    """Every record of every indicator table in a table block (see ingest.records);
+    a block with no header of its own that follows an indicator table across a page
+    break is its continuation, read under its header. Returns the header in force at
+    the block's end."""
     layout = block.source.layout if block.source is not None else "tab"
     stream = ctx.streams.get(id(block)) or tokens(block, layout)
     headers = find_headers(stream)
+    if not headers and carried is not None and any(t.kind in ("value", "number") for t in stream):
+        headers = [Header(0, 0, list(carried.columns), carried.categories, list(carried.words))]
     if not headers:
         # No header run: the page starts below the header, or a dump scattered
         # its words. Categories or numbered names (指标1:…) still mark the rows
         # of the national form's indicator table.
         marks = [i for i, t in enumerate(stream) if t.kind == "category" or NUMBERED_NAME.match(t.text)]
         if len(marks) < 2:
-            return
+            return None
         headers = [Header(marks[0], marks[0], list(DEFAULT_COLUMNS), True)]
     for number, header in enumerate(headers):
         if "goal_done" in header.words:
@@ -157,6 +171,8 @@ def _table(ctx: Context, block) -> None:
         if not found:
             where = ctx.doc.evidence(stream[header.start].cell.start, stream[header.start].cell.end).location
             ctx.out.warnings.append(f"an indicator table ({where}) whose header names indicators yielded none")
+    last = headers[-1]
+    return None if "goal_done" in last.words else last
 
 
 def _record_project(ctx: Context, record) -> int:
