@@ -30,14 +30,14 @@ _UNITS = sorted(
     key=len,
     reverse=True,
 )
-_UNIT_PATTERN = "|".join(re.escape(u) for u in _UNITS)
+UNIT_PATTERN = "|".join(re.escape(u) for u in _UNITS)
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 QUANTITY = re.compile(
     rf"(?P<approx_pre>约|近|超|逾|共|合计|累计)?\s*"
     rf"(?P<num>{_NUMBER})\s*(?P<more>余|多)?\s*(?:(?P<mult>万|亿|千)(?!元))?\s*(?P<more2>余|多)?\s*"
     # A compound unit keeps its denominator: 吨/日, 个/年, 元/人、天.
-    rf"(?P<unit>(?:{_UNIT_PATTERN})(?:/(?:人、天|{_UNIT_PATTERN}))?)?"
+    rf"(?P<unit>(?:{UNIT_PATTERN})(?:/(?:人、天|{UNIT_PATTERN}))?)?"
 )
 
 MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
@@ -226,7 +226,7 @@ def read_value(text: str | None, *, is_target: bool = False) -> Value | None:
     return Value("text", None, None, None, compact)
 
 
-_CN_QUANTITY = re.compile(rf"(?P<num>[{_CN_NUM}千万]+)(?P<unit>{_UNIT_PATTERN})")
+_CN_QUANTITY = re.compile(rf"(?P<num>[{_CN_NUM}千万]+)(?P<unit>{UNIT_PATTERN})")
 
 
 def _chinese_quantities(text: str) -> list[Quantity]:

@@ -31,14 +31,16 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from collections import Counter
+from itertools import combinations
 
 from .chars import normalise
-from .numbers import _UNITS
+from .numbers import _UNITS, UNIT_PATTERN
 from .text import Block, Cell
 from .vocabulary import OPERATOR, category_of, compact, field_of, fund_column_of, fund_row_of, role_of
 
 # Layouts whose rows are real rows: a record should start where a row starts.
-ROWS_RELIABLE = frozenset({"tab", "pipe_row", "pipe_cell", "space_row", "grid"})
+ROWS_RELIABLE = frozenset({"tab", "pipe_row", "pipe_cell", "space_row", "grid", "fields"})
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?(?:万|亿)?(?:元)?%?")
 _DASH = re.compile(r"[—–\-－/／\\无]+|[—–\-]*\s*")
@@ -207,6 +209,8 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DATE_ONLY = re.compile(r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:前|之前|以前|底|末)?")
 
 IMPOSSIBLE = -math.inf
+# How an indicator's name ends: the thing measured, not a value of it.
+_MEASURE_NAME = re.compile(r"(?:率|人数|户数|次数|人次|数量|面积|里程|时间|标准|成本|规模|年限|满意度|覆盖率|批次|机制|个数|天数)$")
 
 
 def fit(role: str, token: Token) -> float:
@@ -232,6 +236,8 @@ def fit(role: str, token: Token) -> float:
     if role in ("target", "actual"):
         if money:
             return 0.3
+        if kind == "text" and _MEASURE_NAME.search(token.text):
+            return -1.0  # what is measured (培训人次, 资金拨付及时率), hardly its value
         return {"value": 2.0, "number": 1.5, "text": 0.3, "dash": 0.1, "unit": -0.5}.get(kind, IMPOSSIBLE)
     if role in ("max_score", "score"):
         if kind == "number" and not token.text.endswith("%"):
@@ -409,3 +415,129 @@ def _records(stream: list[Token], columns: list[str], moves: list[tuple[int, str
     if current is not None:
         records.append(current)
     return [r for r in records if required in r.cells or (r.named_by_category and r.level2)]
+
+
+# -- glued cells ----------------------------------------------------------------
+
+# A run of digits that is several numeric cells run together (a preview that lost the
+# cells' borders, OCR that read a row as one word): 901010010 = 90 | 10 | 100 | 10.
+_DIGIT_RUN = re.compile(r"\d[\d.]{4,}")
+_ONE_NUMBER = re.compile(r"0|0\.\d+|[1-9]\d*(?:\.\d+)?")
+_NUMERIC_ROLES = ("target", "max_score", "actual", "score")
+MAX_SCORE_CAP = 50  # no form gives one indicator more points
+
+
+def split_glued(region: list[Token], columns: list[str], judge_split) -> list[Token]:
+    """A glued table's cells with runs of digits split back into the numeric
+    columns of its header, where exactly one split agrees with the form's own
+    arithmetic (a 得分 never above its 分值, full marks where the actual meets
+    the target and fewer where it falls short: `judge_split(name, unit, target,
+    actual)` says whether an actual meets its target). A run with no such split is
+    left out (its values unknown), never guessed. A name cell ending in the unit a
+    计量单位 column holds (完成率%, 面积万亩) gives the unit its own cell."""
+    numeric = [role for role in columns if role in _NUMERIC_ROLES]
+    if len(numeric) < 3:
+        return region
+    # The form gives most indicators the same 分值: a split is held to the one the
+    # rows that split only one way agree on.
+    candidates = {id(t): (roles, _splits(t.text, roles, lambda t_, a: judge_split(n.text, u, t_, a)))
+                  for t, n, u, roles in _runs(region, numeric, columns)}
+    alone = Counter(float(c[0][roles.index("max_score")]) for roles, c in candidates.values()
+                    if len(c) == 1 and "max_score" in roles)
+    usual = alone.most_common(1)[0][0] if alone else None
+    out: list[Token] = []
+    for index, token in enumerate(region):
+        if token.kind == "text" and "unit" in columns and _bare_number_after(region, index):
+            m = _UNIT_AT_END.search(token.text)
+            if m and m.start() >= 2:
+                out += [_cut(token, m.start(), "text"), _cut(token, m.start(), "unit", tail=True)]
+                continue
+        if id(token) in candidates:
+            roles, found = candidates[id(token)]
+            if usual is not None and "max_score" in roles:
+                found = [c for c in found if float(c[roles.index("max_score")]) == usual]
+            parts = found[0] if len(found) == 1 else None
+            if parts is None:
+                out.append(Token(token.cell, token.row, token.row_start, "dash", token.text))
+                continue
+            offset = 0
+            for part in parts:
+                out.append(_cut(token, offset, "number", length=len(part)))
+                offset += len(part)
+            continue
+        out.append(token)
+    return out
+
+
+_UNIT_AT_END = re.compile(rf"(?:万|亿)?(?:%|‰|{UNIT_PATTERN})$")
+
+
+def _cut(token: Token, offset: int, kind: str, *, tail: bool = False, length: int | None = None) -> Token:
+    """A part of a cell as a token of its own: before `offset` (or from it, with tail or length)."""
+    cell = token.cell
+    if tail or length is not None:
+        start = cell.start + offset
+        end = cell.end if length is None else start + length
+        text = cell.text[offset:] if length is None else cell.text[offset : offset + length]
+    else:
+        start, end, text = cell.start, cell.start + offset, cell.text[:offset]
+    sub = type(cell)(start, end, text, cell.column, cell.header, cell.source)
+    return Token(sub, token.row, token.row_start and start == cell.start, kind, compact(text))
+
+
+def _bare_number_after(region: list[Token], index: int) -> bool:
+    """Is the next cell a number without a unit of its own (so the unit before it is the row's)?"""
+    following = next((t for t in region[index + 1 :] if t.kind != "empty"), None)
+    return following is not None and bool(_BARE.fullmatch(following.text))
+
+
+_BARE = re.compile(r"\d[\d.]*")
+
+
+def _runs(region: list[Token], numeric: list[str], columns: list[str]):
+    """(digit run, its row's name cell, its unit, the numeric columns it covers) for each
+    run of digits after a name: the columns its row's values before it have not filled."""
+    name, unit, filled = None, "", 0
+    for index, token in enumerate(region):
+        if _DIGIT_RUN.fullmatch(token.text) or token.kind == "number" and len(token.text) >= 3 and filled >= 2:
+            if name is not None and len(numeric) - filled >= 2:  # digits no number reads too (0.4100.110)
+                yield (token, _cut(name, len(name.text) - len(unit), "text") if unit else name, unit,
+                       numeric[filled:])
+        elif token.kind == "text":
+            m = _UNIT_AT_END.search(token.text) if "unit" in columns and _bare_number_after(region, index) else None
+            name, unit, filled = token, (m.group(0) if m and m.start() >= 2 else ""), 0
+        elif token.kind == "unit":
+            unit = token.text
+        elif token.kind in ("value", "number"):
+            filled += 1
+
+
+def _splits(digits: str, roles: list[str], meets) -> list[list[str]]:
+    """The splits of `digits` into len(roles) numbers the form's arithmetic allows: a
+    score within its 分值, full marks where the actual meets the target, and where it
+    falls short a score in proportion to completion (the national method)."""
+    found = []
+    for cuts in combinations(range(1, len(digits)), len(roles) - 1):
+        parts = [digits[a:b] for a, b in zip((0, *cuts), (*cuts, len(digits)))]
+        if not all(_ONE_NUMBER.fullmatch(p) for p in parts):
+            continue
+        values = dict(zip(roles, (float(p) for p in parts)))
+        max_score, score = values.get("max_score"), values.get("score")
+        if max_score is None or score is None or not (0 < max_score <= MAX_SCORE_CAP) or score > max_score:
+            continue
+        if "target" in values and "actual" in values:
+            met = meets(parts[roles.index("target")], parts[roles.index("actual")])
+            if met is None or met != (score == max_score):
+                continue
+            if not met and not _proportional(values["target"], values["actual"], max_score, score):
+                continue
+        found.append(parts)
+    return found
+
+
+def _proportional(target: float, actual: float, max_score: float, score: float) -> bool:
+    """A shortfall scored near actual/target × 分值 (either way round, for a ceiling), within a fifth of it."""
+    if target <= 0 or actual <= 0 or min(actual / target, target / actual) < 0.05:
+        return False  # a shortfall of more than 95 % is a misread split far more often than a fact
+    ratio = min(actual / target, target / actual)
+    return abs(score - max_score * ratio) <= 0.2 * max_score

@@ -30,7 +30,7 @@ from ..chars import normalise
 from ..numbers import Value, chinese_number, compatible_units, quantities, read_value
 from ..outline import under
 from ..status import judge
-from ..records import NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, tokens
+from ..records import NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, split_glued, tokens
 from ..tables import compact
 from .context import Context
 from .forms import boundary, project_at
@@ -152,19 +152,24 @@ def _table(ctx: Context, block, carried: Header | None) -> Header | None:
         end = min(end, boundary(stream, header.end, at_headers=header.start != header.end))
         header_words = {t.text for t in stream[header.start : header.end]}
         table_category = next((w for w in header_words if _TABLE_CATEGORY.fullmatch(w)), None)
-        records = align(stream[header.end : end], header.columns, rows_reliable=layout in ROWS_RELIABLE)
+        region = stream[header.end : end]
+        here = stream
+        if layout == "glued":
+            region = split_glued(region, header.columns, _meets)
+            here = stream[: header.end] + region + stream[end:]  # cells split: token positions move a little
+        records = align(region, header.columns, rows_reliable=layout in ROWS_RELIABLE)
         found = 0
         project = None
         for record in records:
             if "task" in record.cells:
                 project = _record_project(ctx, record)
-            row_start = _row_start(stream, stream.index(record.tokens()[0]))
+            row_start = _row_start(here, here.index(record.tokens()[0]))
             _unreported_actual(record, header.columns)
             indicator = _record_indicator(ctx, record, table_category, row_start)
             if indicator is None:
                 continue
             first = record.tokens()[0]
-            indicator.project = project if project is not None else project_at(ctx, block, stream.index(first))
+            indicator.project = project if project is not None else project_at(ctx, block, here.index(first))
             ctx.out.indicators.append(indicator)
             ctx.claim(first.cell.start, record.tokens()[-1].cell.end)
             found += 1
@@ -173,6 +178,12 @@ def _table(ctx: Context, block, carried: Header | None) -> Header | None:
             ctx.out.warnings.append(f"an indicator table ({where}) whose header names indicators yielded none")
     last = headers[-1]
     return None if "goal_done" in last.words else last
+
+
+def _meets(name: str, unit: str, target: str, actual: str) -> bool | None:
+    """Does this actual meet this target (both written in `unit`)? None when it cannot be told."""
+    status = judge(name, read_value(target + unit, is_target=True), read_value(actual + unit)).status
+    return {"met": True, "not_met": False}.get(status)
 
 
 def _record_project(ctx: Context, record) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..document import Block, Document, Line, Table
+from .fields import field_tables
 from .glued import glued_tables
 from .pipes import pipe_tables
 from .spaced import spaced_tables
@@ -28,6 +29,7 @@ Detector = Callable[[Document, Sequence[Line]], list[Table]]
 DETECTORS: list[tuple[str, Detector]] = [
     ("tab", tab_tables),
     ("pipes", pipe_tables),
+    ("fields", field_tables),  # a field per line (三级指标：…), before the glued and spaced guesses
     ("glued", glued_tables),  # a long line with no delimiter at all, but the form's words
     ("spaced", spaced_tables),  # last: it needs the genre's words, the others their delimiters
 ]
