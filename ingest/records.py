@@ -541,3 +541,81 @@ def _proportional(target: float, actual: float, max_score: float, score: float) 
         return False  # a shortfall of more than 95 % is a misread split far more often than a fact
     ratio = min(actual / target, target / actual)
     return abs(score - max_score * ratio) <= 0.2 * max_score
+
+
+# -- interleaved rows ---------------------------------------------------------------
+
+def untangle(region: list[Token], columns: list[str], same_unit) -> list[Token]:
+    """A spreadsheet dump that wrote the rows under a merged cell column by column —
+    each row's name and target first (A₁ T₁ A₂ T₂ A₃ T₃), then each row's actual, scores
+    and reason (V₁ S₁ G₁ R₁ V₂ S₂ G₂ …) — put back row by row, where the values part into
+    one group per row: an actual in its row's target's unit (`same_unit(target, actual)`),
+    its 分值 and 得分, a reason; an unreported actual or score left out. Rows that do not
+    part so are left as they are."""
+    if not {"target", "actual"} <= set(columns):
+        return region
+    out: list[Token] = []
+    index = 0
+    while index < len(region):
+        rows, after = _names_and_targets(region, index)
+        if len(rows) >= 2:
+            values, end = _value_run(region, after)
+            groups = _groups(values, [target for _, target in rows], same_unit)
+            if groups is not None:
+                for (name_and_target, _), group in zip(rows, groups):
+                    out += [*name_and_target, *group]
+                index = end
+                continue
+        out.append(region[index])
+        index += 1
+    return out
+
+
+def _names_and_targets(region: list[Token], index: int) -> tuple[list[tuple[list[Token], str]], int]:
+    """Consecutive (name, target) cells from `index`: [(their tokens, the target as written)]."""
+    rows = []
+    while index < len(region) and region[index].kind == "text":
+        j = index + 1
+        if j < len(region) and region[j].kind == "operator":
+            j += 1
+        if j >= len(region) or region[j].kind not in ("value", "number"):
+            break
+        j += 1
+        if j < len(region) and region[j].kind == "unit":
+            j += 1
+        rows.append((region[index:j], "".join(t.text for t in region[index + 1 : j])))
+        index = j
+    return rows, index
+
+
+def _value_run(region: list[Token], index: int) -> tuple[list[Token], int]:
+    """The cells from `index` to the next category or label, empty cells aside."""
+    start = index
+    while index < len(region) and region[index].kind not in ("category", "header", "field"):
+        index += 1
+    return [t for t in region[start:index] if t.kind != "empty"], index
+
+
+def _groups(values: list[Token], targets: list[str], same_unit) -> list[list[Token]] | None:
+    """The values cut into one group per row — actual? 分值? 得分? reason? — or None."""
+    groups: list[list[Token]] = []
+    position = 0
+    for target in targets:
+        group: list[Token] = []
+        if position < len(values) and values[position].kind in ("value", "number") \
+                and not _BARE.fullmatch(values[position].text) and same_unit(target, values[position].text):
+            group.append(values[position])
+            position += 1
+        scores = 0
+        while position < len(values) and scores < 2 and values[position].kind in ("number", "dash") \
+                and _BARE.fullmatch(values[position].text or "0"):
+            group.append(values[position])
+            position += 1
+            scores += 1
+        while position < len(values) and values[position].kind == "text":
+            group.append(values[position])  # a reason
+            position += 1
+        if not group:
+            return None
+        groups.append(group)
+    return groups if position == len(values) else None

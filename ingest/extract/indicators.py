@@ -30,7 +30,7 @@ from ..chars import normalise
 from ..numbers import Value, chinese_number, compatible_units, quantities, read_value
 from ..outline import under
 from ..status import judge
-from ..records import NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, split_glued, tokens
+from ..records import NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, split_glued, tokens, untangle
 from ..tables import compact
 from .context import Context
 from .forms import boundary, project_at
@@ -156,7 +156,10 @@ def _table(ctx: Context, block, carried: Header | None) -> Header | None:
         here = stream
         if layout == "glued":
             region = split_glued(region, header.columns, _meets)
-            here = stream[: header.end] + region + stream[end:]  # cells split: token positions move a little
+        elif layout not in ROWS_RELIABLE:
+            region = untangle(region, header.columns, _same_unit)
+        if region != stream[header.end : end]:
+            here = stream[: header.end] + region + stream[end:]  # cells split or reordered: positions move
         records = align(region, header.columns, rows_reliable=layout in ROWS_RELIABLE)
         found = 0
         project = None
@@ -184,6 +187,16 @@ def _meets(name: str, unit: str, target: str, actual: str) -> bool | None:
     """Does this actual meet this target (both written in `unit`)? None when it cannot be told."""
     status = judge(name, read_value(target + unit, is_target=True), read_value(actual + unit)).status
     return {"met": True, "not_met": False}.get(status)
+
+
+def _same_unit(target: str, actual: str) -> bool:
+    """Is the actual written in the target's unit (≥17909人 and 18701人; 2021年12月 and 2021年11月)?"""
+    t, a = read_value(target, is_target=True), read_value(actual)
+    if t is None or a is None:
+        return False
+    if t.kind in ("number", "zero") and a.kind in ("number", "zero"):
+        return t.unit is not None and compatible_units(t.unit, a.unit)
+    return t.kind == a.kind and t.kind in ("date", "done", "grade", "text")
 
 
 def _record_project(ctx: Context, record) -> int:
