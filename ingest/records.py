@@ -225,7 +225,9 @@ def fit(role: str, token: Token) -> float:
     # An empty cell holds a column's place and scores nothing: it neither
     # helps nor hurts a record (the layout printed the column, empty).
     if kind == "empty":
-        return 0.0
+        # a form seldom leaves its target empty: a 年度指标值 cell with nothing in it is
+        # more likely a split operator cell or a covered slot before the real target
+        return EMPTY_TARGET if role == "target" else 0.0
     if role == "operator":
         return {"operator": 2.5, "dash": 0.0}.get(kind, IMPOSSIBLE)
     if role == "unit":
@@ -260,6 +262,7 @@ ROW_CROSSING = -0.7
 JUNK = {"empty": 0.0, "dash": -0.2}
 JUNK_OTHER = -1.5
 EMPTY_IN_ROW = -0.6
+EMPTY_TARGET = -1.2  # as much as no target cell at all
 CATEGORY_BETWEEN = 1.0
 NAMED_BY_CATEGORY = 1.0  # what a record named by its category (no name cell) costs
 

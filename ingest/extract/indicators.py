@@ -194,6 +194,8 @@ def _same_unit(target: str, actual: str) -> bool:
     t, a = read_value(target, is_target=True), read_value(actual)
     if t is None or a is None:
         return False
+    if a.kind == "done":
+        return True  # 已完成 answers any target
     if t.kind in ("number", "zero") and a.kind in ("number", "zero"):
         return t.unit is not None and compatible_units(t.unit, a.unit)
     return t.kind == a.kind and t.kind in ("date", "done", "grade", "text")
@@ -227,14 +229,16 @@ _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 def _unreported_actual(record, columns: list[str]) -> None:
     """A 完成值 left empty in a layout that drops empty cells: the number after
     the target is its 分值, not its actual. An actual is written in its target's
-    unit (≥95% | 96%); a bare number (≥95% 10) where the row then lacks its 分值
-    or 得分 is read as the score columns shifted left, and the actual as unreported."""
+    unit (≥95% | 96%) or, for a qualitative target (有效), in words; a bare number
+    (≥95% 10, 有效 10) where the row then lacks its 分值 or 得分 is read as the
+    score columns shifted left, and the actual as unreported."""
     actual = [t for t in record.cells.get("actual", []) if t.kind not in ("empty", "dash")]
     if len(actual) != 1 or not _BARE_NUMBER.fullmatch(actual[0].text) or "max_score" not in columns:
         return
     target = record.text("target")
     unit = record.text("unit") or (target and re.sub(r"^[^\d]*\d[\d,.]*", "", compact(target)))
-    if not unit or record.text("unit") is None and not re.search(r"\d", target or ""):
+    qualitative = target is not None and not re.search(r"\d", target)  # 有效, 健全: its actual is a word too
+    if not qualitative and (not unit or record.text("unit") is None and not re.search(r"\d", target or "")):
         return
     max_score, score = record.text("max_score"), record.text("score")
     if max_score is not None and score is not None:
@@ -256,6 +260,8 @@ def _record_indicator(ctx: Context, record, table_category: str | None, row_star
     target_parts = [record.text(role) for role in ("operator", "target", "unit")]
     target_text = "".join(compact(p) for p in target_parts if p) if record.text("target") else None
     actual_text = tidy(record.text("actual")) if record.text("actual") else None
+    if actual_text and record.text("unit") and _BARE_NUMBER.fullmatch(compact(actual_text)):
+        actual_text += compact(record.text("unit"))  # the 计量单位 column is the actual's unit too
     if target_text is None and actual_text is None and any(record.cells.get(r) for r in ("fund", "goal")) \
             and not any(record.cells.get(r) for r in _VALUE_ROLES):
         return None  # a project's own cells (预算数, 年度目标) and a name, no value cell at all, not even empty

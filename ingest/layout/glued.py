@@ -32,12 +32,12 @@ FORM_WORDS = """
 """.split()
 _SPACED_WORD = "|".join("\\s*".join(map(re.escape, word)) for word in sorted(FORM_WORDS, key=len, reverse=True))
 _VALUE = (r"(?:[≥≤=＝><])?(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?(?:前|底|末)?|"  # a date is one value
-          rf"(?:[≥≤=＝><]|不低于|不少于|不高于|不超过)?\d[\d,]*(?:\.\d+)?(?:万|亿)?(?:{UNIT_PATTERN})"
-          r"(?:/[\u4e00-\u9fa5]{1,2})?")
+          rf"(?:[≥≤=＝><]|不低于|不少于|不高于|不超过)?\d[\d,]*(?:\.\d+)?(?:(?:万|亿)(?:{UNIT_PATTERN})?|{UNIT_PATTERN})"
+          r"(?:/[\u4e00-\u9fa5]{1,2})?(?:以上|以下|以内)?")
 # A qualitative value is a cell of its own only where a cut follows it (a digit,
 # another value, the line's end): 及时 inside 资金拨付及时率 or 未及时到位 is no cell.
-_WORD_VALUE = (r"(?:不合格|合格|已完成|完成|达标|有效|优秀|良好|按时|及时|健全|完善|逐步完善)"
-               r"(?=\d|[≥≤=><]|不合格|合格|已完成|完成|达标|有效|优秀|良好|按时|及时|健全|完善|逐步完善|$)")
+_QUALITIES = r"不合格|合格|未完成|已完成|完成|达标|有效|优秀|良好|按时|及时|健全|逐步完善|完善"
+_WORD_VALUE = rf"(?:{_QUALITIES})(?=\d|[≥≤=><]|{_QUALITIES}|$)"
 # A column head's bracketed tag stays with it: 实际完成值（B）, 项目资金（万元）.
 _TAG = r"(?:[(（](?:[A-Za-z/÷]{1,5}|万元|元|分|%)[)）])?"
 CELL = re.compile(rf"(?P<word>(?:{_SPACED_WORD}){_TAG}|指标\s*\d{{1,2}}\s*[:：])|(?P<value>{_VALUE})|(?P<qual>{_WORD_VALUE})|(?P<digits>\d+(?:\.\d+)*(?![、.．]\D)(?!\s*[、．]))")  # 2、灯光: an item's number, no cell
@@ -75,7 +75,7 @@ def _glued_row(content: str) -> bool:
     norm = normalise(content).strip()
     if len(norm) < 4 or len(_DELIMITERS.findall(_WORD_AT.sub("", norm))) > len(norm) // 40:
         return False
-    return any(m.group("value") or m.group("digits") for m in CELL.finditer(norm))
+    return any(m.group("value") or m.group("digits") or m.group("qual") for m in CELL.finditer(norm))
 
 
 def _glued(content: str) -> bool:
