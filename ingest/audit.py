@@ -151,7 +151,7 @@ def score_within_max(out: Extraction, rule: Rule) -> Iterator[Outcome]:
             continue
         yield Outcome("finding", f"{name}: 得分 {_show(item.score)} is above its 分值 {_show(item.max_score)}",
                       stated=_show(item.score), expected=f"≤ {_show(item.max_score)}",
-                      figures=(Figure("得分", item.score, item.evidence), Figure("分值", item.max_score, item.evidence)),
+                      figures=(Figure("分值", item.max_score, item.evidence), Figure("得分", item.score, item.evidence)),
                       concerns=((label, index),))
 
 
@@ -194,6 +194,8 @@ def score_follows_completion(out: Extraction, rule: Rule) -> Iterator[Outcome]:
                               figures=_indicator_figures(indicator, "target", "actual", "max", "score"),
                               concerns=concerns)
             continue
+        if indicator.score >= indicator.max_score - rule.parameters["epsilon"]:
+            continue  # a full score below target: full_score_below_target says so
         share = _completion(indicator)
         if share is None:
             yield _cannot(f"{indicator.name}: below target, no numbers to compare "
