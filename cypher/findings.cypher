@@ -10,8 +10,8 @@
 // @param year: integer = null — Budget year
 // @param topic: topic = null — Only findings concerning an indicator about this topic (a slug, Chinese label or synonym; narrower topics included)
 // @param report: string = null — Report id, or part of a report's file name
+// @example perfkg query findings -p department=南洲
 // @example perfkg query findings -p severity=error
-// @example perfkg query findings -p rule=score_follows_completion --format csv
 MATCH (r:Report)-[:HAS_FINDING]->(f:Finding)
 WHERE ($rule IS NULL OR f.rule = $rule) AND ($severity IS NULL OR f.severity = $severity)
   AND ($year IS NULL OR r.year = $year)

@@ -218,7 +218,7 @@ def audit(
         counts = [sum(1 for row in rows if row["rule"] == each.name and row["severity"] == s) for s in SEVERITIES]
         summary.add_row(each.name, each.title, *[str(n) if n else "" for n in counts])
     console.print(summary)
-    table = Table(title=f"{len(listed)} findings", title_justify="left", show_lines=True)
+    table = Table(title=f"{len(listed)} finding{'' if len(listed) == 1 else 's'}", title_justify="left", show_lines=True)
     for column in ("severity", "rule", "report", "finding", "figures"):
         table.add_column(column, overflow="fold")
     for row in listed:

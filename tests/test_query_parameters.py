@@ -63,6 +63,11 @@ EXERCISED = [
     ("projects", {"report_kind"}), ("indicators_below_target", {"project"}),
     ("indicators_below_target", {"report_kind"}), ("indicators_by_topic", {"report_kind"}),
     ("indicators_by_topic", {"project", "status"}), ("funds", {"project"}), ("funds", {"report_kind"}),
+    # on forms of the checks' own (tests/test_audit.py)
+    ("findings", {"severity"}), ("findings", {"rule"}), ("findings", {"department"}), ("findings", {"year"}),
+    ("findings", {"report"}), ("findings", {"topic", "severity"}),
+    ("self_score_against_indicators", set()), ("self_score_against_indicators", {"min_score"}),
+    ("self_score_against_indicators", {"min_below"}), ("self_score_against_indicators", {"department", "year"}),
 ]
 
 
