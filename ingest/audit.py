@@ -270,7 +270,7 @@ def total_adds_up(out: Extraction, rule: Rule) -> Iterator[Outcome]:
 GRADES = {"优": ("优", "优秀"), "良": ("良", "良好"), "中": ("中", "中等", "合格", "一般"), "差": ("差", "较差", "不合格")}
 
 
-def grade_band(score: float, bands: dict[str, float]) -> str:
+def _band(score: float, bands: dict[str, float]) -> str:
     return next(grade for grade, floor in bands.items() if score >= floor)
 
 
@@ -287,7 +287,7 @@ def grade_matches_band(out: Extraction, rule: Rule) -> Iterator[Outcome]:
     if out.self_score > rule.parameters["full_marks"]:
         yield _cannot(f"总分 {_show(out.self_score)} is not out of {rule.parameters['full_marks']}")
         return
-    band = grade_band(out.self_score, rule.parameters["bands"])
+    band = _band(out.self_score, rule.parameters["bands"])
     if band == grade:
         yield _holds()
         return
@@ -502,7 +502,7 @@ def audit(out: Extraction) -> list[Finding]:
         evidence = tuple(dict.fromkeys(_evidence_of(out, label, index) for label, index in concerns))
         findings.append(Finding(rule=name, severity="not_evaluable",
                                 message=f"not evaluable ({len(gathered)}): " + "; ".join(o.message for o in gathered),
-                                evidence=tuple(e for e in evidence if e is not None), concerns=concerns))
+                                evidence=evidence, concerns=concerns))
     return findings
 
 
@@ -519,7 +519,7 @@ def _finding(rule: str, severity: str, outcome: Outcome) -> Finding:
                    evidence=tuple(place for place in by_place if place is not None), concerns=outcome.concerns)
 
 
-def _evidence_of(out: Extraction, label: str, index: int) -> Evidence | None:
+def _evidence_of(out: Extraction, label: str, index: int) -> Evidence:
     items: dict[str, list[Indicator] | list[Fund] | list[ScoreItem]] = {
         "Indicator": out.indicators, "Fund": out.funds, "ScoreItem": out.score_items}
     return items[label][index].evidence
