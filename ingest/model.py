@@ -128,7 +128,7 @@ class Finding:
     message: str
     stated: str | None = None
     expected: str | None = None
-    figures: tuple[str, ...] = ()  # each figure involved, as "得分 12 (line 14)"
+    figures: tuple[str, ...] = ()  # the figures involved, by place: "分值 20, 得分 18 (line 40)"
     evidence: tuple[Evidence, ...] = ()  # where those figures are, each span once
     concerns: tuple[tuple[str, int], ...] = ()
 

@@ -12,8 +12,8 @@ import hashlib
 import time
 from pathlib import Path
 
-from .document import Document, Source
 from .audit import audit
+from .document import Document, Source
 from .extract.context import Context
 from .extract.forms import extract_forms
 from .extract.funds import extract_funds
