@@ -27,7 +27,8 @@ from perfkg.store import GraphStore, Statement
 from .model import Evidence, Extraction
 
 # Labels whose nodes belong to one report (and go when it is replaced).
-REPORT_SCOPED = ("Duty", "Office", "Task", "Indicator", "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Source")
+REPORT_SCOPED = ("Duty", "Office", "Task", "Indicator", "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Source",
+                 "Finding")
 # Children of a report: label, relationship from the parent, and whether the
 # parent is the Department (organisation) or the Report.
 _CHILDREN = (
@@ -41,6 +42,7 @@ _CHILDREN = (
     ("Problem", "IDENTIFIES", "Report", "problems"),
     ("Measure", "PROPOSES", "Report", "measures"),
     ("Source", "HAS_SOURCE", "Report", None),  # one per report, built in to_rows
+    ("Finding", "HAS_FINDING", "Report", "findings"),
 )
 
 
@@ -201,6 +203,8 @@ def to_rows(extraction: Extraction) -> GraphRows:
     for index, item in enumerate(extraction.score_items):
         if item.parent is not None:
             links["PART_OF"].append({"from": ids["ScoreItem"][index], "to": ids["ScoreItem"][item.parent]})
+    links["CONCERNS"] = [{"from": ids["Finding"][index], "to": ids[label][k], "label": label}
+                         for index, finding in enumerate(extraction.findings) for label, k in finding.concerns]
     return GraphRows(rid, did, places, report, children, links, topics, projects, responsible)
 
 
@@ -229,6 +233,10 @@ def _projects(extraction: Extraction, rid: str, did: str | None) -> tuple[list[d
 
 
 def _row(label: str, item: Any, ordinal: int) -> dict[str, Any]:
+    if label == "Finding":  # its evidence is the spans of the figures it involves
+        first, *others = item.evidence or (None,)
+        return {**_properties(label, item), "ordinal": ordinal, **(_evidence(first) if first else {}),
+                "evidence_also": [offset for e in others for offset in (e.start, e.end)] or None}
     return {**_properties(label, item), "ordinal": ordinal, **_evidence(item.evidence)}
 
 
@@ -265,6 +273,9 @@ def _properties(label: str, item: Any) -> dict[str, Any]:
                 "execution_rate": item.execution_rate, "max_score": item.max_score, "score": item.score}
     if label == "ScoreItem":
         return {"name": item.name, "level": item.level, "max_score": item.max_score, "score": item.score}
+    if label == "Finding":
+        return {"rule": item.rule, "severity": item.severity, "message": item.message, "stated": item.stated,
+                "expected": item.expected, "figures": list(item.figures) or None}
     raise ValueError(label)
 
 
@@ -371,6 +382,12 @@ def statements(batch: list[GraphRows], replaces: list[str]) -> list[Statement]:
             out.append(Statement(
                 f"UNWIND $pairs AS p MATCH (a:{source} {{id: p.from}}) MATCH (b:{target} {{id: p.to}}) "
                 f"CREATE (a)-[:{rel}]->(b)", {"pairs": pairs}))
+    for target in ("Indicator", "Fund", "ScoreItem"):
+        pairs = [pair for rows in batch for pair in rows.links.get("CONCERNS", []) if pair["label"] == target]
+        if pairs:
+            schema.check_relationship("CONCERNS", "Finding", target)
+            out.append(Statement(f"UNWIND $pairs AS p MATCH (a:Finding {{id: p.from}}) MATCH (b:{target} {{id: p.to}}) "
+                                 "CREATE (a)-[:CONCERNS]->(b)", {"pairs": pairs}))
     for label in sorted({label for rows in batch for label in rows.topics}):
         pairs = [pair for rows in batch for pair in rows.topics.get(label, [])]
         schema.check_relationship("ABOUT", label, "Topic")

@@ -118,6 +118,22 @@ class ScoreItem:
 
 
 @dataclass
+class Finding:
+    """A check of the report's own arithmetic that did not hold, or could not
+    be made: what the report states, what the rule expects, and the figures
+    involved (`concerns`: (label, index into the Extraction's list of it))."""
+
+    rule: str
+    severity: str  # error | warning | info | not_evaluable
+    message: str
+    stated: str | None = None
+    expected: str | None = None
+    figures: tuple[str, ...] = ()  # the figures involved, by place: "分值 20, 得分 18 (line 40)"
+    evidence: tuple[Evidence, ...] = ()  # where those figures are, each span once
+    concerns: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass
 class Extraction:
     """Everything one report states, before it becomes graph nodes."""
 
@@ -154,6 +170,8 @@ class Extraction:
     problems: list[TextItem] = field(default_factory=list)
     measures: list[TextItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the checks of the report's own arithmetic found (ingest/audit.py).
+    findings: list[Finding] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {

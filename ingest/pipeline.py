@@ -1,4 +1,4 @@
-"""read -> recover tables -> normalise -> find sections -> extract -> tag -> validate.
+"""read -> recover tables -> normalise -> find sections -> extract -> tag -> validate -> audit.
 
 `extract_document` turns one document (what a reader produced) into an
 Extraction; `extract_file` reads the file first, `extract_text` takes a text
@@ -12,6 +12,7 @@ import hashlib
 import time
 from pathlib import Path
 
+from .audit import audit
 from .document import Document, Source
 from .extract.context import Context
 from .extract.forms import extract_forms
@@ -70,6 +71,8 @@ def extract_document(document: Document, *, timings: dict[str, float] | None = N
     _unknown_units(out)
     validate(out, document)
     clock.lap("validate")
+    out.findings = audit(out)  # checks of the report's own arithmetic, on the facts as read
+    clock.lap("audit")
     return out
 
 

@@ -179,6 +179,56 @@ def _print_rows(columns: list[str], rows: list[list], output_format: str) -> Non
         console.print(f"{len(rows)} rows")
 
 
+@app.command()
+def audit(
+    rule: Annotated[Optional[str], typer.Option(help="Only this rule's findings.")] = None,
+    severity: Annotated[Optional[str], typer.Option(
+        help="error, warning, info or not_evaluable. Default: every finding but the not evaluable, which are counted.",
+        show_default=False)] = None,
+    department: Annotated[Optional[str], typer.Option(help="Department id, full name or part of it.")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Budget year.")] = None,
+    topic: Annotated[Optional[str], typer.Option(help="Only findings about an indicator of this topic.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv (the findings only).")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """The checks of each report's own arithmetic (computed at ingest): a summary per rule, then the findings."""
+    from perfkg.cypher import ParameterError
+    from perfkg.ingest.audit import RULES, SEVERITIES
+
+    if output_format not in ("table", "json", "csv"):
+        errors.print("[red]error:[/red] --format must be table, json or csv")
+        raise typer.Exit(2)
+    params = {"rule": rule, "severity": severity, "department": department, "year": year, "topic": topic}
+    with _client(store) as client:
+        try:
+            result = client.run("findings", {k: v for k, v in params.items() if v is not None}, row_limit=None)
+        except ParameterError as error:
+            errors.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from None
+    rows = result.records()
+    listed = [row for row in rows if severity or row["severity"] != "not_evaluable"]
+    if output_format != "table":
+        columns = result.columns
+        _print_rows(columns, [[row[c] for c in columns] for row in listed], output_format)
+        return
+    summary = Table(title="findings per rule", title_justify="left")
+    for column in ("rule", "checks", *SEVERITIES):
+        summary.add_column(column, justify="left" if column in ("rule", "checks") else "right", no_wrap=column == "rule")
+    for each in RULES:
+        counts = [sum(1 for row in rows if row["rule"] == each.name and row["severity"] == s) for s in SEVERITIES]
+        summary.add_row(each.name, each.title, *[str(n) if n else "" for n in counts])
+    console.print(summary)
+    table = Table(title=f"{len(listed)} finding{'' if len(listed) == 1 else 's'}", title_justify="left", show_lines=True)
+    for column in ("severity", "rule", "report", "finding", "figures"):
+        table.add_column(column, overflow="fold")
+    for row in listed:
+        table.add_row(row["severity"], row["rule"], f"{row['department'] or ''} {row['year'] or ''}\n{row['source_file']}",
+                      row["message"], "\n".join(row["figures"] or []))
+    console.print(table)
+    if result.truncated:
+        errors.print(f"[yellow]truncated[/yellow] at {len(rows)} findings")
+
+
 # How `perfkg show` marks each kind of fact in the text.
 FACT_STYLES = {"Indicator": "bold black on yellow", "Fund": "bold black on green", "Task": "bold underline",
                "ScoreItem": "black on cyan", "Report": "bold black on magenta", "Duty": "italic", "Office": "italic",

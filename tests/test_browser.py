@@ -137,6 +137,7 @@ PAGES = {
     "topic": lambda ids: "/explore/topics/urban_renewal",
     "below-target": lambda ids: "/explore/below-target",
     "neighbourhood": lambda ids: f"/explore/graph/Department/{ids['荔城街道'][0]}",
+    "findings": lambda ids: "/explore/findings",
 }
 
 
@@ -248,3 +249,31 @@ def test_the_highlighter_marks_nested_spans(watched, ids):
         assert marked[indicator["id"]] == indicator["evidence"]
     assert marked["task-around"] == text[spans[1]["start"]:spans[2]["end"]]
     assert innermost.startswith("fact Indicator")
+
+
+def test_a_finding_of_the_checks_leads_to_its_figures_in_the_source(watched, ids):
+    # 南洲街道's 2022 report states a task of 310000 万平方米 against 310297 平方米 demolished: the
+    # check flags the unit mismatch, on the department's page and on the report's.
+    department, report = ids["南洲街道"]
+    (finding,) = api(watched.base, "/queries/findings", department=department)["rows"]
+    assert finding["rule"] == "actual_far_from_target"
+    page = watched.open(f"/explore/departments/{department}")
+    rows = cells(page, "section.checks table.findings")
+    assert len(rows) == 1 and rows[0][1].startswith("actual_far_from_target") and "310000万平方米" in rows[0][2]
+    page.click("section.checks table.findings a:has-text('清拆违法建设:')")
+    page.wait_for_url(f"**/explore/reports/{report}#fact-{finding['finding_id']}")
+    page.wait_for_selector("#source mark.fact")
+    assert "current" in page.get_attribute(f"tr#fact-{finding['finding_id']}", "class")
+    # Its figures are marked in the source text, and outlined when it is the one followed.
+    marked = page.evaluate("""(id) => [...document.querySelectorAll('#source mark.fact')]
+        .filter(m => m.dataset.facts.split(' ').includes(id)).map(m => m.textContent).join('')""",
+                           finding["finding_id"])
+    assert marked == finding["evidence"] and "310000 万平方米" in marked
+    assert page.locator("#source mark.fact.current").count() >= 1
+    # From the finding to the indicator it concerns, both marked on the same words.
+    page.click(f"tr#fact-{finding['finding_id']} a.concern")
+    assert page.evaluate("() => location.hash") == f"#fact-{finding['concern_ids'][0]}"
+    assert "current" in page.get_attribute(f"tr#fact-{finding['concern_ids'][0]}", "class")
+    page.click(f"tr#fact-{finding['finding_id']} a.to-source")
+    assert page.evaluate("() => location.hash") == f"#src-{finding['finding_id']}"
+    watched.screenshot("checks")

@@ -14,7 +14,8 @@ from perfkg.export import nodes, relationships
 def test_the_ontology_files_parse_and_declare_the_graph_contract():
     schema = ontology.schema()
     assert set(schema.labels) == {"City", "District", "Department", "Report", "Duty", "Office", "Task", "Indicator",
-                                  "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Topic", "Source", "Project"}
+                                  "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Topic", "Source", "Project",
+                                  "Finding"}
     indicator = schema.labels["Indicator"].properties
     assert {"name", "category", "target_text", "target_value", "target_op", "actual_text", "actual_value", "unit",
             "completion_rate", "status", "evidence"} <= set(indicator)
@@ -55,6 +56,16 @@ def test_the_rdf_export_uses_stable_iris_and_typed_literals(rdf, loaded_client):
     indicator = next(rdf.subjects(URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), report))
     assert (indicator, None, None) in rdf
     assert (None, PK.ABOUT, URIRef("https://w3id.org/perfkg/topic/waste_sorting")) in rdf
+
+
+def test_a_finding_is_exported_with_what_it_concerns_and_its_report(rdf):
+    # 南洲街道's unit slip (310000 万平方米 against 310297 平方米): the examples' one finding that is not a not-evaluable one.
+    (finding,) = rdf.subjects(PK.rule, Literal("actual_far_from_target"))
+    assert (finding, PK.severity, Literal("warning")) in rdf
+    (indicator,) = rdf.objects(finding, PK.CONCERNS)
+    assert (indicator, PK.name, Literal("清拆违法建设")) in rdf
+    report = next(rdf.objects(finding, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
+    assert (report, PK.HAS_FINDING, finding) in rdf
 
 
 def test_the_export_of_the_five_reports_conforms_to_the_shapes(rdf):

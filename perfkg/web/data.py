@@ -63,6 +63,16 @@ def source(client: Client, report_id: str) -> dict | None:
     ).records():
         label = next(l for l in row["labels"] if l in labels)
         spans.append({"start": row["start"], "end": row["end"], "label": label, "id": row["id"]})
+    # A finding's figures, each marked as a span of the finding; after the facts, so a
+    # click on a fact's text still goes to the fact.
+    for row in client.read(
+        "MATCH (:Report {id: $id})-[:HAS_FINDING]->(f:Finding) WHERE f.evidence_start IS NOT NULL "
+        "RETURN f.id AS id, f.evidence_start AS start, f.evidence_end AS end, f.evidence_also AS also",
+        {"id": report_id},
+    ).records():
+        also = row["also"] or []
+        for start, end in [(row["start"], row["end"]), *zip(also[::2], also[1::2])]:
+            spans.append({"start": start, "end": end, "label": "Finding", "id": row["id"]})
     return {"text": found[0][0], "spans": spans}
 
 

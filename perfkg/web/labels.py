@@ -48,6 +48,19 @@ COLUMNS = {
     "maximum": ("满分", "Out of"),
     "evidence": ("原文依据", "Evidence"),
     "source_file": ("来源文件", "Source file"),
+    "rule": ("核查规则", "Rule"),
+    "severity": ("严重程度", "Severity"),
+    "message": ("发现", "Finding"),
+    "stated": ("报告所填", "Stated"),
+    "expected": ("规则应得", "Expected"),
+    "figures": ("所涉数字及位置", "Figures, where"),
+}
+
+SEVERITIES = {
+    "error": ("矛盾", "error"),
+    "warning": ("存疑", "warning"),
+    "info": ("提示", "info"),
+    "not_evaluable": ("无法核查", "not evaluable"),
 }
 
 STATUS = {

@@ -131,6 +131,7 @@ def department(request: Request, department_id: str):
         department=found, reports=Table(client, "department_reports", params), indicators=indicators,
         by_category=by_category, funds=Table(client, "funds", params),
         deductions=Table(client, "score_deductions", params),
+        checks=Table(client, "findings", params),
     )
 
 
@@ -142,7 +143,8 @@ def report(request: Request, report_id: str):
         return _not_found(request, f"没有这份报告 No report with id {report_id!r}")
     return _page(request, "report.html", title=f"{found.get('short_name') or ''} {found.get('year') or ''} · 报告 Report",
                  report=found, facts=Table(client, "report_facts", {"report": report_id}),
-                 source=data.source(client, report_id))
+                 source=data.source(client, report_id), checks=Table(client, "findings", {"report": report_id}),
+                 in_report=True)
 
 
 def _figures(client: Client, params: dict) -> tuple[Table, dict, int | None]:
@@ -211,6 +213,27 @@ def below_target(
         request, "below_target.html", title="未达标指标 Indicators below target", filters=filters, topic=chosen,
         topics=list(scheme.topics.values()), rows=rows, below=below, figures=figures, chart=chart,
     )
+
+
+@router.get("/explore/findings", response_class=HTMLResponse)
+def findings(
+    request: Request,
+    rule: str = Query("", max_length=60),
+    severity: str = Query("", max_length=20),
+    department: str = Query("", max_length=200),
+    year: str = Query("", max_length=4),
+    topic: str = Query("", max_length=100),
+):
+    from perfkg.ingest.audit import RULES, SEVERITIES
+
+    filters = {"rule": rule.strip(), "severity": severity.strip(), "department": department.strip(),
+               "year": year.strip(), "topic": topic.strip()}
+    try:
+        checks = Table(_client(request), "findings", filters, row_limit=LIST_ROWS)
+    except ParameterError as error:
+        return _page(request, "error.html", 400, title="请求有误 Bad request", message=str(error))
+    return _page(request, "findings.html", title="自评核查 Findings", filters=filters, checks=checks,
+                 rules=RULES, severities=SEVERITIES)
 
 
 @router.get("/explore/graph/{label}/{node_id}", response_class=HTMLResponse)

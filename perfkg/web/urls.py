@@ -23,6 +23,11 @@ def below_target(**filters) -> str:
     return "/explore/below-target" + (f"?{urlencode(given)}" if given else "")
 
 
+def findings(**filters) -> str:
+    given = {k: v for k, v in filters.items() if v not in (None, "")}
+    return "/explore/findings" + (f"?{urlencode(given)}" if given else "")
+
+
 def graph(label: str, node_id: str) -> str:
     return f"/explore/graph/{quote(label, safe='')}/{quote(node_id, safe='')}"
 
