@@ -78,7 +78,7 @@ bench-explorer: install  ## server time of the explorer's pages at 10,000 synthe
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
 	$(PY) -m perfkg.docs
 
-neo4j: install  ## fetch Neo4j Community with Maven (once), start it on free loopback ports in var/neo4j; prints the settings
+neo4j: $(VENV)/.installed  ## fetch Neo4j Community with Maven (once), start it on free loopback ports in var/neo4j; prints the settings
 	$(PY) scripts/neo4j_server.py start $(NEO4J_HOME)
 
 neo4j-stop:  ## stop the server `make neo4j` started
