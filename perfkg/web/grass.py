@@ -121,4 +121,9 @@ def parse(text: str) -> Grass:
 @lru_cache(maxsize=1)
 def grass() -> Grass:
     """The style sheet shipped with the ontology."""
-    return parse(resources.files("perfkg.ontology").joinpath("perfkg.grass").read_text(encoding="utf-8"))
+    return parse(sheet())
+
+
+def sheet() -> str:
+    """The text of ontology/perfkg.grass, as Neo4j Browser reads it."""
+    return resources.files("perfkg.ontology").joinpath("perfkg.grass").read_text(encoding="utf-8")
