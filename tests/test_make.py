@@ -27,3 +27,13 @@ def test_one_command_stops_the_server_everywhere():
     assert neo4j_server.DEFAULT_HOME.as_posix() == "var/neo4j"
     for guide in (ROOT / "README.md", ROOT / "docs" / "neo4j-browser.md", ROOT / "scripts" / "neo4j_server.py"):
         assert "make neo4j-stop" in guide.read_text(encoding="utf-8"), guide
+
+
+def test_the_command_line_benchmark_prints_its_table(loaded_store_path):
+    import sys
+
+    printed = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "cli_start.py"), str(loaded_store_path),
+                              "--repeat", "2"], capture_output=True, text=True, check=True).stdout
+    rows = [line for line in printed.splitlines() if line.startswith("| `perfkg")]
+    assert len(rows) == 4 and all(line.count(" s |") == 3 for line in rows)
+    assert "load average" in printed and "perfkg.store.falkor" in printed
