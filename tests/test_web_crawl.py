@@ -98,6 +98,14 @@ def test_a_page_that_fails_answers_as_a_page_and_the_api_as_json(http, monkeypat
     page = http.get("/")
     assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
     assert "出错了" in page.text and '<link rel="stylesheet"' in page.text and "a fault" not in page.text
+    from perfkg.store import StoreUnavailable
+
+    def gone(*args, **kwargs):
+        raise StoreUnavailable("the server went away")
+
+    monkeypatch.setattr(data, "departments", gone)
+    unavailable = http.get("/")
+    assert unavailable.status_code == 503 and "图数据库不可用" in unavailable.text
     monkeypatch.setattr(data, "search", broken)
     api = http.get("/search", params={"q": "x"})
     assert api.status_code == 500 and api.json() == {"error": "internal error; the server logged the details"}

@@ -64,7 +64,6 @@ STATUS = values("Indicator", "status")
 REPORT_KINDS = values("Report", "kind")
 FUND_KINDS = values("Fund", "kind")
 FUND_SOURCES = values("Fund", "source")
-TASK_KINDS = values("Task", "kind")
 
 
 def topic(slug: str) -> tuple[str, str]:

@@ -21,6 +21,7 @@ from perfkg import ontology
 from perfkg.api import queries
 from perfkg.client import Client
 from perfkg.cypher import ParameterError
+from perfkg.store import StoreUnavailable
 
 from . import assets, data, labels, urls
 from .grass import grass
@@ -38,6 +39,9 @@ class HtmlErrors(APIRoute):
         async def handle(request: Request):
             try:
                 return await handler(request)
+            except StoreUnavailable as error:
+                return _page(request, "error.html", 503, title="图数据库不可用 Store unavailable",
+                             message=f"图数据库暂时无法访问，请稍后再试。The graph store does not answer: {error}")
             except Exception:
                 log.exception("unhandled error on %s %s", request.method, request.url.path)
                 return _page(request, "error.html", 500, title="出错了 Server error",
