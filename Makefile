@@ -10,7 +10,7 @@ export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 NEO4J_HOME ?= var/neo4j
 
-.PHONY: install run ingest serve test eval raise-floor fuzz check-load mutate bench bench-formats bench-explorer docs neo4j neo4j-stop browser-screenshots clean help
+.PHONY: install run ingest serve test eval raise-floor fuzz check-load mutate bench bench-formats bench-explorer bench-cli docs neo4j neo4j-stop browser-screenshots clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -75,10 +75,14 @@ bench-explorer: install  ## server time of the explorer's pages at 10,000 synthe
 	  mv var/bench-explorer/ingest.db var/bench-explorer/graph.db; }
 	$(PY) benchmarks/explorer.py var/bench-explorer/graph.db --departments 100 --repeat 5
 
+bench-cli: install  ## how long perfkg --help, queries, stats and a query take from the shell, on the five examples -> markdown
+	test -d var/bench-cli.db || $(PERFKG) ingest --quiet examples/reports --store var/bench-cli.db
+	$(PY) benchmarks/cli_start.py var/bench-cli.db --repeat 10
+
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
 	$(PY) -m perfkg.docs
 
-neo4j: install  ## fetch Neo4j Community with Maven (once), start it on free loopback ports in var/neo4j; prints the settings
+neo4j: $(VENV)/.installed  ## fetch Neo4j Community with Maven (once), start it on free loopback ports in var/neo4j; prints the settings
 	$(PY) scripts/neo4j_server.py start $(NEO4J_HOME)
 
 neo4j-stop:  ## stop the server `make neo4j` started

@@ -17,5 +17,5 @@ RETURN d.short_name AS department, r.year AS year, r.self_score AS self_score, p
        s.name AS item, s.level AS level, s.max_score AS max_score, s.score AS score,
        // Rounded: 20 - 19.57 is 0.4299999999999997 in a double, which one store prints as 0.43.
        round(1000000 * (s.max_score - s.score)) / 1000000.0 AS lost, r.source_file AS source_file,
-       s.evidence AS evidence
+       s.evidence AS evidence, r.id AS report_id
 ORDER BY lost DESC, department, year, source_file, item, s.id

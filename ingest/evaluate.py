@@ -487,13 +487,94 @@ def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+# -- reading the gold ------------------------------------------------------------------
+
+
+class GoldError(ValueError):
+    """A gold file that cannot be used: the message names the file and the field."""
+
+
+STATUSES = ("met", "not_met", "unknown")
+
+
+def read_gold(gold_file: Path) -> dict[str, Any]:
+    """One gold file, checked field by field: `department` may be a name or an
+    object (name, short_name, district, city), `file` may be left out (the
+    report is then the one whose file name is the gold file's)."""
+    try:
+        gold = json.loads(Path(gold_file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise GoldError(f"{gold_file}: not a JSON file ({error})") from None
+
+    def refuse(field: str, expected: str) -> None:
+        raise GoldError(f"{gold_file}: field {field!r} must be {expected}, got {json.dumps(value, ensure_ascii=False)[:80]}")
+
+    if not isinstance(gold, dict):
+        value = gold
+        refuse("(the whole file)", "an object")
+    value = gold.get("department")
+    if isinstance(value, str):
+        gold["department"] = {"name": value}
+    elif value is not None and not isinstance(value, dict):
+        refuse("department", "a name or an object with name, short_name, district and city")
+    value = gold.get("file")
+    if value is not None and not (isinstance(value, str) and value.strip()):
+        refuse("file", "the report's file name")
+    value = gold.get("year")
+    if value is not None and not (isinstance(value, int) and not isinstance(value, bool)):
+        refuse("year", "a whole number")
+    for field in ("execution_rate", "self_score"):
+        value = gold.get(field)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            refuse(field, "a number")
+    value = gold.get("indicators")
+    if not isinstance(value, list):
+        refuse("indicators", "a list")
+    for i, item in enumerate(gold["indicators"]):
+        value = item
+        if not isinstance(item, dict):
+            refuse(f"indicators[{i}]", "an object")
+        value = item.get("name")
+        if not isinstance(value, str) or not value.strip():
+            refuse(f"indicators[{i}].name", "the indicator's name")
+        value = item.get("status")
+        if value not in STATUSES:
+            refuse(f"indicators[{i}].status", " or ".join(STATUSES))
+    value = gold.get("funds", [])
+    if not isinstance(value, list) or not all(isinstance(f, dict) for f in value):
+        refuse("funds", "a list of objects")
+    for i, fund in enumerate(gold.get("funds", [])):
+        for field in ("kind", "source", "amount"):
+            value = fund.get(field)
+            if value is None:
+                refuse(f"funds[{i}].{field}", "given")
+    return gold
+
+
+def report_of(gold: dict, gold_file: Path, reports_dir: Path) -> Path | None:
+    """The report a gold file is about: the file it names, in the reports
+    folder or beside the gold; without one, the report of the same name."""
+    from .readers import SUFFIXES
+
+    folders = (Path(reports_dir), Path(gold_file).parent)
+    if gold.get("file"):
+        return next((folder / gold["file"] for folder in folders if (folder / gold["file"]).exists()),
+                    Path(reports_dir) / gold["file"])
+    for folder in folders:
+        for path in sorted(folder.glob(f"{Path(gold_file).stem}.*")):
+            if path.suffix.lower() in SUFFIXES:
+                return path
+    return None
+
+
 # -- running ---------------------------------------------------------------------
 
 
 def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
-    """Every gold file of the folder against the extraction of the report it names."""
+    """Every gold file of the folder against the extraction of the report it
+    names; GoldError for a gold file that is not of the format."""
     gold_files = sorted(Path(gold_dir).glob("*.json"))
-    golds = [json.loads(gold_file.read_text(encoding="utf-8")) for gold_file in gold_files]
+    golds = [read_gold(gold_file) for gold_file in gold_files]
     vocabulary = ontology.topics().contract | {topic for gold in golds for item in gold["indicators"]
                                                for topic in item.get("topics") or []}
     table = document_table(gold_dir)
@@ -503,10 +584,11 @@ def evaluate_folder(gold_dir: Path, reports_dir: Path) -> dict[str, Any]:
         try:
             prepare(store)
             for gold_file, gold in zip(gold_files, golds):
-                path = Path(reports_dir) / gold["file"]
-                if not path.exists() and (gold_file.parent / gold["file"]).exists():
-                    path = gold_file.parent / gold["file"]  # reports kept beside their gold
+                path = report_of(gold, gold_file, reports_dir)
+                gold["file"] = path.name if path is not None else gold_file.stem
                 try:
+                    if path is None:
+                        raise IngestError(gold_file.stem, f"no report named {gold_file.stem}.* in {reports_dir}")
                     extraction = extract_file(path)
                     check_is_report(extraction)
                 except IngestError as error:
@@ -603,7 +685,7 @@ def render(result: dict[str, Any]) -> list[str]:
     ind, facts = overall["indicators"], overall["facts"]
     lines = [f"perfkg eval: {overall['documents']} documents"]
     lines += _wrap(f"  gold     {result['gold_folder']}", 11) + _wrap(f"  reports  {result['reports_folder']}", 11)
-    lines += ["", "target (issue 12)                    value     count   at least"]
+    lines += ["", "target                               value     count   at least"]
     for target in result["targets"]:
         count = _of(*target["count"]) if target["count"] else ""
         verdict = {True: "met", False: "below", None: "n/a"}[target["met"]]

@@ -10,30 +10,47 @@ scheme the extractor tags text with and the API resolves topic names through
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
+# rdflib (about 0.4 s to import, and as long again to parse the files) is
+# imported only where the Turtle is read: what schema(), topics() and
+# value_labels() derive from it is kept in a cache keyed by the files and this
+# module, so a command that only queries the graph starts without it.
+NAMESPACES = {
+    "PK": "https://w3id.org/perfkg/ontology#",
+    "TOPIC": "https://w3id.org/perfkg/topic/",
+    "ID": "https://w3id.org/perfkg/id/",
+    "SH": "http://www.w3.org/ns/shacl#",
+    "SCHEMA": "https://schema.org/",
+    "OWL": "http://www.w3.org/2002/07/owl#",
+    "XSD": "http://www.w3.org/2001/XMLSchema#",
+}
 
-PK = Namespace("https://w3id.org/perfkg/ontology#")
-TOPIC = Namespace("https://w3id.org/perfkg/topic/")
-ID = Namespace("https://w3id.org/perfkg/id/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-SCHEMA = Namespace("https://schema.org/")
-OWL = Namespace("http://www.w3.org/2002/07/owl#")
-XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+
+def __getattr__(name: str):
+    """PK, TOPIC, ID, ...: the ontology's rdflib namespaces, made on first use."""
+    if name in NAMESPACES:
+        from rdflib import Namespace
+
+        globals()[name] = Namespace(NAMESPACES[name])
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 ONTOLOGY_FILES = ("perfkg.ttl", "topics.ttl")
 SHAPES_FILE = "shapes.ttl"
 
 _XSD_TYPES = {
-    XSD.string: "string",
-    XSD.integer: "integer",
-    XSD.decimal: "decimal",
-    XSD.boolean: "boolean",
+    NAMESPACES["XSD"] + "string": "string",
+    NAMESPACES["XSD"] + "integer": "integer",
+    NAMESPACES["XSD"] + "decimal": "decimal",
+    NAMESPACES["XSD"] + "boolean": "boolean",
 }
 
 
@@ -232,8 +249,10 @@ def ontology_path(name: str):
 
 
 @lru_cache(maxsize=1)
-def ontology_graph() -> Graph:
+def ontology_graph():
     """The OWL ontology and the SKOS topic scheme in one rdflib graph."""
+    from rdflib import Graph
+
     graph = Graph()
     for name in ONTOLOGY_FILES:
         graph.parse(data=_read(name), format="turtle")
@@ -241,13 +260,17 @@ def ontology_graph() -> Graph:
 
 
 @lru_cache(maxsize=1)
-def shapes_graph() -> Graph:
+def shapes_graph():
+    from rdflib import Graph
+
     graph = Graph()
     graph.parse(data=_read(SHAPES_FILE), format="turtle")
     return graph
 
 
-def _lang(graph: Graph, subject, predicate, lang: str) -> str:
+def _lang(graph, subject, predicate, lang: str) -> str:
+    from rdflib import Literal
+
     for value in graph.objects(subject, predicate):
         if isinstance(value, Literal) and value.language == lang:
             return str(value)
@@ -258,8 +281,12 @@ def _local(iri) -> str:
     return re.split(r"[#/]", str(iri))[-1]
 
 
-def _shape_constraints(shapes: Graph) -> dict[tuple[str, str], tuple[bool, tuple | None]]:
+def _shape_constraints(shapes) -> dict[tuple[str, str], tuple[bool, tuple | None]]:
     """(label, property) -> (required, allowed values) from the node shapes."""
+    from rdflib import RDF, URIRef
+    from rdflib.collection import Collection
+
+    SH = __getattr__("SH")
     constraints = {}
     for shape in shapes.subjects(RDF.type, SH.NodeShape):
         target = shapes.value(shape, SH.targetClass)
@@ -281,9 +308,55 @@ def _shape_constraints(shapes: Graph) -> dict[tuple[str, str], tuple[bool, tuple
     return constraints
 
 
-@lru_cache(maxsize=1)
 def schema() -> Schema:
     """The property-graph schema derived from perfkg.ttl and shapes.ttl."""
+    return _derived()[0]
+
+
+def topics() -> TopicScheme:
+    """The two SKOS schemes of topics.ttl: topics, and functions of expenditure.
+    Functions come first, in the order of their codes; then topics by slug."""
+    return _derived()[1]
+
+
+def value_labels() -> dict[tuple[str, str], dict[str, tuple[str, str]]]:
+    """The words for the closed values of the contract (the concepts of
+    pk:Values): (label, property) -> {value as stored: (Chinese, English)}."""
+    return _derived()[2]
+
+
+def _cache_folder() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perfkg"
+
+
+@lru_cache(maxsize=1)
+def _derived() -> tuple[Schema, TopicScheme, dict]:
+    """The schema, topic scheme and value labels: from the cache when it holds
+    them for these very files and this module, else read from the Turtle and
+    kept there (when the cache folder cannot be written, read every time)."""
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    for name in (*ONTOLOGY_FILES, SHAPES_FILE):
+        key.update(_read(name).encode("utf-8"))
+    cached = _cache_folder() / f"ontology-{key.hexdigest()[:24]}.pickle"
+    try:
+        return pickle.loads(cached.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    derived = (_schema_from_turtle(), _topics_from_turtle(), _values_from_turtle())
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(derived))
+        os.replace(partial, cached)  # whole or not at all, for a process reading it meanwhile
+    except OSError:
+        pass
+    return derived
+
+
+def _schema_from_turtle() -> Schema:
+    from rdflib import RDF, RDFS, SKOS
+
+    PK, OWL, SCHEMA = __getattr__("PK"), __getattr__("OWL"), __getattr__("SCHEMA")
     graph = ontology_graph()
     constraints = _shape_constraints(shapes_graph())
     labels: dict[str, LabelSpec] = {}
@@ -304,7 +377,7 @@ def schema() -> Schema:
         (secondary if when is not None else labels)[name] = spec
     for prop in graph.subjects(RDF.type, OWL.DatatypeProperty):
         name = _local(prop)
-        datatype = _XSD_TYPES[graph.value(prop, RDFS.range)]
+        datatype = _XSD_TYPES[str(graph.value(prop, RDFS.range))]
         indexed = bool(graph.value(prop, PK.indexed))
         many = bool(graph.value(prop, PK["list"]))
         for domain in graph.objects(prop, SCHEMA.domainIncludes):
@@ -335,10 +408,10 @@ def schema() -> Schema:
                   secondary=dict(sorted(secondary.items())))
 
 
-@lru_cache(maxsize=1)
-def topics() -> TopicScheme:
-    """The two SKOS schemes of topics.ttl: topics, and functions of expenditure.
-    Functions come first, in the order of their codes; then topics by slug."""
+def _topics_from_turtle() -> TopicScheme:
+    from rdflib import RDF, SKOS
+
+    PK, TOPIC = __getattr__("PK"), __getattr__("TOPIC")
     graph = ontology_graph()
     found = {}
     for concept in graph.subjects(RDF.type, PK.Topic):
@@ -359,3 +432,16 @@ def topics() -> TopicScheme:
     contract = frozenset(_local(m) for m in graph.objects(TOPIC.contract, SKOS.member))
     ordered = sorted(found.values(), key=lambda t: (t.notation is None, t.notation or "", t.slug))
     return TopicScheme(topics={t.slug: t for t in ordered}, contract=contract)
+
+
+def _values_from_turtle() -> dict[tuple[str, str], dict[str, tuple[str, str]]]:
+    from rdflib import SKOS
+
+    PK = __getattr__("PK")
+    graph = ontology_graph()
+    found: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+    for concept in graph.subjects(SKOS.inScheme, PK.Values):
+        key = (_local(graph.value(concept, PK.valueFor)), _local(graph.value(concept, PK.valueOf)))
+        found.setdefault(key, {})[str(graph.value(concept, SKOS.notation))] = (
+            _lang(graph, concept, SKOS.prefLabel, "zh"), _lang(graph, concept, SKOS.prefLabel, "en"))
+    return found

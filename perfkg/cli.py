@@ -6,17 +6,21 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from perfkg.ingest.readers import SUFFIXES
 
 from . import config
-from .client import Client, parse_param
+
+if TYPE_CHECKING:
+    from .client import Client
+
+# Every command imports what it uses when it runs (a library, the store, the
+# ontology), so `perfkg --help`, `query` and `stats` start in a fraction of a
+# second: tests/test_cli_errors.py checks the import of this module alone.
 
 app = typer.Typer(
     help="perfkg: a knowledge graph of performance self-evaluation reports (部门整体支出绩效自评报告).",
@@ -25,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # a message in one line, whatever the width
 
 StoreOption = Annotated[
     Optional[str],
@@ -40,6 +44,7 @@ def _client(store: str | None, *, create: bool = False) -> Iterator[Client]:
     missing or damaged, any store error while the command runs printed (exit
     status 1). The embedded store's server is left running when the command
     ends, for the next one to reuse; it stops once idle (PERFKG_SERVER_IDLE_S)."""
+    from .client import Client
     from .store import StoreError
 
     try:
@@ -72,10 +77,20 @@ def ingest(
     """Read reports, extract them and load each one into the graph (whole or not at all)."""
     from perfkg.ingest.runner import ordered_files
 
+    # Refused before the store is opened: a wrong path creates no store and starts no server.
+    refused = [f"{path}: no such file or folder" if not path.exists() else
+               f"{path}: not a report file perfkg reads ({' '.join(SUFFIXES)})"
+               for path in paths if not path.is_dir() and (not path.exists() or path.suffix.lower() not in SUFFIXES)]
+    for problem in refused:
+        errors.print(f"[red]error:[/red] {problem}")
+    if refused:
+        raise typer.Exit(2)
     files = ordered_files(paths)
     if not files:
         errors.print(f"[red]error:[/red] no report files found in {', '.join(map(str, paths))}")
         raise typer.Exit(1)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     outcomes = []
     with _client(store, create=True) as client:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -107,6 +122,8 @@ def ingest(
 
 
 def _print_outcome(outcome) -> None:
+    from rich.table import Table
+
     if outcome.status == "failed":
         errors.print(f"[red]✗ {outcome.path}[/red]: {outcome.error}")
         return
@@ -132,36 +149,66 @@ def _print_outcome(outcome) -> None:
 def query(
     query_text: Annotated[str, typer.Argument(metavar="QUERY", help="A named query (see `perfkg queries`) or read-only Cypher.")],
     param: Annotated[list[str], typer.Option("--param", "-p", help="key=value; values are read as JSON when they are JSON.")] = [],
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    output_format: Annotated[Optional[str], typer.Option(
+        "--format", "-f", help="table, records (one block per row), json or csv. Default: a table when it fits "
+                               "the terminal, else records.", show_default=False)] = None,
+    columns: Annotated[Optional[str], typer.Option(
+        "--columns", "-c", help="Only these columns, in this order: names separated by commas.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="At most this many rows (never more than PERFKG_ROW_LIMIT).")] = None,
     timeout_ms: Annotated[Optional[int], typer.Option("--timeout-ms", help="Time limit (never more than PERFKG_QUERY_TIMEOUT_MS).")] = None,
     store: StoreOption = None,
 ) -> None:
     """Run a named query or read-only Cypher and print the rows."""
-    from perfkg.cypher import ParameterError
+    import re
 
+    from perfkg.cypher import ParameterError, catalogue
+
+    from . import rows as printed
+    from .client import parse_param
     from .store import StoreError
 
-    if output_format not in ("table", "json", "csv"):
-        errors.print("[red]error:[/red] --format must be table, json or csv")
-        raise typer.Exit(2)
+    if output_format not in (None, *printed.FORMATS):
+        _fail(f"--format must be one of {', '.join(printed.FORMATS)}", 2)
+    # A bare name is a query's name, never Cypher: a mistyped one is said so, with the names it is close to.
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", query_text.strip()) and query_text.strip() not in catalogue():
+        _fail(f"no named query {query_text.strip()!r}{_did_you_mean(query_text.strip(), catalogue())} "
+              "(`perfkg queries` lists them)", 2)
     try:
         params = dict(parse_param(p) for p in param)
     except ValueError as error:
-        errors.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from None
+        _fail(str(error), 2)
     with _client(store) as client:
         try:
             result = client.run(query_text, params, timeout_ms=timeout_ms, row_limit=limit)
         except (ParameterError, StoreError) as error:
-            errors.print(f"[red]error:[/red] {error}")
-            raise typer.Exit(1) from None
-    _print_rows(result.columns, result.rows, output_format)
+            _fail(str(error), 1)
+    try:
+        names, values = printed.choose(result.columns, result.rows, _names(columns))
+    except ValueError as error:
+        _fail(str(error), 2)
+    _print_rows(names, values, output_format)
     if result.truncated:
         errors.print(f"[yellow]truncated[/yellow] at {len(result.rows)} rows")
 
 
-def _print_rows(columns: list[str], rows: list[list], output_format: str) -> None:
+def _fail(message: str, code: int):
+    """An expected error: said in one line on standard error, no traceback."""
+    errors.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _names(text: str | None) -> list[str] | None:
+    return [name.strip() for name in text.split(",") if name.strip()] if text else None
+
+
+def _did_you_mean(name: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+
+
+def _print_rows(columns: list[str], rows: list[list], output_format: str | None) -> None:
     if output_format == "json":
         json.dump([dict(zip(columns, row)) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -170,12 +217,9 @@ def _print_rows(columns: list[str], rows: list[list], output_format: str) -> Non
 
         sys.stdout.writelines(csv_lines(columns, rows))
     else:
-        table = Table(show_lines=False)
-        for column in columns:
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*["" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)) for v in row])
-        console.print(table)
+        from . import rows as printed
+
+        printed.show(console, columns, rows, output_format)
         console.print(f"{len(rows)} rows")
 
 
@@ -242,37 +286,88 @@ def show(
         "--only", help="Mark only these kinds of fact (Indicator, Fund, Task, ScoreItem, Report, ...).")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Print a report's source text with its facts marked where they were read, then the facts and their locations."""
+    """Print a report's source text with its facts marked where they were read (in colour on a terminal, in
+    brackets [fact|#n] otherwise), then each fact: its kind, where it is, what it is and what it states."""
+    from rich.table import Table
     from rich.text import Text
 
-    from .source import find_report, report_source
+    from .source import fact_values, find_report, report_source
 
     with _client(store) as client:
         report_id = find_report(client.store, report)
         found = report_source(client.store, report_id) if report_id else None
+        values = fact_values(client.store, report_id) if found else {}
     if found is None:
-        errors.print(f"[red]error:[/red] no report {report!r}: give its id or its file's name (see `perfkg query "
-                     "'MATCH (r:Report) RETURN r.id, r.source_file'`)")
-        raise typer.Exit(1)
+        _fail(f"no report {report!r}: give its id or its file's name (see `perfkg query "
+              "'MATCH (r:Report) RETURN r.id, r.source_file'`)", 1)
     spans = [s for s in found["spans"] if not only or s["label"] in only]
-    text = Text(found["text"])
-    for span in spans:  # sorted by start, longer first: a fact inside another is marked over it
-        text.stylize(FACT_STYLES.get(span["label"], "reverse"), span["start"], span["end"])
     console.print(f"[bold]{found['source_file']}[/bold] ({found['format']}), {found['report_id']}")
-    console.print(text)
-    legend = Text("  ".join(label for label in FACT_STYLES))
-    position = 0
-    for label in FACT_STYLES:
-        legend.stylize(FACT_STYLES[label], position, position + len(label))
-        position += len(label) + 2
-    console.print(legend)
+    if console.is_terminal:
+        text = Text(found["text"])
+        for span in spans:  # sorted by start, longer first: a fact inside another is marked over it
+            text.stylize(FACT_STYLES.get(span["label"], "reverse"), span["start"], span["end"])
+        console.print(text)
+        legend = Text("  ".join(label for label in FACT_STYLES))
+        position = 0
+        for label in FACT_STYLES:
+            legend.stylize(FACT_STYLES[label], position, position + len(label))
+            position += len(label) + 2
+        console.print(legend)
+    else:
+        console.print(_bracketed(found["text"], spans), markup=False, highlight=False, soft_wrap=True)
     table = Table(title=f"{len(spans)} facts", title_justify="left")
-    for column in ("kind", "where", "what"):
+    for column in ("#", "kind", "where", "what", "states"):
         table.add_column(column, overflow="fold")
-    for span in spans:
-        table.add_row(Text(span["label"], style=FACT_STYLES.get(span["label"], "")), span["location"] or "",
-                      str(span["what"] or ""))
+    for number, span in enumerate(spans, 1):
+        table.add_row(str(number), Text(span["label"], style=FACT_STYLES.get(span["label"], "")),
+                      span["location"] or "", str(span["what"] or ""), _states(values.get(span["id"])))
     console.print(table)
+
+
+def _bracketed(text: str, spans: list[dict]) -> str:
+    """The text with each fact in brackets and its number in the facts table,
+    [完成12次|#3], for a reader without colours (a file, a pipe)."""
+    inserts: list[tuple[int, int, str]] = []  # (where, order at that place, what)
+    for number, span in enumerate(spans, 1):
+        # At one place, closings come before openings, and an outer fact opens before an inner one.
+        inserts.append((span["start"], 1 + number, "["))
+        inserts.append((span["end"], -number, f"|#{number}]"))
+    out, at = [], 0
+    for where, _, mark in sorted(inserts):
+        out.append(text[at:where])
+        out.append(mark)
+        at = where
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _states(values: dict | None) -> str:
+    """A fact's values in words: target, actual and status; kind, source and amount; score out of a maximum."""
+    if not values:
+        return ""
+    from perfkg import ontology
+
+    words = ontology.value_labels()
+
+    def word(label: str, prop: str, value) -> str:
+        return words.get((label, prop), {}).get(value, (str(value),))[0]
+
+    parts = []
+    if "status" in values:
+        parts += [f"目标 {values['target_text'] or '—'}", f"实际 {values['actual_text'] or '—'}",
+                  f"{word('Indicator', 'status', values['status'])} ({values['status']})"]
+    if "amount" in values:
+        parts += [f"{word('Fund', 'kind', values['kind'])} / {word('Fund', 'source', values['source'])}",
+                  f"{_plain_number(values['amount'])} {values['unit'] or ''}".strip()]
+    if "max_score" in values:
+        parts.append(f"{_plain_number(values['score'])} / {_plain_number(values['max_score'])}")
+    return " · ".join(parts)
+
+
+def _plain_number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "—" if value is None else str(value)
 
 
 @app.command()
@@ -285,8 +380,11 @@ def queries(output_format: Annotated[str, typer.Option("--format", "-f", help="t
         json.dump(entries, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
+    from rich.table import Table
+
     table = Table(show_lines=True)
-    table.add_column("name", style="bold")
+    # A name is what a user types: never cut or folded, the summary wraps instead.
+    table.add_column("name", style="bold", no_wrap=True, min_width=max(len(entry["name"]) for entry in entries))
     table.add_column("answers")
     table.add_column("parameters")
     for entry in entries:
@@ -313,6 +411,10 @@ def serve(
     from perfkg.api.app import create_app
 
     settings = config.from_env().with_store(store)
+    # A missing or damaged store is said in a line here, before the server starts
+    # (from the application's start-up, uvicorn would print its traceback first).
+    with _client(store):
+        pass
     host = host or os.environ.get("PERFKG_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("PERFKG_PORT") or 8000)
     errors.print(f"perfkg on http://{host}:{port}: the explorer at /, API docs at /docs; store {settings.store}")
@@ -327,6 +429,8 @@ def stats(
     output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
     """Node counts by label and relationship counts by type."""
+    from rich.table import Table
+
     with _client(store) as client:
         counts = client.stats()
     if output_format == "json":
@@ -366,6 +470,11 @@ def export(
     if output_format == "csv" and output is None:
         errors.print("[red]error:[/red] --format csv writes one file per label and type: give --output FOLDER")
         raise typer.Exit(2)
+    if output is not None and output_format != "csv" and not output.resolve().parent.is_dir():
+        _fail(f"{output.parent}: no such folder to write {output.name} in", 2)
+    if output is not None and output.exists() and output.is_dir() != (output_format == "csv"):
+        _fail(f"{output} is a {'file' if output_format == 'csv' else 'folder'}: csv writes a folder, "
+              "the other formats a file", 2)
     with _client(store) as client:
         if output_format == "csv":
             output.mkdir(parents=True, exist_ok=True)
@@ -397,6 +506,8 @@ def validate(store: StoreOption = None) -> None:
     from perfkg.ontology.rdf import validate as shacl
 
     from . import export as exporter
+
+    from rich.table import Table
 
     with _client(store) as client:
         graph = to_rdf(exporter.nodes(client.store), exporter.relationships(client.store))
@@ -459,14 +570,17 @@ def evaluate(
 ) -> None:
     """Measure the extraction against gold annotations (through a scratch embedded store): the targets, the
     figures by document kind and by layout, and a line per missed, spurious or wrong indicator."""
-    from perfkg.ingest.evaluate import evaluate_folder, render
+    from perfkg.ingest.evaluate import GoldError, evaluate_folder, render
 
     if not gold.is_dir():
         errors.print(f"[red]error:[/red] {gold} is not a folder")
         raise typer.Exit(2)
     if reports is None:
         reports = next((d for d in (gold.parent / "reports", gold.parent / "docs") if d.is_dir()), gold)
-    result = evaluate_folder(gold, reports)
+    try:
+        result = evaluate_folder(gold, reports)
+    except GoldError as error:
+        _fail(str(error), 2)
     if as_json:
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -481,11 +595,16 @@ def bench_corpus(
     out: Annotated[Path, typer.Argument(help="Folder to write them to.")],
     examples: Annotated[Path, typer.Option(help="Template reports.")] = Path("examples/reports"),
     seed: Annotated[int, typer.Option(help="Random seed: the same seed writes the same corpus.")] = 0,
+    missing: Annotated[float, typer.Option(
+        help="Share of the reports (0 to 1) that each leave out their department, district, city or year.")] = 0.0,
 ) -> None:
     """Write N synthetic reports (for load tests and benchmarks only, never for accuracy)."""
     from .corpus import generate
 
-    written = generate(count, out, examples, seed=seed)
+    try:
+        written = generate(count, out, examples, seed=seed, missing=missing)
+    except (ValueError, OSError) as error:
+        _fail(str(error), 2)
     console.print(f"wrote {len(written)} reports to {out}")
 
 

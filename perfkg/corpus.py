@@ -5,6 +5,10 @@ in a made-up district and city), another year, some met indicators' achieved
 values moved to the wrong side of their targets, its numbers perturbed and
 the items of its lists in another order. What to replace is read off the
 template by the extractor itself, so the generator knows no report by name.
+
+With `missing`, that share of the reports each lose their department's name,
+district, city or year (each left out on its own), as reports found on the web
+often do: graphs with gaps for the explorer and the queries to cope with.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ class Template:
 
 # The share of a template's missable indicators each generated report misses.
 MISS_RATE = 0.25
+
+# What a report may leave out (generate's `missing`).
+MISSABLE_FIELDS = ("department", "district", "city", "year")
 
 
 class _Located:
@@ -134,7 +141,11 @@ def _shuffle_items(text: str, rng: random.Random) -> str:
     return "\n".join(shuffle(line) for line in text.split("\n"))
 
 
-def generate(count: int, out: Path, examples: Path, seed: int = 0) -> list[Path]:
+def generate(count: int, out: Path, examples: Path, seed: int = 0, missing: float = 0.0) -> list[Path]:
+    """`count` reports written to `out` from the templates of `examples`; with
+    `missing` (0 to 1), each of MISSABLE_FIELDS is left out of that share of them."""
+    if not 0 <= missing <= 1:
+        raise ValueError(f"missing must be a share between 0 and 1, got {missing}")
     rng = random.Random(seed)
     bases = templates(examples)
     if not bases:
@@ -157,11 +168,15 @@ def generate(count: int, out: Path, examples: Path, seed: int = 0) -> list[Path]
         for where, achieved, missed in base.missable:
             if rng.random() < MISS_RATE:
                 text = text[:where] + missed + text[where + len(achieved):]
-        replacements = [(base.unit_stem, stem), (str(base.year), str(year))]
+        # Drawn only when asked, so a corpus without gaps is the same as before for a seed.
+        left_out = {field for field in MISSABLE_FIELDS if missing and rng.random() < missing}
+        if "department" in left_out:
+            text = text.replace(base.name, "")
+        replacements = [(base.unit_stem, stem), (str(base.year), "" if "year" in left_out else str(year))]
         if base.district:
-            replacements.append((base.district, district))
+            replacements.append((base.district, "" if "district" in left_out else district))
         if base.city:
-            replacements.append((base.city, city))
+            replacements.append((base.city, "" if "city" in left_out else city))
         for old, new in replacements:
             if old:
                 text = text.replace(old, new)

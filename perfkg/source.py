@@ -56,3 +56,18 @@ def report_source(store: GraphStore, report_id: str) -> dict[str, Any] | None:
             spans.append(span)
     spans.sort(key=lambda s: (s["start"], -s["end"], s["label"], s["id"]))
     return {"report_id": report_id, "source_file": source_file, "format": fmt, "text": text or "", "spans": spans}
+
+
+def fact_values(store: GraphStore, report_id: str) -> dict[str, dict[str, Any]]:
+    """What each fact of a report states beyond its name, by the fact's id:
+    an indicator's target, actual and status, a fund's kind, source, amount
+    and unit, a score item's score out of its maximum."""
+    found: dict[str, dict[str, Any]] = {}
+    for label, fields in (("Indicator", ("target_text", "actual_text", "status")),
+                          ("Fund", ("kind", "source", "amount", "unit")),
+                          ("ScoreItem", ("score", "max_score"))):
+        columns = ", ".join(f"n.{field}" for field in fields)
+        for node_id, *values in store.read(f"MATCH (n:{label}) WHERE n.report_id = $id RETURN n.id, {columns}",
+                                           {"id": report_id}).rows:
+            found[node_id] = dict(zip(fields, values))
+    return found

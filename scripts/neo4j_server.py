@@ -12,7 +12,7 @@ loopback ports with authentication on and a generated password, stopped by the p
 records there. The tests' session fixture, `make neo4j` and `make bench` use it.
 
     python scripts/neo4j_server.py start var/neo4j    # fetch once, start, print the settings to use
-    python scripts/neo4j_server.py stop var/neo4j
+    python scripts/neo4j_server.py stop var/neo4j     # what `make neo4j-stop` runs
     python scripts/neo4j_server.py env var/neo4j      # the settings of the running server again
 """
 
@@ -63,6 +63,9 @@ JVM_OPTIONS = [
 # Neo4j checks running transactions against their time limit every 2 s by default, so a 200 ms
 # limit stopped a query after 1.8 to 2.3 s. Checking every 100 ms brings the lag under 0.2 s.
 CHECK_INTERVAL = "100ms"
+
+# Where `make neo4j` keeps its server (the Makefile's NEO4J_HOME).
+DEFAULT_HOME = Path("var/neo4j")
 
 
 class Unavailable(Exception):
@@ -288,7 +291,7 @@ def _exports(server: Server) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("action", choices=["fetch", "start", "stop", "env"])
-    parser.add_argument("home", type=Path, nargs="?", default=Path("var/neo4j"), help="the server's folder")
+    parser.add_argument("home", type=Path, nargs="?", default=DEFAULT_HOME, help="the server's folder")
     parser.add_argument("--heap", default="1g", help="Java heap (-Xms and -Xmx)")
     parser.add_argument("--pagecache", default="512m", help="server.memory.pagecache.size")
     args = parser.parse_args(argv)
@@ -300,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Neo4j {server.version} (pid {server.pid}), data in {server.home}\n"
                   f"Browser: {server.browser_url} (user neo4j, password {server.password})\n"
                   f"export {_exports(server)}\n"
-                  f"Stop it: python scripts/neo4j_server.py stop {args.home}")
+                  f"Stop it: make neo4j-stop{'' if args.home == DEFAULT_HOME else f' NEO4J_HOME={args.home}'}")
         elif args.action == "stop":
             stop(args.home)
         else:

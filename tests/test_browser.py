@@ -152,7 +152,56 @@ def test_each_page_loads_offline_with_no_console_error(watched, ids, name):
         # cytoscape draws into canvases of its own inside the container
         assert page.locator("#graph canvas").count() >= 1
         assert "荔城街道" in page.inner_text("#selected")
+    if name == "report":
+        # The facts wrap within their pane: nothing to scroll sideways to.
+        assert page.eval_on_selector(".facts-panel .scroll", "e => e.scrollWidth <= e.clientWidth + 1")
     watched.screenshot(name)
+
+
+def test_a_chart_of_one_group_leaves_room_above_its_bar_and_shows_its_point(watched):
+    page = watched.open("/explore/topics/urban_renewal")  # one year and district below target
+    drawn = page.evaluate("""() => {
+        const chart = Chart.getChart(document.getElementById('chart'));
+        const bar = chart.getDatasetMeta(0).data, point = chart.getDatasetMeta(1).data;
+        return {bars: bar.length, top: chart.chartArea.top, bottom: chart.chartArea.bottom, barTop: bar[0].y,
+                pointY: point[0].y, radius: point[0].options.radius};
+    }""")
+    assert drawn["bars"] == 1
+    height = drawn["bottom"] - drawn["top"]
+    assert drawn["barTop"] > drawn["top"] + 0.1 * height  # the bar does not fill the chart
+    assert drawn["top"] + 0.05 * height < drawn["pointY"] < drawn["bottom"] and drawn["radius"] >= 4
+
+
+def test_the_report_s_columns_can_be_hidden_and_evidence_opened(watched, ids):
+    page = watched.open(f"/explore/reports/{ids['荔城街道'][1]}")
+    assert page.locator("table.report-facts td.c-target").first.is_visible()
+    assert not page.locator("table.report-facts td.c-location").first.is_visible()  # hidden until asked
+    page.uncheck("#show-target")
+    assert not page.locator("table.report-facts td.c-target").first.is_visible()
+    page.check("#show-location")
+    assert page.locator("table.report-facts td.c-location").first.is_visible()
+    evidence = page.locator("table.report-facts details.evidence").first
+    assert not evidence.locator(".evidence").is_visible()
+    evidence.locator("summary").click()
+    assert evidence.locator(".evidence").is_visible()
+
+
+def test_a_small_neighbourhood_is_drawn_at_a_readable_size(watched, ids):
+    indicator = api(watched.base, f"/reports/{ids['荔城街道'][1]}")["indicators"][0]["id"]
+    page = watched.open(f"/explore/graph/Indicator/{indicator}")
+    drawn = page.evaluate("""() => {
+        const cy = document.getElementById('graph')._cyreg.cy;
+        const edges = cy.edges().map((e) => {
+            const [a, b] = [e.source(), e.target()];
+            const gap = Math.hypot(a.renderedPosition('x') - b.renderedPosition('x'),
+                                   a.renderedPosition('y') - b.renderedPosition('y'))
+                        - (a.renderedWidth() + b.renderedWidth()) / 2;
+            return {gap, label: e.data('type').length * parseFloat(e.style('font-size')) * 0.6 * cy.zoom()};
+        });
+        return {zoom: cy.zoom(), widest: Math.max(...cy.nodes().map((n) => n.renderedWidth())), edges};
+    }""")
+    assert drawn["edges"] and drawn["zoom"] <= 1.25 and drawn["widest"] <= 90
+    assert all(edge["gap"] > edge["label"] for edge in drawn["edges"]), drawn["edges"]
 
 
 def test_the_api_docs_list_the_operations_offline(watched):

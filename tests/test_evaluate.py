@@ -437,7 +437,7 @@ perfkg eval: 2 documents
   gold     gold
   reports  docs
 
-target (issue 12)                    value     count   at least
+target                               value     count   at least
 indicator F1                         0.727                 0.90  below
 status accuracy on matched           0.750       3/4       0.95  below
 not_met recall                       0.500       1/2       0.90  below
@@ -497,7 +497,7 @@ perfkg eval: 3 documents
            corpus/gold
   reports  reports
 
-target (issue 12)                    value     count   at least
+target                               value     count   at least
 indicator F1                         0.800                 0.90  below
 status accuracy on matched           1.000       2/2       0.95  met
 not_met recall                       0.000       0/1       0.90  below

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
 from perfkg import ontology
 from perfkg.ontology import ID, PK
@@ -89,8 +89,8 @@ def test_a_report_with_two_departments_is_caught(rdf):
     broken = Graph()
     for triple in rdf:
         broken.add(triple)
-    report = next(broken.subjects(ontology.RDF.type, PK.Report))
-    broken.add((ID["dept-intruder"], ontology.RDF.type, PK.Department))
+    report = next(broken.subjects(RDF.type, PK.Report))
+    broken.add((ID["dept-intruder"], RDF.type, PK.Department))
     broken.add((ID["dept-intruder"], PK.id, Literal("dept-intruder")))
     broken.add((ID["dept-intruder"], PK.name, Literal("另一个部门")))
     broken.add((ID["dept-intruder"], PK.PUBLISHED, report))
@@ -110,3 +110,28 @@ def test_the_browser_style_covers_every_label():
     colours = {label: re.search(r"color:\s*(#[0-9A-Fa-f]{6})", styled[label]).group(1)
                for label in ("MetIndicator", "NotMetIndicator", "UnknownIndicator")}
     assert len(set(colours.values())) == 3
+
+
+def test_every_closed_value_has_words_in_both_languages():
+    schema = ontology.schema()
+    words = ontology.value_labels()
+    for (label, prop) in (("Indicator", "status"), ("Indicator", "origin"), ("Report", "kind"), ("Task", "kind"),
+                          ("Fund", "kind"), ("Fund", "source")):
+        allowed = schema.labels[label].properties[prop].allowed
+        assert set(words[(label, prop)]) == set(allowed), (label, prop)
+        assert all(zh and en and zh != en for zh, en in words[(label, prop)].values()), (label, prop)
+    assert words[("Fund", "source")]["fiscal_appropriation"] == ("财政拨款", "fiscal appropriation")
+
+
+def test_a_second_process_reads_the_ontology_from_its_cache_without_rdflib(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from perfkg import ontology; s = ontology.schema(); t = ontology.topics(); "
+            "print(len(s.labels), len(t.topics), 'rdflib' in sys.modules)")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    first, second = (subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+                     .stdout.split() for _ in range(2))
+    assert first[:2] == second[:2] == [str(len(ontology.schema().labels)), str(len(ontology.topics().topics))]
+    assert (first[2], second[2]) == ("True", "False")

@@ -325,3 +325,12 @@ def test_funds_of_a_department_with_the_task_each_belongs_to(http):
     assert (allocations[0]["task"], allocations[0]["amount"]) == ("坚持党建引领加强基层组织建设", 446.05)
     totals = rows_of(http, "/queries/funds?department=荔城&kind=budget&source=total")
     assert [(r["amount"], r["task"]) for r in totals] == [(82912.04, None)]
+
+
+def test_the_style_sheet_is_served_for_neo4j_browser_to_fetch(http):
+    from conftest import ROOT
+
+    response = http.get("/style/perfkg.grass", headers={"Origin": "http://127.0.0.1:7474"})
+    assert response.status_code == 200 and response.headers["access-control-allow-origin"] == "*"
+    assert response.text == (ROOT / "ontology" / "perfkg.grass").read_text(encoding="utf-8")
+    assert "/style/perfkg.grass" in http.get("/openapi.json").json()["paths"]

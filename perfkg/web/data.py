@@ -23,12 +23,14 @@ NEIGHBOURS_PER_TYPE = 25
 
 def report(client: Client, report_id: str) -> dict | None:
     """The report's own properties (warnings among them, when the reader left
-    any) and its department."""
+    any), its department, district, city and the projects it evaluates."""
     rows = client.read(
         "MATCH (r:Report {id: $id}) OPTIONAL MATCH (d:Department)-[:PUBLISHED]->(r) "
-        "OPTIONAL MATCH (d)-[:IN_DISTRICT]->(x:District) "
+        "OPTIONAL MATCH (d)-[:IN_DISTRICT]->(x:District) OPTIONAL MATCH (x)-[:IN_CITY]->(c:City) "
+        "OPTIONAL MATCH (d)-[:IN_CITY]->(own:City) OPTIONAL MATCH (r)-[:EVALUATES]->(p:Project) "
         "RETURN properties(r) AS report, d.id AS department_id, d.name AS department, d.short_name AS short_name, "
-        "x.name AS district",
+        "x.name AS district, coalesce(c.name, own.name) AS city, "
+        "[name IN collect(p.name) WHERE name IS NOT NULL] AS projects",
         {"id": report_id},
     ).records()
     if not rows:

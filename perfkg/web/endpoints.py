@@ -1,17 +1,18 @@
 """The explorer's two tables that no named query gives, as API endpoints in
-JSON and CSV: search, and the neighbourhood of a node."""
+JSON and CSV: search, and the neighbourhood of a node; and the graph style
+sheet both the explorer and Neo4j Browser draw with."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from perfkg import ontology
 from perfkg.export import csv_lines
 
-from . import data, urls
+from . import data, grass, urls
 
 router = APIRouter(tags=["explorer"])
 
@@ -67,3 +68,11 @@ def graph(
                          other["properties"].get("name") or other["properties"].get("text") or other["caption"]])
         return _csv(f"{label}-{node_id}", ["direction", "type", "label", "id", "name"], rows)
     return found
+
+
+@router.get("/style/perfkg.grass", summary="The graph style sheet for Neo4j Browser: `:style http://localhost:8000/style/perfkg.grass`",
+            response_class=PlainTextResponse)
+def style_sheet():
+    # Browser fetches the sheet from its own page, on another origin: the
+    # sheet is public, so any origin may read it.
+    return PlainTextResponse(grass.sheet(), headers={"Access-Control-Allow-Origin": "*"})

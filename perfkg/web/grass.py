@@ -16,6 +16,8 @@ from importlib import resources
 _RULE = re.compile(r'(?P<selector>node|relationship)(?:\.(?P<label>\w+))?\s*\{(?P<body>(?:[^{}"]|"[^"]*")*)\}')
 _DECLARATION = re.compile(r'(?P<key>[\w-]+)\s*:\s*(?P<value>(?:[^;"]|"[^"]*")+);')
 _PIXELS = re.compile(r"^(\d+(?:\.\d+)?)px$")
+# The least font size of a relationship's label in the explorer's view (px).
+EDGE_FONT_MIN = 10
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,9 @@ class Grass:
         sheet.append({"selector": "edge", "style": {
             "line-color": color, "target-arrow-color": color, "target-arrow-shape": "triangle",
             "curve-style": "bezier", "width": _pixels(edge.get("shaft-width", "1px")),
-            "label": "data(type)", "font-size": _pixels(edge.get("font-size", "8px")),
+            "label": "data(type)",
+            # The file's 8px suits Browser's zoomed view; the explorer draws the whole neighbourhood at once.
+            "font-size": max(EDGE_FONT_MIN, _pixels(edge.get("font-size", "8px"))),
             "color": edge.get("text-color-external", "#000000"), "text-rotation": "autorotate",
             "text-background-color": "#FFFFFF", "text-background-opacity": 1,
             "text-background-padding": _pixels(edge.get("padding", "3px")),
@@ -117,4 +121,9 @@ def parse(text: str) -> Grass:
 @lru_cache(maxsize=1)
 def grass() -> Grass:
     """The style sheet shipped with the ontology."""
-    return parse(resources.files("perfkg.ontology").joinpath("perfkg.grass").read_text(encoding="utf-8"))
+    return parse(sheet())
+
+
+def sheet() -> str:
+    """The text of ontology/perfkg.grass, as Neo4j Browser reads it."""
+    return resources.files("perfkg.ontology").joinpath("perfkg.grass").read_text(encoding="utf-8")

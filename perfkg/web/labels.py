@@ -1,9 +1,11 @@
-"""The explorer's words, in Chinese and English: column headings and the
-closed value lists of the graph contract (statuses, report kinds, fund
-kinds and sources). A value not listed shows as it is stored. Names of
-labels come from the ontology."""
+"""The explorer's words, in Chinese and English: column headings here; the
+names of labels, topics and the closed values of the graph contract
+(statuses, report kinds, fund kinds and sources) from the ontology. A value
+not listed shows as it is stored."""
 
 from __future__ import annotations
+
+import re
 
 from perfkg import ontology
 
@@ -47,6 +49,7 @@ COLUMNS = {
     "value": ("数值", "Value"),
     "maximum": ("满分", "Out of"),
     "evidence": ("原文依据", "Evidence"),
+    "location": ("位置", "Location"),
     "source_file": ("来源文件", "Source file"),
     "rule": ("核查规则", "Rule"),
     "severity": ("严重程度", "Severity"),
@@ -63,39 +66,24 @@ SEVERITIES = {
     "not_evaluable": ("无法核查", "not evaluable"),
 }
 
-STATUS = {
-    "met": ("达标", "met"),
-    "not_met": ("未达标", "not met"),
-    "unknown": ("无法判断", "unknown"),
-}
 
-REPORT_KINDS = {
-    "department_report": ("部门整体支出绩效自评报告", "department report"),
-    "department_form": ("部门整体支出绩效自评表", "department form"),
-    "project_report": ("项目支出绩效自评报告", "project report"),
-    "project_form": ("项目支出绩效自评表", "project form"),
-    "target_declaration": ("绩效目标表", "target declaration"),
-}
+def values(label: str, prop: str) -> dict[str, tuple[str, str]]:
+    """The words for the closed values of a property, as the ontology gives
+    them (pk:Values): {value: (Chinese, English)}."""
+    return ontology.value_labels().get((label, prop), {})
 
-FUND_KINDS = {
-    "initial_budget": ("年初预算", "initial budget"),
-    "budget": ("全年预算", "budget"),
-    "adjustment": ("年度调整", "adjustment"),
-    "expenditure": ("执行数", "expenditure"),
-    "basic_expenditure": ("基本支出", "basic expenditure"),
-    "project_expenditure": ("项目支出", "project expenditure"),
-    "carryover": ("结转结余", "carry-over"),
-    "task_allocation": ("任务资金", "task allocation"),
-}
 
-FUND_SOURCES = {
-    "total": ("合计", "total"),
-    "fiscal_appropriation": ("财政拨款", "fiscal appropriation"),
-    "general_public_budget": ("一般公共预算", "general public budget"),
-    "government_fund_budget": ("政府性基金预算", "government fund budget"),
-    "state_capital_budget": ("国有资本经营预算", "state capital budget"),
-    "other": ("其他资金", "other"),
-}
+STATUS = values("Indicator", "status")
+REPORT_KINDS = values("Report", "kind")
+FUND_KINDS = values("Fund", "kind")
+FUND_SOURCES = values("Fund", "source")
+
+
+def topic(slug: str) -> tuple[str, str]:
+    """A topic's (Chinese, English) labels, or its slug twice when the scheme has no such topic."""
+    found = ontology.topics().topics.get(slug)
+    return (found.name_zh, found.name_en) if found else (slug, slug)
+
 
 def label(name: str) -> tuple[str, str]:
     """A graph label's (Chinese, English) names, as the ontology gives them."""
@@ -108,3 +96,28 @@ def pair(table: dict[str, tuple[str, str]], key) -> tuple[str, str]:
     if key is None:
         return ("", "")
     return table.get(key, (str(key), str(key)))
+
+
+# A report's own title, as extracted, is shown when it reads as one: a
+# document's name (it ends with what the document is) that says whose or
+# which (a year, the department, a project), without a web page's furniture.
+_TITLE_END = re.compile(r"(报告|報告|报告书|自评表|自評表|目标表|目標表|评价表|評價表|申报表|申報表)([(（][^()（）]{1,30}[)）])?$")
+_PAGE_FURNITURE = re.compile(r"首页|首頁|位置|来源|來源|浏览|瀏覽|发布|發布|索引号|字体|字號|字号|导语|欢迎阅读|录入|錄入")
+TITLE_MAX = 60
+
+
+def report_title(report: dict) -> str:
+    """What to call a report: its title when it reads as one, else who, when
+    and what (department, year, kind and projects). `report` holds title,
+    department or short_name, year, kind and projects, each possibly None."""
+    title = re.sub(r"\s+", " ", report.get("title") or "").strip()
+    department = report.get("department") or report.get("short_name") or ""
+    projects = [p for p in report.get("projects") or [] if p]
+    named = [str(report.get("year") or ""), report.get("short_name") or "", department, *projects]
+    if (title and len(title) <= TITLE_MAX and _TITLE_END.search(title) and not _PAGE_FURNITURE.search(title)
+            and any(part and part in title for part in named)):
+        return title
+    kind = pair(REPORT_KINDS, report.get("kind"))[0] or "报告"
+    year = f"{report['year']}年度" if report.get("year") else ""
+    what = "".join(filter(None, (department or "部门不详", " " + year if year else "", " " + kind)))
+    return what + (f"：{'、'.join(projects)}" if projects else "")

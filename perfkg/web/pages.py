@@ -7,21 +7,50 @@ page shows is what a download gives.
 
 from __future__ import annotations
 
+import logging
+from itertools import groupby
 from pathlib import Path
+from typing import Callable
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from perfkg import ontology
 from perfkg.api import queries
 from perfkg.client import Client
 from perfkg.cypher import ParameterError
+from perfkg.store import StoreUnavailable
 
 from . import assets, data, labels, urls
 from .grass import grass
 
-router = APIRouter(include_in_schema=False)
+log = logging.getLogger("perfkg.web")
+
+
+class HtmlErrors(APIRoute):
+    """A page's route: an error the page did not expect answers as a page in
+    the explorer's style, where the API's routes answer {"error": ...}."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request):
+            try:
+                return await handler(request)
+            except StoreUnavailable as error:
+                return _page(request, "error.html", 503, title="图数据库不可用 Store unavailable",
+                             message=f"图数据库暂时无法访问，请稍后再试。The graph store does not answer: {error}")
+            except Exception:
+                log.exception("unhandled error on %s %s", request.method, request.url.path)
+                return _page(request, "error.html", 500, title="出错了 Server error",
+                             message="这一页出错了，服务器已记下详情。The page failed; the server logged the details.")
+
+        return handle
+
+
+router = APIRouter(include_in_schema=False, route_class=HtmlErrors)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(static_url=assets.static_url, urls=urls, labels=labels, assets=assets,
                              label_colours=grass().css_variables())
@@ -47,6 +76,10 @@ FIGURE_ROWS = 200
 # How many indicators below target the flagship page lists (the download has
 # all): a broad topic has thousands at 10,000 reports.
 LIST_ROWS = 500
+
+# The columns of a report's facts a reader may hide (the name is always shown,
+# its evidence on demand); the location starts hidden.
+REPORT_FACT_COLUMNS = ("label", "status", "target", "actual", "value", "location")
 
 # How many departments the home page lists before it asks for a search.
 HOME_DEPARTMENTS = 200
@@ -101,8 +134,10 @@ def home(request: Request):
         return {"topic": topic, "count": counts.get(topic.slug, 0),
                 "narrower": [branch(child) for child in scheme.children(topic.slug)]}
 
+    # In the query's order (districts by name, those with none last): None is no name to sort.
+    by_district = [(district, list(members)) for district, members in groupby(departments, lambda d: d["district"])]
     return _page(request, "home.html", title="perfkg", topics=[branch(t) for t in scheme.children(None)],
-                 departments=departments, department_total=total)
+                 by_district=by_district, shown=len(departments), department_total=total)
 
 
 @router.get("/explore/search", response_class=HTMLResponse)
@@ -141,10 +176,10 @@ def report(request: Request, report_id: str):
     found = data.report(client, report_id)
     if found is None:
         return _not_found(request, f"没有这份报告 No report with id {report_id!r}")
-    return _page(request, "report.html", title=f"{found.get('short_name') or ''} {found.get('year') or ''} · 报告 Report",
+    return _page(request, "report.html", title=f"{labels.report_title(found)} · 报告 Report",
                  report=found, facts=Table(client, "report_facts", {"report": report_id}),
-                 source=data.source(client, report_id), checks=Table(client, "findings", {"report": report_id}),
-                 in_report=True)
+                 fact_columns=REPORT_FACT_COLUMNS, source=data.source(client, report_id),
+                 checks=Table(client, "findings", {"report": report_id}), in_report=True)
 
 
 def _figures(client: Client, params: dict) -> tuple[Table, dict, int | None]:
@@ -163,9 +198,10 @@ def _chart(groups: list[dict]) -> dict:
     """The chart's data: a bar per year and district, the most crowded when
     there are more than a chart can show."""
     rows = sorted(groups, key=lambda row: -row["indicators"])[:CHART_GROUPS]
-    rows.sort(key=lambda row: (row["year"], row["district"] or ""))
+    # Reports that give no year or district come last, as the query orders them.
+    rows.sort(key=lambda row: (row["year"] is None, row["year"] or 0, row["district"] is None, row["district"] or ""))
     return {
-        "categories": [f"{row['year']} {row['district'] or ''}".strip() for row in rows],
+        "categories": [f"{row['year'] or '年度不详'} {row['district'] or ''}".strip() for row in rows],
         "indicators": [row["indicators"] for row in rows],
         "completion": [row["mean_completion_rate"] for row in rows],
         "departments": [row["departments"] for row in rows],
@@ -181,9 +217,10 @@ def topic(request: Request, slug: str):
     if found is None:
         return _not_found(request, f"没有这个主题 No topic {slug!r}")
     figures, chart, _ = _figures(_client(request), {"topic": slug})
+    broader = [scheme.topics[s] for s in (found.broader, *found.broad_match) if s in scheme.topics]
     return _page(
         request, "topic.html", title=f"{found.name_zh} · 主题 Topic", topic=found,
-        broader=[scheme.topics[s] for s in (found.broader, *found.broad_match) if s in scheme.topics],
+        broader_crumbs=[(f"{b.name_zh} {b.name_en}", urls.topic(b.slug)) for b in broader],
         narrower=scheme.children(slug),
         figures=figures, chart=chart,
         more_tables=[(name, urls.named_query(name, {"topic": slug}, "csv"), urls.named_query(name, {"topic": slug}))

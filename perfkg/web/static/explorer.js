@@ -101,16 +101,22 @@ function drawChart(canvas) {
       datasets: [
         { type: "bar", label: "未达标指标 indicators below target", data: data.indicators, backgroundColor: data.colour, maxBarThickness: 48,
           yAxisID: "count", order: 2 },
+        // Points large enough to see with one group, where there is no line to draw.
         { type: "line", label: "平均完成率 % mean completion rate", data: data.completion, borderColor: "#2870C2",
-          backgroundColor: "#2870C2", borderDash: [5, 4], spanGaps: true, yAxisID: "percent", order: 1 },
+          backgroundColor: "#2870C2", borderDash: [5, 4], spanGaps: true, yAxisID: "percent", order: 1,
+          pointRadius: 5, pointHoverRadius: 7 },
       ],
     },
     options: {
       animation: false,
       maintainAspectRatio: false,
       scales: {
-        count: { position: "left", beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "指标数 indicators" } },
-        percent: { position: "right", beginAtZero: true, title: { display: true, text: "%" }, grid: { drawOnChartArea: false } },
+        // Headroom above the tallest bar and up to 100 %, so neither fills the
+        // chart's height and the line's points never sit on its top edge.
+        count: { position: "left", beginAtZero: true, grace: "15%", ticks: { precision: 0 },
+                 title: { display: true, text: "指标数 indicators" } },
+        percent: { position: "right", beginAtZero: true, suggestedMax: 100, grace: "10%", title: { display: true, text: "%" },
+                   grid: { drawOnChartArea: false } },
       },
       plugins: {
         legend: { position: "bottom" },
@@ -121,6 +127,12 @@ function drawChart(canvas) {
 }
 
 // ---------------------------------------------------------------- the neighbourhood
+
+// The ring of neighbours: its least radius, the gap between two neighbours,
+// and how far a fit may zoom in (px).
+const RING_MIN_RADIUS = 170;
+const RING_GAP = 24;
+const MAX_FIT_ZOOM = 1.25;
 
 function drawGraph(container) {
   const found = JSON.parse(document.getElementById("graph-data").textContent);
@@ -134,15 +146,30 @@ function drawGraph(container) {
     })),
     ...found.edges.map((edge) => ({ group: "edges", data: edge })),
   ];
-  const cy = cytoscape({
-    container,
-    elements,
-    style,
-    layout: {
-      name: "concentric", animate: false, minNodeSpacing: 12,
-      concentric: (node) => (node.hasClass("centre") ? 2 : 1), levelWidth: () => 1,
+  const cy = cytoscape({ container, elements, style, maxZoom: 3, minZoom: 0.2 });
+  // The neighbours on a ring around the node, far enough apart that each edge
+  // is longer than its label, and no closer together than their sizes allow.
+  const ring = cy.nodes().not(".centre");
+  const place = new Map(ring.map((node, index) => [node.id(), index]));
+  const widest = Math.max(40, ...cy.nodes().map((node) => node.width()));
+  const radius = Math.max(RING_MIN_RADIUS, (ring.length * (widest + RING_GAP)) / (2 * Math.PI));
+  cy.layout({
+    name: "preset", animate: false, fit: false,
+    positions: (node) => {
+      if (node.hasClass("centre")) {
+        return { x: 0, y: 0 };
+      }
+      const angle = (2 * Math.PI * place.get(node.id())) / Math.max(ring.length, 1) - Math.PI / 2;
+      return { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
     },
-  });
+  }).run();
+  // A small neighbourhood is not blown up to fill the box: drawn at most a
+  // little over its own size, so nodes stay node-sized and labels legible.
+  cy.fit(undefined, 30);
+  if (cy.zoom() > MAX_FIT_ZOOM) {
+    cy.zoom(MAX_FIT_ZOOM);
+    cy.center();
+  }
   const panel = document.getElementById("selected");
   const show = (node) => panel.replaceChildren(...describe(node));
   cy.on("tap", "node", (event) => show(byId.get(event.target.id())));
