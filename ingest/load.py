@@ -66,14 +66,19 @@ def department_id(name: str) -> str:
     return "dept-" + _hash(normalise_name(name))
 
 
+# Documents about projects: a department publishes one per project and year.
+PROJECT_DOCUMENTS = frozenset({"project_form", "project_report", "target_declaration"})
+
+
 def report_id(extraction: Extraction) -> str:
     """The same document: the same department, year and kind of document
     (a department's form and its narrative report of one year are two
     documents), and for a project's document the same projects. A newer
     version of it replaces it. A document whose department or year is not
-    known is identified by its content alone, so two such documents never
-    replace each other."""
-    if extraction.department is not None and extraction.year is not None:
+    known, or a project's document whose project was not read, is identified
+    by its content alone, so two such documents never replace each other."""
+    unnamed_project = extraction.kind in PROJECT_DOCUMENTS and not extraction.projects
+    if extraction.department is not None and extraction.year is not None and not unnamed_project:
         projects = sorted(normalise_name(p.name) for p in extraction.projects)
         return "report-" + _hash(department_id(extraction.department.name), extraction.year, extraction.kind,
                                  *projects)

@@ -139,8 +139,11 @@ def _print_outcome(outcome) -> None:
     if outcome.encoding and outcome.encoding not in ("utf-8",):
         console.print(f"  decoded as {outcome.encoding}")
     if outcome.status == "replaced":
-        others = ", ".join(outcome.replaced) if outcome.replaced else "an earlier ingest of the same report"
-        console.print(f"  [yellow]replaces[/yellow] {others}")
+        if outcome.replaced:  # why: the same document, as ingest/load.py's report_id defines it
+            console.print(f"  [yellow]replaces[/yellow] {', '.join(outcome.replaced)}: an earlier version of the "
+                          "same document (the same department, year and kind, and the same projects)")
+        else:
+            console.print("  [yellow]replaces[/yellow] an earlier ingest of the same file")
     for warning in outcome.warnings:
         console.print(f"  [yellow]warning:[/yellow] {warning}")
 

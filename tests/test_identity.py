@@ -59,3 +59,20 @@ def test_the_same_file_ingested_again_replaces_itself(store, tmp_path):
     [outcome] = _ingest(store, tmp_path, {"p1.txt": FRAGMENT.format(what="培训")})
     assert outcome.status == "replaced"
     assert len(_reports(store)) == 1
+
+
+UNNAMED = ("项目支出绩效自评表\n(2022年度)\n实施单位 | 某县民政局\n"
+           "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值\n产出指标 | 数量指标 | {what} | 100人次 | 90人次\n")
+
+
+def test_twenty_project_forms_of_one_department_and_year_are_twenty_reports(store, tmp_path):
+    files = {f"p{n:02d}.txt": PROJECT.format(name=f"第{n}号救助项目", done=90 + n) for n in range(20)}
+    outcomes = _ingest(store, tmp_path, files)
+    assert [o.status for o in outcomes] == ["loaded"] * 20
+    assert store.read("MATCH (r:Report) RETURN count(r)").rows == [[20]]
+
+
+def test_project_forms_whose_project_is_not_read_never_replace_each_other(store, tmp_path):
+    outcomes = _ingest(store, tmp_path, {"a.txt": UNNAMED.format(what="救助人次"), "b.txt": UNNAMED.format(what="走访户数")})
+    assert [o.status for o in outcomes] == ["loaded", "loaded"]
+    assert [r[1] for r in _reports(store)] == ["a.txt", "b.txt"]
