@@ -211,7 +211,7 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
         category: str | None = Query(None, max_length=50, description="数量指标, 质量指标, …, 关键指标"),
         task: str | None = Query(None, max_length=200, description="Part of the name of the task the indicator measures"),
         report_kind: str | None = Query(None, pattern=REPORT_KINDS,
-                                        description="department_report, department_form, project_report, project_form or target_declaration"),
+                                        description="department_report, department_form, project_report, project_form, target_declaration or other"),
         project: str | None = Query(None, max_length=200, description="Part of the name of the project the indicator measures"),
         limit: int = Query(50, ge=1, le=1000),
         offset: int = Query(0, ge=0, le=10_000_000),

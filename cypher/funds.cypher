@@ -8,7 +8,7 @@
 // @param kind: string = null in [initial_budget, budget, adjustment, expenditure, basic_expenditure, project_expenditure, carryover, task_allocation] — Only this kind of amount
 // @param source: string = null in [total, fiscal_appropriation, general_public_budget, government_fund_budget, state_capital_budget, other] — Only amounts from this source
 // @param project: string = null — Part of the name of the project an amount belongs to (project reports and forms)
-// @param report_kind: string = null in [department_report, department_form, project_report, project_form, target_declaration] — Only amounts of this kind of report
+// @param report_kind: string = null in [department_report, department_form, project_report, project_form, target_declaration, other] — Only amounts of this kind of report
 // @example perfkg query funds -p department=文冲 -p kind=task_allocation
 // @example perfkg query funds -p project=饮水
 MATCH (d:Department)

@@ -7,7 +7,7 @@
 // @param year: integer = null — Budget year of the report, e.g. 2021
 // @param district: string = null — District name or part of it, e.g. 黄埔区 or 黄埔
 // @param department: string = null — Department id, full name or part of it, e.g. 荔城 or 荔城街道
-// @param report_kind: string = null in [department_report, department_form, project_report, project_form, target_declaration] — Only indicators of this kind of report: a department's narrative report or self-evaluation form, a project's report or form, or a target declaration (targets, no actuals)
+// @param report_kind: string = null in [department_report, department_form, project_report, project_form, target_declaration, other] — Only indicators of this kind of report: a department's narrative report or self-evaluation form, a project's report or form, a target declaration (targets, no actuals), or a neighbouring text (other)
 // @param project: string = null — Part of the name of the project the indicator measures (project reports and forms), e.g. 饮水
 // @example perfkg query indicators_below_target -p topic=垃圾分类 -p year=2022
 // @example perfkg query indicators_below_target -p department=荔城 --format csv

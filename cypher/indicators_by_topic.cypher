@@ -4,7 +4,7 @@
 // @param status: string = null in [met, not_met, unknown] — Only indicators with this status
 // @param year: integer = null — Budget year of the report
 // @param department: string = null — Department id, full name or part of it
-// @param report_kind: string = null in [department_report, department_form, project_report, project_form, target_declaration] — Only indicators of this kind of report: a department's narrative report or self-evaluation form, a project's report or form, or a target declaration (targets, no actuals)
+// @param report_kind: string = null in [department_report, department_form, project_report, project_form, target_declaration, other] — Only indicators of this kind of report: a department's narrative report or self-evaluation form, a project's report or form, a target declaration (targets, no actuals), or a neighbouring text (other)
 // @param project: string = null — Part of the name of the project the indicator measures (project reports and forms), e.g. 饮水
 // @example perfkg query indicators_by_topic -p topic=epidemic_prevention
 // @example perfkg query indicators_by_topic -p topic=生活垃圾 -p status=met

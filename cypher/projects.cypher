@@ -8,7 +8,7 @@
 // @param project: string = null — Part of the project's name, e.g. 饮水
 // @param department: string = null — Department id, full name or part of it: the responsible department or the one that reported
 // @param year: integer = null — Budget year of the report
-// @param report_kind: string = null in [department_report, department_form, project_report, project_form, target_declaration] — Only projects evaluated by this kind of report
+// @param report_kind: string = null in [department_report, department_form, project_report, project_form, target_declaration, other] — Only projects evaluated by this kind of report
 // @example perfkg query projects -p project=饮水
 // @example perfkg query projects -p report_kind=target_declaration -p year=2022
 MATCH (r:Report)-[:EVALUATES]->(p:Project)

@@ -133,6 +133,14 @@ class Finding:
     concerns: tuple[tuple[str, int], ...] = ()
 
 
+# What each kind of document has: a part a kind does not have is never said
+# to be missing (a project form has no duties, a work summary no funds block).
+EXPECTED_PARTS = {
+    "department_report": frozenset({"duties", "tasks", "problems", "measures", "department_funds"}),
+    "department_form": frozenset({"department_funds"}),
+}
+
+
 @dataclass
 class Extraction:
     """Everything one report states, before it becomes graph nodes."""
@@ -143,7 +151,7 @@ class Extraction:
     format: str = "txt"
     # The document's text: every evidence is a span of it.
     text: str = ""
-    # department_report | department_form | project_report | project_form | target_declaration
+    # department_report | department_form | project_report | project_form | target_declaration | other
     kind: str = "department_report"
     title: str | None = None
     year: int | None = None
@@ -172,6 +180,10 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
     # What the checks of the report's own arithmetic found (ingest/audit.py).
     findings: list[Finding] = field(default_factory=list)
+
+    def expects(self, part: str) -> bool:
+        """Does a document of this kind have this part, so that its absence is worth a warning?"""
+        return part in EXPECTED_PARTS.get(self.kind, frozenset())
 
     def counts(self) -> dict[str, int]:
         return {

@@ -380,6 +380,8 @@ def _kind(ctx: Context, fields) -> str:
     for kind, pattern in _KINDS:
         if pattern.search(head):
             return kind
+    if not out.names_the_genre:
+        return "other"  # a work summary, a speech, news or a progress table that states plans against results
     has_project = bool(out.projects) or "project_name" in fields
     has_table = any(find_headers(stream) for stream in ctx.streams.values())
     if has_table:
