@@ -16,6 +16,8 @@ from functools import lru_cache
 # (万元) are dropped before matching (`_BRACKETED`).
 ROLE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("ordinal", re.compile(r"序号|编号")),
+    # What a budget system's declaration adds beside each indicator: read past, never a value.
+    ("explanation", re.compile(r"指标(?:解释|说明|定义|来源)|(?:评|扣|计)分(?:标准|规则|方法)|评价标准|数据来源|评分依据")),
     ("goal_done", re.compile(r"(?:年度)?(?:整体|总体)?目标(?:实际)?完成情况|任务完成情况|完成情况说明|工作完成情况")),
     ("actual", re.compile(
         r"(?:指标)?完成情况|(?:全年|年度)?实际完成(?:值|情况|数|指标值)?|(?:全年)?完成值|(?:全年)?实际值|执行情况"
@@ -70,14 +72,19 @@ LEVEL2 = re.compile(
     r"|经济成本|社会成本|生态环境成本)指标(?:等)?|(?:经济|社会|生态)效益|可持续影响|服务对象满意度")
 
 
+# A budget system's declaration writes the categories bare (产出, 效益, 质量).
+BARE_LEVEL1 = re.compile(r"产出|效益|满意度")
+BARE_LEVEL2 = re.compile(r"数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度")
+
+
 @lru_cache(maxsize=8192)
 def category_of(cell: str) -> tuple[str, str] | None:
     """("level1" or "level2", the category as written without spaces) when the
     cell names an indicator category, else None."""
     text = compact(cell)
-    if LEVEL2.fullmatch(text):
+    if LEVEL2.fullmatch(text) or BARE_LEVEL2.fullmatch(text):
         return "level2", text
-    if LEVEL1.fullmatch(text):
+    if LEVEL1.fullmatch(text) or BARE_LEVEL1.fullmatch(text):
         return "level1", text
     return None
 

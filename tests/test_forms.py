@@ -205,3 +205,35 @@ def test_a_funds_row_whose_columns_are_unknown_gives_no_budget():
     # three amounts under no recognised column header: which is the budget is not said
     text = "项目支出绩效自评表\n项目名称 | 河道综合整治工程\n年度资金总额 | 300 | 320 | 288\n"
     assert extract_text(text).funds == []
+
+
+DECLARATION = """2023年度项目绩效目标申报表
+项目名称 | 农村公路养护
+一级指标 | 二级指标 | 三级指标 | 指标值 | 指标解释 | 评(扣)分标准
+产出 | | | | |
+产出指标 | 数量指标 | 养护里程 | ≥100公里 | 年内养护的农村公路里程 | 未完成按比例扣分
+产出指标 | 成本指标 | 不适用 | 不适用 | |
+效益指标 | 社会效益指标 | 群众出行满意度 | ≥90% | 抽样调查 | 低于目标扣分
+质量 | | | | |
+备注：作为导入模板，请勿修改表头 | | | | |
+"""
+
+
+def test_a_budget_systems_declaration_gives_no_indicator_from_not_applicable_category_note_or_explanation_cells():
+    found = [(i.name, i.target_text, i.category) for i in extract_text(DECLARATION).indicators]
+    assert found == [("养护里程", "≥100公里", "数量指标"), ("群众出行满意度", "≥90%", "社会效益指标")]
+
+
+def test_one_stray_year_never_decides_against_what_the_document_says_many_times():
+    text = "2013年度项目绩效目标申报表\n" + "".join(f"项目名称 | 项目{i}\n2023年度预算 | 10\n" for i in range(5))
+    assert extract_text(text).year == 2023
+    assert extract_text("2021年度项目绩效自评表\n2022年度预算 | 10\n").year == 2021  # one mention outvotes nothing
+
+
+def test_a_work_summary_that_states_plans_against_results_is_kind_other_with_its_statements():
+    summary = ("某镇2022年工作总结\n今年以来，我镇围绕年初目标扎实推进各项工作。"
+               "全年计划新建农村公厕20座，实际完成22座；计划培训农民500人次，实际完成480人次。\n")
+    extraction = extract_text(summary)
+    assert extraction.kind == "other"
+    assert len(extraction.indicators) >= 1
+    assert not [w for w in extraction.warnings if "not found" in w and "department" not in w]

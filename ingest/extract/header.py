@@ -97,7 +97,7 @@ def _year(doc: Doc, title: str | None) -> int | None:
     if title:
         m = _BUDGET_YEAR.search(compact(title)) or _YEAR.search(compact(title))
         if m:
-            return int(m.group(1))
+            return _unless_outvoted(doc, int(m.group(1)))
     # A form or a fragment without a title: the budget year its opening names
     # most, else any year it names most that is not a date.
     lines = doc.text.norm[:4000].split("\n")
@@ -107,6 +107,18 @@ def _year(doc: Doc, title: str | None) -> int | None:
         if years:
             return years.most_common(1)[0][0]
     return None
+
+
+def _unless_outvoted(doc: Doc, year: int) -> int:
+    """The title's year, unless the document's own budget years say another one
+    far more often (a workbook whose first sheet's title has 2013 for the 2023 its
+    twenty other sheets write: one stray cell never decides)."""
+    years = Counter(int(y) for y in _BUDGET_YEAR.findall(doc.text.norm.replace(" ", "")) if 1990 <= int(y) <= 2100)
+    if years:
+        usual, count = years.most_common(1)[0]
+        if usual != year and count >= 3 and count >= 3 * years[year]:
+            return usual
+    return year
 
 
 def _department_name(doc: Doc, title: str | None) -> str | None:

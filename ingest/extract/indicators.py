@@ -248,12 +248,20 @@ def _unreported_actual(record, columns: list[str]) -> None:
     record.cells["max_score"] = record.cells.pop("actual")
 
 
+# A row the form says does not apply (不适用), and a note under the table (备注：作为导入模板…).
+_NOT_APPLICABLE = re.compile(r"不适用|不涉及|无此项|暂无")
+_NOTE = re.compile(r"^(?:备注|注|说明|填表说明|填报说明)\s*\d*\s*[:：]")
+
+
 def _record_indicator(ctx: Context, record, table_category: str | None, row_start) -> Indicator | None:
     written = record.text("name") or (record.level2 if record.named_by_category else "")
     name = _NUMBERING.sub("", tidy(written or ""))
     name = strip_glosses(name)
     if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
         return None  # a bracketed unit or a word cut from its row ((分), 率%) names nothing
+    if _NOTE.match(name) or any(_NOT_APPLICABLE.fullmatch(compact(text or "")) for text in (
+            name, record.text("target"), record.text("actual"))):
+        return None
     tokens_ = record.tokens()
     doc = ctx.doc
     evidence = doc.evidence(min(row_start.cell.start, tokens_[0].cell.start), tokens_[-1].cell.end)
