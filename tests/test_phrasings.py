@@ -97,3 +97,13 @@ def test_evidence_is_the_statement_verbatim_across_a_page_break():
     text = "服务企业数年度指标值为 203 家，实际完成\n\n212 家；检查企业 5042 家，完成率 131%。"
     evidence = sorted(indicator.evidence.text for indicator in extract_text(text).indicators)
     assert evidence == ["服务企业数年度指标值为 203 家，实际完成\n\n212 家；", "检查企业 5042 家，完成率 131%。"]
+
+
+def test_a_report_written_along_the_forms_categories_gives_each_plan_and_its_result():
+    text = ("某县民政局2022年度项目绩效自评报告\n1.数量指标：完成困难群众救助500人次，已完成。\n"
+            "2.时效指标：资金于2022年12月底前拨付到位，已完成。\n3.满意度指标：受益群众满意度≥90%，实际达到96%。\n"
+            "4.质量指标：验收合格率100%，未完成。\n5.时效指标：资金拨付及时率指标值为100%，全年实际完成值为95%。\n")
+    found = [(i.name, i.target_text, i.actual_text, i.status) for i in extract_text(text).indicators]
+    assert found == [("困难群众救助", "500人次", "已完成", "met"), ("资金拨付到位", "2022年12月底前", "已完成", "met"),
+                     ("受益群众满意度", "≥90%", "96%", "met"), ("验收合格率", "100%", "未完成", "not_met"),
+                     ("资金拨付及时率", "100%", "95%", "not_met")]

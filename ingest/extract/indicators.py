@@ -27,7 +27,7 @@ import re
 from ..view import Doc, Span
 from ..model import Evidence, Indicator, Project
 from ..chars import normalise
-from ..numbers import Value, chinese_number, compatible_units, quantities, read_value
+from ..numbers import UNIT_PATTERN, Value, chinese_number, compatible_units, quantities, read_value
 from ..outline import under
 from ..status import judge
 from ..records import NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, split_glued, tokens, untangle
@@ -45,7 +45,7 @@ _RANK_OR_GRADE = (
     r"(?:全[区市省县镇]|全国|全省|同类)?(?:排名)?前[一二三四五六七八九十\d]+(?:名|位)?|优秀|良好|合格|优|良"
     r"|[一二两三四五六七八九十百千]+\s*(?:个|次|家|场|项|人|名|户|所|座|条|批|期|宗|件)"
 )
-_DATE_VALUE = r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|前|末|内|之前)?"
+_DATE_VALUE = r"(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|末)?(?:前|内|之前)?"
 _TARGET_VALUE = (
     rf"(?:{_DATE_VALUE}|(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|大于等于|小于等于|达到|超过|大于|小于)?\s*(?:约)?\s*{_NUM}\s*(?:万|亿)?\s*"
     rf"(?:%|[\u4e00-\u9fa5]{{0,4}}?(?:/[\u4e00-\u9fa5、]{{1,4}})?)\s*(?:以上|以下|以内)?|{_RANK_OR_GRADE})"
@@ -106,6 +106,7 @@ def extract_indicators(ctx: Context) -> None:
         for sentence in ctx.doc.sentences(start, end):
             _sentence(ctx, sentence)
             _frequency(ctx, sentence)
+            _category_statement(ctx, sentence)
             _unread_statement(ctx, sentence)
     _goal_pairs(ctx)
     _stated_plans(ctx)
@@ -457,8 +458,8 @@ def _emit_pair(ctx: Context, name_start, name_end, t_start, t_end, a_start, a_en
     evidence = doc.evidence(clause.start, clause.end)
     after = plan_facts(doc.norm(a_end, clause.end))
     for name in names:
-        if not name or _BUDGET_CONTEXT.search(name):
-            continue
+        if not name or _BUDGET_CONTEXT.search(name) and not target.endswith("%"):
+            continue  # an amount of money planned and spent is a fund; a rate (资金拨付及时率) is an indicator
         facts = plan_facts(doc.norm(a_start, a_end))
         if after.completion_rate is not None:
             facts = PlanFacts(after.completion_rate, True, None)
@@ -574,12 +575,44 @@ def _emit(ctx: Context, name: str, target: str, actual: str, sentence: Span, sta
     doc = ctx.doc
     clause_start = _clause_start(doc.text.norm, start, sentence.start)
     evidence_span = doc.enclosing_sentence(clause_start, end, clauses=True)
-    if _BUDGET_CONTEXT.search(name):
-        return
+    if _BUDGET_CONTEXT.search(name) and "元" in target:
+        return  # an amount of money planned and spent is a fund
     indicator = _indicator(_bare_name(name), target, actual, doc.evidence(evidence_span.start, evidence_span.end),
                            "narrative", statement=actual)
     ctx.add_indicator(indicator, clause_start)
     ctx.claim(clause_start, end)
+
+
+# A report written along the form's categories: `数量指标：完成困难群众救助500人次，已完成`,
+# `满意度指标：受益群众满意度≥90%，实际达到96%` — the plan after the category, its result after the comma.
+_DONE_STATE = r"(?:已|均已|全部|已全部|按时|按期|如期|顺利)?完成|已达到|达到(?:预期)?(?:目标|要求)?|已实现|未完成|基本完成"
+_CATEGORY_STATEMENT = re.compile(
+    r"(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度)指标\s*[:：]\s*"
+    rf"(?P<plan>[^，,；;。:：]{{2,60}}?)\s*[，,]\s*"
+    rf"(?:(?:全年)?实际(?:完成|达到|实现)?(?:了|为)?\s*(?P<a>{_TARGET_VALUE})|(?P<done>{_DONE_STATE}))\s*(?=[。；;，,]|$)")
+_PLAN_VALUE = re.compile(
+    rf"{_DATE_VALUE}|(?:≥|≤|>=|<=|不低于|不少于|不超过|不高于|大于等于|小于等于|达到|超过)?\s*{_NUM}\s*(?:万|亿)?\s*"
+    rf"(?:%|(?:{UNIT_PATTERN})(?:/(?:{UNIT_PATTERN}))?)?\s*(?:以上|以下|以内)?")
+
+
+def _category_statement(ctx: Context, sentence: Span) -> None:
+    norm = ctx.doc.text.norm
+    for m in _CATEGORY_STATEMENT.finditer(norm, sentence.start, sentence.end):
+        if ctx.is_claimed(m.start("plan"), m.end()):
+            continue
+        plan = m.group("plan")
+        values = list(_PLAN_VALUE.finditer(plan))
+        if not values:
+            continue
+        target = values[-1]
+        name = (plan[: target.start()] + plan[target.end() :]).strip()
+        name = re.sub(r"(?:于|在)$|^(?:于|在)|(?<=\S)(?:于|在)(?=\S)", "", name)  # 资金于…前拨付到位 -> 资金拨付到位
+        name = re.sub(r"^(?:完成|开展|实现|确保|保障|达到)", "", name)
+        if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
+            continue
+        actual_group = "a" if m.group("a") else "done"
+        actual = tidy(ctx.doc.clean(m.start(actual_group), m.end(actual_group)))
+        _emit(ctx, name, tidy(target.group(0)), actual, sentence, m.start("plan"), m.end())
 
 
 # A standard of frequency and how often it was done: 开展工作督导: 一个季度开展工作督导一次，共4次.
