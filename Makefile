@@ -10,7 +10,7 @@ export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 NEO4J_HOME ?= var/neo4j
 
-.PHONY: install run ingest serve test eval raise-floor fuzz check-load mutate bench bench-formats bench-explorer bench-cli docs neo4j neo4j-stop browser-screenshots clean help
+.PHONY: install run ingest serve test eval eval-layouts raise-floor fuzz check-load mutate bench bench-formats bench-explorer bench-cli docs neo4j neo4j-stop browser-screenshots clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,6 +45,9 @@ test: install  ## run the test suite on both stores (the Neo4j half starts a Neo
 eval: $(VENV)/.installed  ## measure the extraction against the gold of ../shared: the five reports, then the corpus
 	$(PERFKG) eval --gold $(SHARED)/gold --reports $(SHARED)/reports
 	$(PERFKG) eval --gold $(SHARED)/corpus/gold --reports $(SHARED)/corpus/docs
+
+eval-layouts: $(VENV)/.installed  ## the national form in every layout family (40 drawn forms and one from each gold file of ../shared): F1 and status per family
+	$(PY) -m perfkg.layouts --forms 40 --seed 11 --gold $(SHARED)/gold --gold $(SHARED)/corpus/gold
 
 raise-floor: install  ## record accuracy figures that rose in tests/accuracy-floor.json (never lowers one)
 	PERFKG_RAISE_FLOOR=1 $(PY) -m pytest -q tests/test_accuracy.py -k floor
