@@ -117,8 +117,22 @@ def ingest(
     )
     for outcome in failed:
         errors.print(f"  [red]✗[/red] {outcome.path}: {outcome.error}")
+    _print_notices(outcomes)
     if failed:
         raise typer.Exit(1)
+
+
+def _print_notices(outcomes) -> None:
+    """What was not read, once: each kind of warning counted over the files, the serious first."""
+    from perfkg.ingest.notices import summary
+
+    rows = summary((outcome.path, outcome.warnings) for outcome in outcomes)
+    if not rows:
+        return
+    console.print(f"not read, by kind ({sum(r[2] for r in rows)} warnings over {len(outcomes)} files):")
+    for severity, kind, count, files in rows:
+        colour = "red" if severity == "serious" else "yellow"
+        console.print(f"  [{colour}]{count:>4}[/{colour}] {kind} [dim]({files} file{'s' if files != 1 else ''})[/dim]")
 
 
 def _print_outcome(outcome) -> None:

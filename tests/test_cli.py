@@ -90,3 +90,21 @@ def test_query_prints_a_table_by_default_and_says_when_rows_were_cut(backend, ex
     assert lines[-1] == "5 rows" and whole.stderr == ""
     cut = run("query", cypher, "--limit", "2", env=backend.env(examples))
     assert "2 rows" in cut.output.splitlines() and cut.stderr == "truncated at 2 rows\n"
+
+
+def test_an_ingest_ends_with_what_was_not_read_counted_by_kind_the_serious_first(tmp_path):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    form = ("项目支出绩效自评表\n(2022年度)\n项目名称 | 农村公路养护{n}\n实施单位 | 某县交通运输局\n"
+            "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值\n产出指标 | 数量指标 | 养护里程 | 100公里 | 98公里\n")
+    for n in range(3):
+        (folder / f"p{n}.txt").write_text(form.format(n=n), encoding="utf-8")
+    (folder / "fragment.txt").write_text("绩效自评的一页：年度执行率为 303010100%。\n", encoding="utf-8")
+    result = run("ingest", "--quiet", str(folder), "--store", str(tmp_path / "graph.db"))
+    assert result.exit_code == 0, result.output
+    summary = result.output[result.output.index("not read, by kind"):]
+    lines = [line.strip() for line in summary.splitlines()[1:] if line.strip()]
+    assert lines[0].endswith("department not found (1 file)"), lines
+    # the fragment, a department's text by default, lacks its sections; the project forms say
+    # nothing of the duties, tasks, problems and measures they never have
+    assert [line for line in lines if "section" in line] == ["5 a section of the document's kind not found (1 file)"]
