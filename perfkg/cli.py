@@ -254,6 +254,8 @@ def audit(
 ) -> None:
     """The checks of each report's own arithmetic (computed at ingest): a summary per rule, then the findings."""
     from perfkg.cypher import ParameterError
+    from rich.table import Table
+
     from perfkg.ingest.audit import RULES, SEVERITIES
 
     if output_format not in ("table", "json", "csv"):
