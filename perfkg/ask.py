@@ -189,11 +189,12 @@ _STATISTICS_TOPIC = re.compile(r"统计(?:工作|方面|相关|类|领域|调查
 class Unroutable(ValueError):
     """A question no named query answers as asked; carries the closest queries."""
 
-    def __init__(self, question: str, reason: str, suggestions: list[dict]):
+    def __init__(self, question: str, reason: str, suggestions: list[dict], *, asked: bool = True):
         super().__init__(reason)
         self.question = question
         self.reason = reason
         self.suggestions = suggestions
+        self.asked = asked  # whether it reads as a question at all (else it is a name, or nothing known)
 
     def answer(self) -> dict:
         return {"question": self.question, "query": None, "params": None, "cypher": None,
@@ -671,7 +672,7 @@ class Router:
             score = 2 * sum(query.name in CUE_QUERIES.get(c, ()) for c in r.cues) + len(fit) + len(fit & required)
             if score > 0:
                 params = {}
-                for k in fit:
+                for k in (p.name for p in query.parameters if p.name in fit):
                     values = r.slots.get(k) or r.slots.get("function") or []
                     if len(values) == 1:
                         params[k] = values[0]
@@ -690,7 +691,7 @@ class Router:
             what = "、".join(f"{PARAM_ZH.get(k, k)}={self._display(k, v[0], r)}" for k, v in r.slots.items() if v)
             reason = ("没有看出问的是什么（指标、资金、报告、问题、扣分、项目……）" +
                       (f"；问题提到 {what}" if what else ""))
-            raise Unroutable(question, reason, self.suggestions(r))
+            raise Unroutable(question, reason, self.suggestions(r), asked=bool(r.cues))
         try:
             params, shown = self.parameters(name, r)
         except Unroutable as error:

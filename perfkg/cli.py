@@ -310,10 +310,10 @@ def ask(
             if output_format == "json":
                 json.dump(refused.answer(), sys.stdout, ensure_ascii=False, indent=2)
                 sys.stdout.write("\n")
-            errors.print(f"[red]cannot answer:[/red] {refused.reason}")
+            errors.print(f"[red]cannot answer:[/red] {refused.reason}", soft_wrap=True)
             for s in refused.suggestions:
                 errors.print(f"  perfkg query {s['query']}" + "".join(f" -p {k}={v}" for k, v in s["params"].items())
-                             + f"  — {s['summary']}")
+                             + f"  — {s['summary']}", soft_wrap=True)
             if not refused.suggestions:
                 errors.print("  `perfkg queries` lists the named queries")
             raise typer.Exit(1) from None
