@@ -435,17 +435,11 @@ class Reading:
     slots: dict[str, list] = field(default_factory=dict)
     cues: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
-    surfaces: dict[tuple[str, Any], str] = field(default_factory=dict)
 
-    def put(self, kind: str, value: Any, surface: str) -> None:
+    def put(self, kind: str, value: Any) -> None:
         values = self.slots.setdefault(kind, [])
         if value not in values:
             values.append(value)
-        self.surfaces.setdefault((kind, value), surface)
-
-    def one(self, kind: str):
-        values = self.slots.get(kind) or []
-        return values[0] if values else None
 
 
 class Router:
@@ -467,15 +461,12 @@ class Router:
         reading = Reading(text)
         text = self._patterns(text, reading)
         statistics_topic = {m.start() for m in _STATISTICS_TOPIC.finditer(text)}
-        has_project_word = "项目" in text or "project" in text
         for start, end, word in self.lexicon.find(text):
             senses = self.lexicon.words[word]
             if word == "统计":
                 senses = [Sense("topic", "statistics", LABEL)] if start in statistics_topic \
                     else [Sense("cue", "count", FIXED)]
             kinds = {s.kind for s in senses}
-            if "project" in kinds and "topic" in kinds:  # 营养改善计划: a project's name and a topic's label
-                senses = [s for s in senses if s.kind == ("project" if has_project_word else "topic")]
             if {"district", "department"} <= kinds:  # 朝天区: a district and a department's short name
                 senses = [s for s in senses if s.kind == "district"]
                 reading.notes.append(f"“{word}”按区理解")
@@ -490,15 +481,15 @@ class Router:
                         reading.notes.append(f"“{word}”无从换算：库中没有报告")
                         continue
                     year = self.vocabulary.latest_year + values[0]
-                    reading.put("year", year, word)
+                    reading.put("year", year)
                     reading.notes.append(f"{word} = {year}（库中最新年份 {self.vocabulary.latest_year}）")
                 elif kind == "department" and len(values) > 1:
                     # A word several departments' names share: asked as that part of their names.
-                    reading.put("department", word, word)
+                    reading.put("department", word)
                     reading.notes.append(f"部门“{word}”对应 {len(values)} 个部门")
                 else:
                     for value in values:
-                        reading.put(kind, value, word)
+                        reading.put(kind, value)
         return reading
 
     def _patterns(self, text: str, reading: Reading) -> str:
@@ -508,7 +499,7 @@ class Router:
             return " " * (match.end() - match.start())
 
         def report(match):
-            reading.put("report", match.group(0), match.group(0))
+            reading.put("report", match.group(0))
             return blank(match)
 
         def code(match):
@@ -516,11 +507,11 @@ class Router:
             found = self.scheme.resolve(notation)
             if found is None or not found.is_expenditure_function:
                 return match.group(0)
-            reading.put("function", found.slug, match.group(0).strip())
+            reading.put("function", found.slug)
             return match.group(0).replace(notation, " " * len(notation))
 
         def year(match, value=None):
-            reading.put("year", value if value is not None else int(match.group(1)), match.group(0))
+            reading.put("year", value if value is not None else int(match.group(1)))
             return blank(match)
 
         text = _REPORT_REF.sub(report, text)
@@ -619,7 +610,7 @@ class Router:
         for kind in ("status", "report_kind", "kind", "source"):
             values = slots.get(kind) or []
             if len(values) > 1:  # 预算和支出: both, so neither filter
-                notes.append(f"{PARAM_ZH[kind]}：问题提到{'、'.join(self._display(kind, v, r) for v in values)}，"
+                notes.append(f"{PARAM_ZH[kind]}：问题提到{'、'.join(self._display(kind, v) for v in values)}，"
                              "不按它筛选")
                 slots.pop(kind)
         for kind, values in slots.items():
@@ -629,29 +620,29 @@ class Router:
                 continue
             if len(values) > 1:
                 raise Unroutable(r.text, f"{name} 的“{PARAM_ZH[param]}”只能取一个值，问题提到了"
-                                 f"{'、'.join(self._display(kind, v, r) for v in values)}",
-                                 self.suggestions(r, exclude=()))
+                                 f"{'、'.join(self._display(kind, v) for v in values)}",
+                                 self.suggestions(r))
             given[param] = (kind, values[0])
         if leftover:
-            names = "、".join(f"{PARAM_ZH.get(k, k)}（{self._display(k, slots[k][0], r)}）" for k in leftover)
+            names = "、".join(f"{PARAM_ZH.get(k, k)}（{self._display(k, slots[k][0])}）" for k in leftover)
             raise Unroutable(r.text, f"问题像是在问“{QUERY_ZH[name]}”（{name}），但它不能按{names}筛选",
-                             self.suggestions(r, exclude=(), must_take=leftover))
+                             self.suggestions(r, must_take=leftover))
         missing = [p.name for p in query.parameters if p.required and p.name not in given]
         if missing:
             raise Unroutable(r.text, f"“{QUERY_ZH[name]}”（{name}）需要指明"
-                             f"{'、'.join(PARAM_ZH.get(m, m) for m in missing)}", self.suggestions(r, exclude=()))
+                             f"{'、'.join(PARAM_ZH.get(m, m) for m in missing)}", self.suggestions(r))
         implied = []
         if name in ("indicators_below_target", "below_target_by_year_and_district"):
             implied.append("状态=未达标")
         for p in query.parameters:
             if p.name not in given and p.default is not None:
-                implied.append(f"{PARAM_ZH.get(p.name, p.name)}={self._display(p.name, p.default, r)}（默认）")
+                implied.append(f"{PARAM_ZH.get(p.name, p.name)}={self._display(p.name, p.default)}（默认）")
         # In the query's own order.
         ordered = [p.name for p in query.parameters if p.name in given]
-        shown = [f"{PARAM_ZH[p]}={self._display(given[p][0], given[p][1], r)}" for p in ordered]
+        shown = [f"{PARAM_ZH[p]}={self._display(given[p][0], given[p][1])}" for p in ordered]
         return {p: given[p][1] for p in ordered}, shown + implied + notes
 
-    def _display(self, kind: str, value: Any, r: Reading) -> str:
+    def _display(self, kind: str, value: Any) -> str:
         if kind in ("topic", "function"):
             found = self.scheme.resolve(str(value))
             return found.name_zh if found else str(value)
@@ -665,13 +656,13 @@ class Router:
             return FUND_SOURCE_ZH.get(value, str(value))
         return str(value)
 
-    def suggestions(self, r: Reading, exclude=(), must_take=()) -> list[dict]:
+    def suggestions(self, r: Reading, must_take=()) -> list[dict]:
         """The named queries closest to the question: those its cue words point to and that
         take the most of what it names, each with the parameters it would take."""
         scored = []
         for position, query in enumerate(catalogue().values()):
             takes = {p.name for p in query.parameters}
-            if query.name in exclude or not set(must_take) <= takes | {"function"} & takes:
+            if not set(must_take) <= takes:
                 continue
             kinds = {("topic" if k == "function" and "function" not in takes else k) for k in r.slots}
             fit = {k for k in kinds if k in takes}
@@ -695,7 +686,7 @@ class Router:
         r = self.read(question)
         name = self.choose(r)
         if name is None:
-            what = "、".join(f"{PARAM_ZH.get(k, k)}={self._display(k, v[0], r)}" for k, v in r.slots.items() if v)
+            what = "、".join(f"{PARAM_ZH.get(k, k)}={self._display(k, v[0])}" for k, v in r.slots.items() if v)
             reason = ("没有看出问的是什么（指标、资金、报告、问题、扣分、项目……）" +
                       (f"；问题提到 {what}" if what else ""))
             raise Unroutable(question, reason, self.suggestions(r), asked=bool(r.cues))
