@@ -91,10 +91,11 @@ FUND_SOURCE_ZH = {"total": "资金总额", "fiscal_appropriation": "财政拨款
 # Cue words: what the question asks for, whatever it names.
 CUES = {
     "indicator": ["指标", "绩效指标", "绩效目标", "指标值", "indicator", "indicators", "kpi", "targets"],
-    "count": ["多少", "几个", "几项", "几条", "数量", "个数", "指标数", "统计", "汇总", "how many", "number of",
-              "count"],
+    "count": ["多少", "几个", "几项", "几条", "数量", "个数", "指标数", "统计", "汇总", "最多", "how many", "number of",
+              "count", "the most"],
     "by_place_year": ["按年", "按年份", "按年度", "按区", "分年", "分区", "各区", "每个区", "每年", "各年",
-                      "区县", "年度和区", "by year", "by district", "per district", "per year", "each district"],
+                      "区县", "年度和区", "哪些区", "哪个区", "by year", "by district", "per district", "per year", "each district",
+                      "which districts", "which district"],
     "distribution": ["分布"],
     "budget_execution": ["预算执行", "预算执行率", "预算执行情况", "执行率", "执行情况", "budget execution",
                          "execution rate"],
@@ -129,7 +130,7 @@ RELATIVE_YEARS = {"今年": 0, "本年": 0, "本年度": 0, "最近一年": 0, "
 
 PARAM_ZH = {"topic": "主题", "function": "支出功能", "department": "部门", "district": "区", "year": "年份",
             "status": "状态", "report_kind": "报告类型", "kind": "资金类型", "source": "资金来源", "project": "项目",
-            "report": "报告"}
+            "report": "报告", "city": "城市"}
 
 QUERY_ZH = {
     "indicators_below_target": "未达标的指标",
@@ -566,8 +567,8 @@ class Router:
         if department and "profile" in cues:
             return "department_profile"
         if department and cues & {"reports", "self_score"}:
-            # A year's score is in the department's profile of that year.
-            return "department_profile" if r.slots.get("year") and "reports" not in cues else "department_reports"
+            # One year's report, or its score, is the department's profile of that year.
+            return "department_profile" if r.slots.get("year") else "department_reports"
         if "how" in cues:
             if department:
                 return "department_profile"
