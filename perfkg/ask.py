@@ -38,7 +38,7 @@ from perfkg.cypher import catalogue
 STATUS_WORDS = {
     "not_met": ["没有完成", "没完成", "未完成", "未能完成", "完不成", "未达标", "没达标", "没有达标", "不达标",
                 "低于目标", "低于预期", "不及预期", "未及预期", "未能达到", "未达到预期", "没达到预期", "没有达到预期", "未达预期", "未达到目标", "没达到目标",
-                "没有达到目标", "未达到", "没达到", "没有达到", "未实现", "没实现", "没有实现", "未达成", "没达成",
+                "没有达到目标", "未达到", "没达到", "没有达到", "未实现", "没实现", "没有实现", "未达成", "没达成", "没搞定", "没做到", "未做到", "没做完", "不合格",
                 "not met", "unmet", "missed", "below target", "below their target", "below its target",
                 "fell short", "not achieved", "failed"],
     "met": ["已完成", "完成了", "已经完成", "达标", "已达标", "达标了", "达到目标", "达到预期", "已实现", "实现了",
@@ -106,7 +106,7 @@ CUES = {
     "profile": ["概况", "基本情况", "总体情况", "整体情况", "画像", "简介", "介绍", "档案", "全貌", "职责", "职能",
                 "内设机构", "机构设置", "做什么", "干什么", "基本信息", "profile", "overview", "duties"],
     # How something went, in general: a department's profile, a topic's indicators.
-    "how": ["怎么样", "如何", "情况", "表现", "做得", "信息", "查一下", "看看", "how did", "how is", "how are",
+    "how": ["怎么样", "咋样", "如何", "情况", "表现", "做得", "信息", "查一下", "看看", "how did", "how is", "how are",
             "how was"],
     "reports": ["报告", "自评报告", "自评表", "报告列表", "report", "reports"],
     "self_score": ["自评得分", "自评分", "得分", "总分", "self score", "self-score", "score"],
@@ -324,7 +324,8 @@ class Lexicon:
 
     def _add(self, word: str, kind: str, value: Any, rank: int) -> None:
         word = _normalise(word)
-        if len(word) >= 2 and word not in _GENERIC:
+        # A name of one character would be found everywhere; a cue word may be one (钱).
+        if (len(word) >= 2 or rank == FIXED) and word not in _GENERIC:
             self.words.setdefault(word, []).append(Sense(kind, value, rank))
 
     def _add_all(self, words, kind: str, value: Any, rank: int) -> None:
@@ -360,7 +361,7 @@ class Lexicon:
                     inside[position] = token
         candidates = []
         for start in range(len(text)):
-            for end in range(start + 2, min(len(text), start + self.longest) + 1):
+            for end in range(start + 1, min(len(text), start + self.longest) + 1):
                 word = text[start:end]
                 if word in self.words and (start in at or end in at) and \
                         (start in at or start in inside) and (end in at or end in inside):
@@ -551,7 +552,8 @@ class Router:
             return "function_coverage" if function else "topic_coverage"
         if "function_word" in cues and not r.slots.get("function"):
             return "function_coverage"
-        if "tasks" in cues and not r.slots.get("kind"):
+        # Tasks not done are their indicators below target; tasks and their money are task_funding.
+        if "tasks" in cues and not r.slots.get("kind") and (status != "not_met" or "funds" in cues):
             return "task_funding"
         if r.slots.get("kind") or r.slots.get("source") or "funds" in cues:
             return "funds"
