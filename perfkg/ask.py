@@ -90,7 +90,7 @@ FUND_SOURCE_ZH = {"total": "资金总额", "fiscal_appropriation": "财政拨款
 
 # Cue words: what the question asks for, whatever it names.
 CUES = {
-    "indicator": ["指标", "绩效指标", "绩效目标", "指标值", "indicator", "indicators", "kpi", "targets"],
+    "indicator": ["指标", "绩效指标", "绩效目标", "指标值", "indicator", "indicators", "metrics", "kpi", "kpis", "targets"],
     "count": ["多少", "几个", "几项", "几条", "数量", "个数", "指标数", "统计", "汇总", "最多", "how many", "number of",
               "count", "the most"],
     "by_place_year": ["按年", "按年份", "按年度", "按区", "分年", "分区", "各区", "每个区", "每年", "各年",
@@ -111,7 +111,7 @@ CUES = {
     "reports": ["报告", "自评报告", "自评表", "报告列表", "report", "reports"],
     "self_score": ["自评得分", "自评分", "得分", "总分", "self score", "self-score", "score"],
     "funds": ["资金", "经费", "预算", "支出", "拨款", "钱", "金额", "花了多少", "资金情况", "资金使用情况", "资金分配",
-              "funds", "fund", "money", "budget", "budgets", "spending", "expenditure", "funding"],
+              "funds", "fund", "money", "budget", "budgets", "spending", "spent", "expenditure", "funding"],
     "problems": ["问题", "不足", "短板", "整改", "措施", "改进", "建议", "下一步", "困难", "problems", "problem",
                  "issues", "measures", "weaknesses"],
     "deductions": ["扣分", "失分", "丢分", "减分", "扣了分", "满分", "扣分项", "deductions", "deducted", "lose points",
@@ -176,7 +176,7 @@ _PROJECT_SUFFIX = re.compile(r"(?:专项资金|补助资金|专项经费|资金|
 _GENERIC = {"人民政府", "政府", "办事处", "街道", "街道办事处"}
 
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%])")
-_SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})\s*年(?!度?\d)")
+_SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)\s*年(?!度?\d)")  # 22年: 2010 to 2029
 _CHINESE_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
 _CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _FUNCTION_CODE = re.compile(r"(?:功能分类|功能科目|科目|功能|分类|function)\s*(2\d{2})(?!\d)|(?<!\d)(2\d{2})\s*(?:类|科目)")
@@ -356,7 +356,7 @@ class Lexicon:
         # the lexicon (荔城街道) is never cut.
         inside = {}
         for start, end, token in zip(bounds, bounds[1:], tokens):
-            if token not in self.words:
+            if token not in self.words and not token.isascii():  # an English word is whole or nothing
                 for position in range(start + 1, end):
                     inside[position] = token
         candidates = []
