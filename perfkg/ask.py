@@ -335,13 +335,19 @@ class Lexicon:
     def _department_values(self) -> dict[str, str]:
         """The value a department is asked by: its short name when no other department's name
         contains it (the queries match a part of the name), else its full name, else its id."""
-        names = [d.name for d in self.vocabulary.departments]
+        import ahocorasick_rs
 
-        def unique(part: str | None) -> bool:
-            return bool(part) and sum(part in name for name in names) == 1
-
-        return {d.id: (d.short_name if unique(d.short_name) and d.short_name in d.name
-                       else d.name if unique(d.name) else d.id) for d in self.vocabulary.departments}
+        departments = self.vocabulary.departments
+        parts = sorted({p for d in departments for p in (d.name, d.short_name) if p})
+        # How many departments' names hold each name and short name: one pass over the names.
+        holders = [set() for _ in parts]
+        finder = ahocorasick_rs.AhoCorasick(parts)
+        for index, d in enumerate(departments):
+            for part, _, _ in finder.find_matches_as_indexes(d.name, overlapping=True):
+                holders[part].add(index)
+        held = dict(zip(parts, map(len, holders)))
+        return {d.id: (d.short_name if d.short_name and d.short_name in d.name and held[d.short_name] == 1
+                       else d.name if held[d.name] == 1 else d.id) for d in departments}
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, word) of every lexicon word that is whole words of the text, longest
