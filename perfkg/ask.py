@@ -238,15 +238,15 @@ class Vocabulary:
         )
 
 
-# What the router depends on, in one short read: how many departments, districts and projects,
-# how long their names are together, and the latest year. A router is kept per answer: a change
-# of names that keeps every count and length is the one it would miss.
+# What the router depends on, in one short read: how many departments, districts, projects
+# and reports the store holds (counted from the stores' label counts, a few ms at 10,000 reports;
+# reading every name to compare took 60 ms there). A change of names or years that keeps every
+# count is the one a kept router misses.
 _FINGERPRINT = (
-    "MATCH (d:Department) WITH count(d) AS departments, sum(size(d.name) + size(coalesce(d.short_name, ''))) AS dc "
-    "OPTIONAL MATCH (x:District) WITH departments, dc, count(x) AS districts, sum(size(x.name)) AS xc "
-    "OPTIONAL MATCH (p:Project) WITH departments, dc, districts, xc, count(p) AS projects, sum(size(p.name)) AS pc "
-    "OPTIONAL MATCH (r:Report) "
-    "RETURN departments, dc, districts, xc, projects, pc, max(r.year) AS latest"
+    "OPTIONAL MATCH (d:Department) WITH count(d) AS departments "
+    "OPTIONAL MATCH (x:District) WITH departments, count(x) AS districts "
+    "OPTIONAL MATCH (p:Project) WITH departments, districts, count(p) AS projects "
+    "OPTIONAL MATCH (r:Report) RETURN departments, districts, projects, count(r) AS reports"
 )
 
 
