@@ -99,7 +99,8 @@ CUES = {
     "distribution": ["分布"],
     "budget_execution": ["预算执行", "预算执行率", "预算执行情况", "执行率", "执行情况", "budget execution",
                          "execution rate"],
-    "rank": ["排名", "排行", "最高", "最低", "排一下", "排序", "ranking", "rank", "highest", "lowest"],
+    "rank": ["排名", "排行", "最高", "最低", "最好", "最差", "排一下", "排序", "ranking", "rank", "highest", "lowest",
+             "best", "worst"],
     "compare": ["比较", "对比", "相比", "横向", "比一比", "compare", "comparison", "side by side"],
     "over_years": ["历年", "逐年", "这几年", "近几年", "多年", "各年度", "历次", "跨年", "变化", "趋势", "走势",
                    "over the years", "across years", "across the years", "trend", "over time"],
@@ -543,14 +544,19 @@ class Router:
         if "problems" in cues:
             return "problems_and_measures"
         if "budget_execution" in cues:
-            # Ranked across departments; one department's rate is in its reports (a year's, in
-            # its profile of that year).
+            # Ranked across departments; a project's rate is in projects, one department's in
+            # its reports (a year's, in its profile of that year).
+            if r.slots.get("project") or "projects" in cues:
+                return "projects"
             if not department:
                 return "budget_execution"
             return "department_profile" if r.slots.get("year") else "department_reports"
-        if "over_years" in cues and department and ("reports" not in cues or "indicator" in cues):
+        several_years = len(r.slots.get("year") or []) > 1
+        if department and (("over_years" in cues and ("reports" not in cues or "indicator" in cues))
+                           or ("compare" in cues and several_years)):
             return "department_over_years"
-        if "compare" in cues:
+        # 比较, or which department did a topic best: the topic side by side across departments.
+        if "compare" in cues or ("rank" in cues and (r.slots.get("topic") or r.slots.get("function"))):
             return "compare_departments"
         if status == "not_met" and not function and cues & {"count", "by_place_year", "distribution"}:
             return "below_target_by_year_and_district"
@@ -604,6 +610,9 @@ class Router:
             slots["report"] = slots.pop("department")
         if name in ("indicators_below_target", "below_target_by_year_and_district"):
             slots.pop("status", None)
+        if name == "department_over_years" and slots.get("year"):
+            slots.pop("year")
+            notes.append("历年全部列出")
         if slots.get("function") and "function" not in takes and "topic" in takes and not slots.get("topic"):
             slots["topic"] = slots.pop("function")
         # A district or city the question names beside a department of that place says nothing more.
