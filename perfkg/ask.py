@@ -39,7 +39,7 @@ STATUS_WORDS = {
     "not_met": ["没有完成", "没完成", "未完成", "未能完成", "完不成", "未达标", "没达标", "没有达标", "不达标",
                 "低于目标", "低于预期", "不及预期", "未及预期", "未能达到", "未达到预期", "没达到预期", "没有达到预期", "未达预期", "未达到目标", "没达到目标",
                 "没有达到目标", "未达到", "没达到", "没有达到", "未实现", "没实现", "没有实现", "未达成", "没达成", "没搞定", "没做到", "未做到", "没做完", "不合格",
-                "not met", "unmet", "missed", "below target", "below their target", "below its target",
+                "not met", "unmet", "missed", "miss", "misses", "below target", "below their target", "below its target",
                 "fell short", "not achieved", "failed"],
     "met": ["已完成", "完成了", "已经完成", "达标", "已达标", "达标了", "达到目标", "达到预期", "已实现", "实现了",
             "已达成", "达成了", "met", "achieved", "reached"],
@@ -54,7 +54,7 @@ REPORT_KIND_WORDS = {
                        "project report", "project reports"],
     "department_form": ["部门整体自评表", "部门整体支出绩效自评表", "部门自评表", "整体支出绩效自评表",
                         "department form", "department forms"],
-    "department_report": ["部门整体", "部门整体自评报告", "部门整体支出绩效自评报告", "部门自评报告",
+    "department_report": ["部门整体", "部门整体支出", "部门整体支出绩效", "部门整体自评报告", "部门整体支出绩效自评报告", "部门自评报告",
                           "整体支出绩效自评报告", "department report", "department reports"],
     "target_declaration": ["绩效目标表", "绩效目标申报表", "目标申报表", "申报表", "目标表",
                            "target declaration", "target declarations"],
@@ -610,6 +610,9 @@ class Router:
             slots["report"] = slots.pop("department")
         if name in ("indicators_below_target", "below_target_by_year_and_district"):
             slots.pop("status", None)
+        if name in ("department_profile", "department_reports") and slots.get("report_kind"):
+            slots.pop("report_kind")  # a department's reports are listed whatever their kind
+            notes.append("报告类型不作筛选")
         if name == "department_over_years" and slots.get("year"):
             slots.pop("year")
             notes.append("历年全部列出")
