@@ -444,6 +444,7 @@ class Reading:
     slots: dict[str, list] = field(default_factory=dict)
     cues: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    also_department: dict[str, str] = field(default_factory=dict)  # a district's name that names a department too
 
     def put(self, kind: str, value: Any) -> None:
         values = self.slots.setdefault(kind, [])
@@ -477,8 +478,9 @@ class Router:
                     else [Sense("cue", "count", FIXED)]
             kinds = {s.kind for s in senses}
             if {"district", "department"} <= kinds:  # 朝天区: a district and a department's short name
+                department = next(s.value for s in senses if s.kind == "department")
                 senses = [s for s in senses if s.kind == "district"]
-                reading.notes.append(f"“{word}”按区理解")
+                reading.also_department.update({s.value: department for s in senses})
             by_kind: dict[str, list] = {}
             for sense in senses:
                 by_kind.setdefault(sense.kind, []).append(sense.value)
@@ -535,7 +537,7 @@ class Router:
     def choose(self, r: Reading) -> str | None:
         cues = r.cues
         status = self._status(r)
-        department = bool(r.slots.get("department"))
+        department = bool(r.slots.get("department")) or any(x in r.also_department for x in r.slots.get("district", []))
         function = bool(r.slots.get("function")) or "function_word" in cues
         if r.slots.get("report") or ("facts" in cues and department):
             return "report_facts"
@@ -548,7 +550,7 @@ class Router:
             # its reports (a year's, in its profile of that year).
             if r.slots.get("project") or "projects" in cues:
                 return "projects"
-            if not department:
+            if not r.slots.get("department"):  # 朝天区's ranking is the district's
                 return "budget_execution"
             return "department_profile" if r.slots.get("year") else "department_reports"
         several_years = len(r.slots.get("year") or []) > 1
@@ -618,6 +620,12 @@ class Router:
             notes.append("历年全部列出")
         if slots.get("function") and "function" not in takes and "topic" in takes and not slots.get("topic"):
             slots["topic"] = slots.pop("function")
+        # A district's name that is a department's too (朝天区) is the department where only it fits.
+        if "district" not in takes and "department" in takes and not slots.get("department") and \
+                len(slots.get("district") or []) == 1 and slots["district"][0] in r.also_department:
+            slots["department"] = [r.also_department[slots.pop("district")[0]]]
+        elif slots.get("district") and "district" in takes:
+            notes.extend(f"“{x}”按区理解" for x in slots["district"] if x in r.also_department)
         # A district or city the question names beside a department of that place says nothing more.
         departments = [d for v in slots.get("department", []) for d in self.department_by_value.get(v, [])]
         if "district" not in takes and slots.get("district") and departments and \
