@@ -154,3 +154,16 @@ def test_names_are_read_in_traditional_characters_and_by_their_short_forms(corpu
     # A short name two departments share is asked as that part of their names, and said so.
     name, params, interpretation = route("城市管理局没完成的指标")
     assert params == {"department": "城市管理局"} and "2 个部门" in interpretation
+
+
+def test_a_place_that_names_a_department_too_is_read_as_the_query_takes_it(corpus_client):
+    route = router(corpus_client.store).route
+    # 朝天区 is a district of the corpus and the short name of its government.
+    assert route("朝天区的预算执行率排名")[:2] == ("budget_execution", {"district": "朝天区"})
+    assert route("朝天区的概况")[:2] == ("department_profile", {"department": "广元市朝天区人民政府"})
+
+
+def test_english_words_are_read_whole(loaded_client):
+    # "met" is a status; inside "metrics" it is not one.
+    assert ask(loaded_client, "metrics of 夏港街道")["params"] == {"department": "夏港街道"}
+    assert ask(loaded_client, "met indicators of 夏港街道")["params"] == {"department": "夏港街道", "status": "met"}
