@@ -156,11 +156,18 @@ def test_names_are_read_in_traditional_characters_and_by_their_short_forms(corpu
     assert params == {"department": "城市管理局"} and "2 个部门" in interpretation
 
 
-def test_a_place_that_names_a_department_too_is_read_as_the_query_takes_it(corpus_client):
-    route = router(corpus_client.store).route
-    # 朝天区 is a district of the corpus and the short name of its government.
+def test_a_place_that_names_a_department_too_is_read_as_the_query_takes_it():
+    from perfkg.ask import Department, Router, Vocabulary
+
+    # A county's government whose short name is its district's name, as reports of the genre name it.
+    vocabulary = Vocabulary(
+        departments=(Department("dept-1", "广元市朝天区人民政府", "朝天区", "朝天区", "广元市"),
+                     Department("dept-2", "广元市朝天区体育发展中心", "体育发展中心", "朝天区", "广元市")),
+        districts=(("朝天区", "广元市"),), projects=(), latest_year=2023)
+    route = Router(vocabulary).route
     assert route("朝天区的预算执行率排名")[:2] == ("budget_execution", {"district": "朝天区"})
     assert route("朝天区的概况")[:2] == ("department_profile", {"department": "广元市朝天区人民政府"})
+    assert route("广元市朝天区体育发展中心的扣分")[:2] == ("score_deductions", {"department": "体育发展中心"})
 
 
 def test_english_words_are_read_whole(loaded_client):
