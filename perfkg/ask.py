@@ -88,6 +88,18 @@ FUND_SOURCE_ZH = {"total": "资金总额", "fiscal_appropriation": "财政拨款
                   "government_fund_budget": "政府性基金预算", "state_capital_budget": "国有资本经营预算",
                   "other": "其他资金"}
 
+SEVERITY_WORDS = {"error": ["错误", "error", "errors"], "warning": ["警告", "warning", "warnings"],
+                  "info": ["提示", "info"], "not_evaluable": ["无法核查", "不能核查", "无法检查", "not evaluable"]}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示", "not_evaluable": "无法核查"}
+RULE_WORDS = {
+    "score_within_max": ["得分超过分值", "超过满分", "超出分值", "得分超过满分"],
+    "total_adds_up": ["总分对不上", "总分不符", "合计不符", "总分加不上"],
+    "grade_matches_band": ["等级不符", "等级与得分不符", "等级和分数不符"],
+    "execution_rate_computed": ["执行率算错", "执行率不符", "执行率对不上"],
+    "deviation_explained": ["偏差原因", "未说明偏差原因", "没有说明偏差原因"],
+    "actual_far_from_target": ["相差悬殊", "实际值与目标值相差悬殊"],
+}
+
 # Cue words: what the question asks for, whatever it names.
 CUES = {
     "indicator": ["指标", "绩效指标", "绩效目标", "指标值", "indicator", "indicators", "metrics", "kpi", "kpis", "targets"],
@@ -123,6 +135,10 @@ CUES = {
                  "covered", "topics"],
     "function_word": ["支出功能", "功能分类", "支出功能分类", "功能科目", "按功能", "function of expenditure",
                       "functions of expenditure", "expenditure function", "expenditure functions", "by function"],
+    "checks": ["核查", "勾稽", "校验", "算术", "对不上", "不一致", "算错", "自相矛盾", "核查发现", "检查发现",
+               "findings", "checks", "audit", "inconsistent", "inconsistencies"],
+    "high_score": ["自评分高", "自评得分高", "打高分", "高分", "分数虚高", "自评优秀", "自评为优", "给自己打",
+                   "high self score", "high self-score", "scored themselves high", "score themselves high"],
     "facts": ["事实", "抽取", "提取", "抽取出", "全部事实", "所有事实", "里有什么", "facts", "extracted"],
 }
 
@@ -131,7 +147,8 @@ RELATIVE_YEARS = {"今年": 0, "本年": 0, "本年度": 0, "最近一年": 0, "
 
 PARAM_ZH = {"topic": "主题", "function": "支出功能", "department": "部门", "district": "区", "year": "年份",
             "status": "状态", "report_kind": "报告类型", "kind": "资金类型", "source": "资金来源", "project": "项目",
-            "report": "报告", "city": "城市"}
+            "report": "报告", "city": "城市", "rule": "核查规则", "severity": "严重程度", "min_score": "自评分不低于",
+            "min_below": "未达标指标至少"}
 
 QUERY_ZH = {
     "indicators_below_target": "未达标的指标",
@@ -151,6 +168,8 @@ QUERY_ZH = {
     "score_deductions": "扣分项",
     "task_funding": "任务及其资金",
     "topic_coverage": "各部门的主题覆盖",
+    "findings": "报告算术核查的发现",
+    "self_score_against_indicators": "自评分高而指标未达标的报告",
 }
 
 # Which named queries each cue points to: the closest queries of a question it cannot route.
@@ -164,7 +183,8 @@ CUE_QUERIES = {
     "profile": ["department_profile"], "reports": ["department_reports"], "self_score": ["department_reports"],
     "funds": ["funds", "task_funding", "budget_execution"], "problems": ["problems_and_measures"], "deductions": ["score_deductions"],
     "projects": ["projects"], "tasks": ["task_funding"], "coverage": ["topic_coverage"],
-    "function_word": ["function_coverage"], "facts": ["report_facts"],
+    "function_word": ["function_coverage"], "facts": ["report_facts"], "checks": ["findings"],
+    "high_score": ["self_score_against_indicators"],
     "how": ["department_profile", "indicators_by_topic"],
 }
 
@@ -180,6 +200,10 @@ _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%])")
 _SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d)\s*年(?!度?\d)")  # 22年: 2010 to 2029
 _CHINESE_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
 _CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+# A threshold of self score (90分以上, 高于85分) and a least number of indicators below target (3个指标未达标).
+_MIN_SCORE = re.compile(r"(?:高于|超过|不低于|至少|大于|>=?)\s*(\d{2}(?:\.\d+)?)\s*分|(\d{2}(?:\.\d+)?)\s*分(?:及)?以上")
+_MIN_BELOW = re.compile(r"(?:至少|不少于|超过)?\s*(\d{1,3})\s*(?:个|项|条)(?:及)?(?:以上)?(?:的)?(?:指标)?"
+                        r"(?=(?:未达标|没完成|未完成|没达标|没有完成|低于目标))")
 _FUNCTION_CODE = re.compile(r"(?:功能分类|功能科目|科目|功能|分类|function)\s*(2\d{2})(?!\d)|(?<!\d)(2\d{2})\s*(?:类|科目)")
 _REPORT_REF = re.compile(r"report-[0-9a-f]{8,}|[\w\-.]+\.(?:txt|text|md|markdown|html?|pdf|docx?|xlsx?|xlsm|wps|et)\b",
                          re.I)
@@ -287,6 +311,10 @@ class Lexicon:
             self._add_all(words, "kind", kind, FIXED)
         for source, words in FUND_SOURCE_WORDS.items():
             self._add_all(words, "source", source, FIXED)
+        for severity, words in SEVERITY_WORDS.items():
+            self._add_all(words, "severity", severity, FIXED)
+        for rule, words in RULE_WORDS.items():
+            self._add_all(words, "rule", rule, FIXED)
         for cue, words in CUES.items():
             self._add_all(words, "cue", cue, FIXED)
         for word in RELATIVE_YEARS:
@@ -525,7 +553,15 @@ class Router:
             reading.put("year", value if value is not None else int(match.group(1)))
             return blank(match)
 
+        def threshold(kind, cast):
+            def read(match):
+                reading.put(kind, cast(next(g for g in match.groups() if g)))
+                return blank(match)
+            return read
+
         text = _REPORT_REF.sub(report, text)
+        text = _MIN_SCORE.sub(threshold("min_score", float), text)
+        text = _MIN_BELOW.sub(threshold("min_below", int), text)
         text = _FUNCTION_CODE.sub(code, text)
         text = _CHINESE_YEAR.sub(lambda m: year(m, int("".join(_CHINESE_DIGITS[c] for c in m.group(1)))), text)
         text = _YEAR.sub(year, text)
@@ -539,6 +575,10 @@ class Router:
         status = self._status(r)
         department = bool(r.slots.get("department")) or any(x in r.also_department for x in r.slots.get("district", []))
         function = bool(r.slots.get("function")) or "function_word" in cues
+        if "checks" in cues or r.slots.get("rule") or r.slots.get("severity"):
+            return "findings"
+        if "high_score" in cues or r.slots.get("min_score") or r.slots.get("min_below"):
+            return "self_score_against_indicators"
         if r.slots.get("report") or ("facts" in cues and department):
             return "report_facts"
         if "deductions" in cues:
@@ -610,7 +650,7 @@ class Router:
         slots = {k: list(v) for k, v in r.slots.items()}
         if name == "report_facts" and not slots.get("report") and slots.get("department"):
             slots["report"] = slots.pop("department")
-        if name in ("indicators_below_target", "below_target_by_year_and_district"):
+        if name in ("indicators_below_target", "below_target_by_year_and_district", "self_score_against_indicators"):
             slots.pop("status", None)
         if name in ("department_profile", "department_reports") and slots.get("report_kind"):
             slots.pop("report_kind")  # a department's reports are listed whatever their kind
@@ -683,6 +723,8 @@ class Router:
             return FUND_KIND_ZH.get(value, str(value))
         if kind == "source":
             return FUND_SOURCE_ZH.get(value, str(value))
+        if kind == "severity":
+            return SEVERITY_ZH.get(value, str(value))
         return str(value)
 
     def suggestions(self, r: Reading, must_take=()) -> list[dict]:
