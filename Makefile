@@ -10,7 +10,7 @@ export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 NEO4J_HOME ?= var/neo4j
 
-.PHONY: install run ingest serve test eval eval-layouts raise-floor fuzz check-load mutate bench bench-formats bench-explorer bench-cli docs neo4j neo4j-stop browser-screenshots clean help
+.PHONY: install run ingest serve test eval eval-ask eval-layouts raise-floor fuzz check-load mutate bench bench-formats bench-explorer bench-cli docs neo4j neo4j-stop browser-screenshots clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,6 +48,12 @@ eval: $(VENV)/.installed  ## measure the extraction against the gold of ../share
 
 eval-layouts: $(VENV)/.installed  ## the national form in every layout family (40 drawn forms and one from each gold file of ../shared): F1 and status per family
 	$(PY) -m perfkg.layouts --forms 40 --seed 11 --gold $(SHARED)/gold --gold $(SHARED)/corpus/gold
+
+eval-ask: $(VENV)/.installed  ## route benchmarks/ask/questions.jsonl to named queries: share exact (query and parameters) and with the same rows, on the five reports and ../shared/corpus (a store in var/eval-ask, made once)
+	test -d var/eval-ask/graph.db || { rm -rf var/eval-ask/ingest.db && \
+	  $(PERFKG) ingest --quiet examples/reports $(SHARED)/corpus/docs --store var/eval-ask/ingest.db && \
+	  mv var/eval-ask/ingest.db var/eval-ask/graph.db; }
+	$(PY) benchmarks/ask/evaluate.py --store var/eval-ask/graph.db
 
 raise-floor: install  ## record accuracy figures that rose in tests/accuracy-floor.json (never lowers one)
 	PERFKG_RAISE_FLOOR=1 $(PY) -m pytest -q tests/test_accuracy.py -k floor

@@ -255,6 +255,24 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
                 "rows": [dict(zip(result.columns, row)) for row in rows], "row_count": len(rows),
                 "truncated": truncated}
 
+    @app.get("/ask", tags=["queries"], summary="Answer a question (Chinese or English) with the named query it asks "
+             "for: how it was read, the query, its parameters and rows; 422 with the closest queries when none does",
+             responses={422: {"description": "no named query answers the question; `suggestions` lists the closest"}})
+    def ask(q: str = Query(..., min_length=1, max_length=200, description="The question, e.g. 哪些街道的垃圾分类指标没有完成"),
+            limit: int | None = Query(None, ge=1, description="Row limit; may only lower the server's"),
+            client: Client = Depends(_client)) -> dict:
+        from perfkg.ask import Unroutable, ask as answer
+
+        try:
+            found = answer(client, q, row_limit=limit)
+        except Unroutable as refused:
+            return JSONResponse({"error": f"no named query answers this question: {refused.reason}",
+                                 **refused.answer()}, status_code=422)
+        rows, cut = rows_within(found["columns"], [[r[c] for c in found["columns"]] for r in found["rows"]],
+                                settings.max_response_bytes)
+        return {**found, "rows": [dict(zip(found["columns"], row)) for row in rows],
+                "truncated": found["truncated"] or cut}
+
     @app.get("/ontology", tags=["ontology"], summary="The ontology (OWL and the SKOS topics): Turtle, or JSON-LD by Accept",
              responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}}}})
     def ontology_document(accept: str = Header("text/turtle")):

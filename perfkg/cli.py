@@ -292,6 +292,44 @@ def audit(
         errors.print(f"[yellow]truncated[/yellow] at {len(rows)} findings")
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in Chinese or English, e.g. 哪些街道的垃圾分类指标没有完成")],
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    limit: Annotated[Optional[int], typer.Option(help="At most this many rows (never more than PERFKG_ROW_LIMIT).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Answer a question with the named query it asks for: how it was read, the query, its rows (see docs/ask.md)."""
+    from perfkg.ask import Unroutable, ask as answer
+
+    if output_format not in ("table", "json", "csv"):
+        errors.print("[red]error:[/red] --format must be table, json or csv")
+        raise typer.Exit(2)
+    with _client(store) as client:
+        try:
+            found = answer(client, question, row_limit=limit)
+        except Unroutable as refused:
+            if output_format == "json":
+                json.dump(refused.answer(), sys.stdout, ensure_ascii=False, indent=2)
+                sys.stdout.write("\n")
+            errors.print(f"[red]cannot answer:[/red] {refused.reason}", soft_wrap=True)
+            for s in refused.suggestions:
+                errors.print(f"  perfkg query {s['query']}" + "".join(f" -p {k}={v}" for k, v in s["params"].items())
+                             + f"  — {s['summary']}", soft_wrap=True)
+            if not refused.suggestions:
+                errors.print("  `perfkg queries` lists the named queries")
+            raise typer.Exit(1) from None
+    if output_format == "json":
+        json.dump({k: v for k, v in found.items() if k != "columns"}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    errors.print(found["interpretation"])
+    errors.print("perfkg query " + found["query"] + "".join(f" -p {k}={v}" for k, v in found["params"].items()))
+    _print_rows(found["columns"], [[row[c] for c in found["columns"]] for row in found["rows"]], output_format)
+    if found["truncated"]:
+        errors.print(f"[yellow]truncated[/yellow] at {len(found['rows'])} rows")
+
+
 # How `perfkg show` marks each kind of fact in the text.
 FACT_STYLES = {"Indicator": "bold black on yellow", "Fund": "bold black on green", "Task": "bold underline",
                "ScoreItem": "black on cyan", "Report": "bold black on magenta", "Duty": "italic", "Office": "italic",

@@ -16,7 +16,7 @@ import socket
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import uvicorn
@@ -326,3 +326,25 @@ def test_a_finding_of_the_checks_leads_to_its_figures_in_the_source(watched, ids
     page.click(f"tr#fact-{finding['finding_id']} a.to-source")
     assert page.evaluate("() => location.hash") == f"#src-{finding['finding_id']}"
     watched.screenshot("checks")
+
+
+def test_the_search_box_answers_a_question_with_its_named_query(watched):
+    page = watched.open("/")
+    page.fill("main input[name=q]", "海珠区城市更新方面没完成的指标")
+    page.press("main input[name=q]", "Enter")
+    page.wait_for_url("**/explore/search?q=*")
+    assert page.inner_text("#answer .interpretation") == \
+        "查询 indicators_below_target（未达标的指标）：主题=城市更新，区=海珠区，状态=未达标"
+    link = page.get_attribute("#answer a.named-query", "href")
+    assert link.startswith("/queries/indicators_below_target?")
+    path, _, query = link.partition("?")
+    expected = api(watched.base, path, **dict(parse_qsl(query)))["rows"]
+    rows = cells(page, "#answer table")
+    assert [(r["department"], r["indicator"]) for r in expected] == [(row[0], row[3]) for row in rows] \
+        == [("南洲街道", "房屋拆卸")]
+    watched.screenshot("ask")
+    # A question no named query answers says so, with the closest ones.
+    page = watched.open("/explore/search?q=黄埔区的垃圾分类指标有哪些")
+    assert "不能按区" in page.inner_text("#answer")
+    page.click("#answer li a:has-text('indicators_below_target')")
+    page.wait_for_url("**/queries/indicators_below_target?*")

@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from perfkg import ontology
 from perfkg.api import queries
 from perfkg.client import Client
-from perfkg.cypher import ParameterError
+from perfkg.cypher import ParameterError, catalogue
 from perfkg.store import StoreUnavailable
 
 from . import assets, data, labels, urls
@@ -142,12 +142,24 @@ def home(request: Request):
 
 @router.get("/explore/search", response_class=HTMLResponse)
 def search(request: Request, q: str = Query("", max_length=100)):
-    hits = data.search(_client(request), q) if q.strip() else []
+    from perfkg.ask import Unroutable, router as routes_of
+
+    client = _client(request)
+    hits = data.search(client, q) if q.strip() else []
     groups = {}
     for hit in hits:
         groups.setdefault(hit.kind, []).append(hit)
-    return _page(request, "search.html", title=f"{q} · 搜索 Search", q=q, groups=groups,
-                 csv_url=urls.api("/search", {"q": q}, "csv"), json_url=urls.api("/search", {"q": q}))
+    # A question is answered by the named query it asks for; a name alone is only searched.
+    answer = refused = None
+    if q.strip():
+        try:
+            name, params, interpretation = routes_of(client.store).route(q)
+            answer = {"interpretation": interpretation, "table": Table(client, name, params, row_limit=LIST_ROWS),
+                      "cypher": catalogue()[name].cypher, "question_url": urls.api("/ask", {"q": q})}
+        except Unroutable as error:
+            refused = error
+    return _page(request, "search.html", title=f"{q} · 搜索 Search", q=q, groups=groups, answer=answer,
+                 refused=refused, csv_url=urls.api("/search", {"q": q}, "csv"), json_url=urls.api("/search", {"q": q}))
 
 
 @router.get("/explore/departments/{department_id}", response_class=HTMLResponse)
