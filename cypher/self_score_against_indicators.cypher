@@ -25,5 +25,5 @@ WITH r, d, indicators, below,
      count(CASE WHEN f.severity <> 'not_evaluable' THEN 1 END) AS findings
 RETURN d.short_name AS department, r.year AS year, r.kind AS report_kind, r.self_score AS self_score,
        r.self_grade AS self_grade, indicators, below AS not_met, full_marks_below_target, findings,
-       r.source_file AS source_file, r.id AS report_id
+       r.self_score_evidence AS evidence, r.source_file AS source_file, r.id AS report_id
 ORDER BY not_met DESC, self_score DESC, department, year, source_file
