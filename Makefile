@@ -42,9 +42,11 @@ serve: $(VENV)/.installed  ## serve the API on the current graph
 test: install  ## run the test suite on both stores (the Neo4j half starts a Neo4j server: needs Java and Maven)
 	$(PY) -m pytest -q
 
-eval: $(VENV)/.installed  ## measure the extraction against the gold of ../shared: the five reports, then the corpus
+eval: $(VENV)/.installed  ## measure the extraction against the gold of ../shared: the five reports, then the corpus; then metric and department resolution
 	$(PERFKG) eval --gold $(SHARED)/gold --reports $(SHARED)/reports
 	$(PERFKG) eval --gold $(SHARED)/corpus/gold --reports $(SHARED)/corpus/docs
+	$(PERFKG) eval-identity --groups tests/gold/metric-groups.json --gold $(SHARED)/gold --gold $(SHARED)/corpus/gold \
+	  --reports examples/reports --corpus $(SHARED)/corpus/docs
 
 eval-layouts: $(VENV)/.installed  ## the national form in every layout family (40 drawn forms and one from each gold file of ../shared): F1 and status per family
 	$(PY) -m perfkg.layouts --forms 40 --seed 11 --gold $(SHARED)/gold --gold $(SHARED)/corpus/gold

@@ -366,7 +366,11 @@ def measure_queries(client, repeats: int, budget_s: float) -> dict[str, dict[str
     department = client.read("MATCH (d:Department)-[:PUBLISHED]->(:Report)-[:HAS_INDICATOR]->(i:Indicator) "
                              "RETURN d.name, count(i) AS n ORDER BY n DESC, d.name LIMIT 1").rows
     department = department[0][0] if department else "none"
-    params_of = {name: {p.name: department for p in query.parameters if p.required}
+    # Queries that need a metric get the one most indicators measure.
+    metric = client.read("MATCH (m:Metric)<-[:MEASURES]-(i:Indicator) RETURN m.name, count(i) AS n "
+                         "ORDER BY n DESC, m.name LIMIT 1").rows
+    metric = metric[0][0] if metric else "none"
+    params_of = {name: {p.name: metric if p.name == "metric" else department for p in query.parameters if p.required}
                  for name, query in catalogue().items()}
     for label, name, params in COMPARED:
         params_of.setdefault(label, {}).update(params)

@@ -54,6 +54,14 @@ def to_simplified(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def simplified_name(name: str) -> str:
+    """A short name half-width and simplified, every character asked (the quick
+    test of to_simplified looks for common characters only; one 羣 in a name matters)."""
+    converted = _converter().convert(to_half_width(name))
+    return converted if len(converted) == len(name) else "".join(_one(char) for char in to_half_width(name))
+
+
+@lru_cache(maxsize=65536)
 def _one(char: str) -> str:
     converted = _converter().convert(char)
     return converted if len(converted) == 1 else char

@@ -24,7 +24,9 @@ from perfkg import ontology
 from perfkg.version import __version__
 from perfkg.store import GraphStore, Statement
 
-from .model import Evidence, Extraction
+from . import metric_store
+from .departments import identify, merge_department_rows
+from .model import DepartmentFacts, Evidence, Extraction
 
 # Labels whose nodes belong to one report (and go when it is replaced).
 REPORT_SCOPED = ("Duty", "Office", "Task", "Indicator", "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Source",
@@ -63,7 +65,8 @@ def district_id(city: str | None, name: str) -> str:
 
 
 def department_id(name: str) -> str:
-    return "dept-" + _hash(normalise_name(name))
+    """The id of a department known by its name alone (see ingest.departments for one with a place)."""
+    return identify(DepartmentFacts(name, None, None, None)).id
 
 
 # Documents about projects: a department publishes one per project and year.
@@ -78,9 +81,10 @@ def report_id(extraction: Extraction) -> str:
     known, or a project's document whose project was not read, is identified
     by its content alone, so two such documents never replace each other."""
     unnamed_project = extraction.kind in PROJECT_DOCUMENTS and not extraction.projects
-    if extraction.department is not None and extraction.year is not None and not unnamed_project:
+    department = _publisher(extraction)
+    if department is not None and extraction.year is not None and not unnamed_project:
         projects = sorted(normalise_name(p.name) for p in extraction.projects)
-        return "report-" + _hash(department_id(extraction.department.name), extraction.year, extraction.kind,
+        return "report-" + _hash(identify(department).id, extraction.year, extraction.kind,
                                  *projects)
     return "report-" + _hash("by-content", extraction.sha256)
 
@@ -119,16 +123,33 @@ def _compact(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v is not None}
 
 
+def _publisher(extraction: Extraction) -> DepartmentFacts | None:
+    """The department that published the report: none when the text names only
+    a county's or city's own government (围场县人民政府), which is a place."""
+    department = extraction.department
+    return None if department is None or identify(department).is_place_government else department
+
+
+def _department_row(facts: DepartmentFacts) -> dict[str, Any]:
+    identity = identify(facts)
+    place = identity.place
+    return _compact({"id": identity.id, "name": facts.name, "short_name": facts.short_name,
+                     "aliases": [" ".join(facts.name.split())], "province": place.province, "city": place.city,
+                     "district": place.district, "town": place.town, "place_code": place.code,
+                     "identity": identity.basis})
+
+
 def to_rows(extraction: Extraction) -> GraphRows:
     schema = ontology.schema()
     rid = report_id(extraction)
-    department = extraction.department
-    did = department_id(department.name) if department else None
+    department = _publisher(extraction)
+    did = identify(department).id if department else None
     places: dict[str, Any] = {}
     if department:
-        places["department"] = _compact({"id": did, "name": department.name, "short_name": department.short_name})
+        places["department"] = _department_row(department)
         schema.check_node("Department", places["department"])
-    placed = department or extraction.place  # a report of no known department keeps the place it names
+    # A report of no known department keeps the place it names (a county government's, its county).
+    placed = department or extraction.department or extraction.place
     if placed and placed.district:
         places["district"] = {"id": district_id(placed.city, placed.district), "name": placed.district}
         schema.check_node("District", places["district"])
@@ -222,10 +243,9 @@ def _projects(extraction: Extraction, rid: str, did: str | None) -> tuple[list[d
     for project in extraction.projects:
         responsible = project.responsible
         rid_of_department = did
-        if responsible is not None:
-            rid_of_department = department_id(responsible.name)
-            departments[rid_of_department] = _compact({"id": rid_of_department, "name": responsible.name,
-                                                       "short_name": responsible.short_name})
+        if responsible is not None and not identify(responsible).is_place_government:
+            rid_of_department = identify(responsible).id
+            departments[rid_of_department] = _department_row(responsible)
             schema.check_node("Department", departments[rid_of_department])
         row = _compact({
             "id": project_id(rid_of_department, rid, project.name), "name": project.name,
@@ -272,6 +292,7 @@ def _properties(label: str, item: Any) -> dict[str, Any]:
             "status": item.status, "origin": item.origin, "level1": item.level1, "level2": item.level2,
             "max_score": item.max_score, "score": item.score, "deviation_reason": item.deviation_reason,
             "evidence_also": [offset for span in item.evidence.also for offset in span] or None,
+            **metric_store.indicator_fields(item),
         }
     if label == "Fund":
         return {"kind": item.kind, "source": item.source, "amount": item.amount, "unit": "万元",
@@ -442,7 +463,10 @@ class LoadResult:
 def load(store: GraphStore, extraction: Extraction) -> LoadResult:
     """Write one report in one transaction, replacing any earlier version of it
     (the same department and year, or the same file)."""
-    return write_rows(store, [to_rows(extraction)])[0]
+    result = write_rows(store, [to_rows(extraction)])[0]
+    if result.replaced:
+        metric_store.resolve_all(store)  # the earlier version's names may have held metrics together
+    return result
 
 
 def write_rows(store: GraphStore, batch: list[GraphRows]) -> list[LoadResult]:
@@ -462,7 +486,10 @@ def write_rows(store: GraphStore, batch: list[GraphRows]) -> list[LoadResult]:
         earlier = {rid: source for rid, source, sha in found if rid == rows.report_id or sha == rows.report["sha256"]}
         replaces |= set(earlier)
         results.append(LoadResult(rows.report_id, sorted(earlier), sorted(set(earlier.values())), rows.node_count()))
-    store.write_batch(statements(batch, sorted(replaces)))
+    merge_department_rows(store, [row for rows in batch for row in ([rows.places["department"]]
+                                  if "department" in rows.places else []) + rows.responsible])
+    joined = metric_store.batch_statements(store, [row for rows in batch for row in rows.children["Indicator"]])
+    store.write_batch(statements(batch, sorted(replaces)) + joined)
     return results
 
 

@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 from perfkg.store import GraphStore, StoreError, StoreUnavailable
 
 from .load import GraphRows, prepare, to_rows, write_rows
+from .metric_store import resolve_all
 from .model import Extraction
 from .errors import IngestError, NotAReport
 from .pipeline import extract_document
@@ -218,6 +219,9 @@ def ingest(
             send()
         if pending is not None:
             _finish(pending, outcomes, on_file)
+    if any(outcome.status == "replaced" for outcome in outcomes):
+        # A replaced report's names may have held metrics together: resolve them again from the graph.
+        resolve_all(store)
     return outcomes
 
 

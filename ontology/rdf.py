@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
 from . import ID, PK, TOPIC, ontology_graph, schema, shapes_graph
@@ -61,12 +61,27 @@ def to_rdf(nodes: Iterable[dict], relationships: Iterable[dict]) -> Graph:
             # readers see it rather than it vanishing. A list is one triple per value.
             for each in value if isinstance(value, list) else [value]:
                 graph.add((subject, PK[key], literal(prop.datatype if prop else "string", each)))
+        _skos(graph, subject, label, node["properties"])
         if "report_id" in node["properties"]:
             graph.add((subject, PROV.wasDerivedFrom, ID[node["properties"]["report_id"]]))
     for rel in relationships:
         graph.add((iri(rel["start"]["labels"][0], rel["start"]["id"]), PK[rel["label"]],
                    iri(rel["end"]["labels"][0], rel["end"]["id"])))
     return graph
+
+
+def _skos(graph: Graph, subject: URIRef, label: str, properties: dict) -> None:
+    """A metric in SKOS terms, so the scheme can be curated and read back
+    (PERFKG_METRICS): a skos:Concept with its name as prefLabel, every name
+    reports give it as altLabel, and its framework category as broader. A
+    department's aliases are its altLabels too."""
+    if label == "Metric":
+        graph.add((subject, RDF.type, SKOS.Concept))
+        graph.add((subject, SKOS.prefLabel, Literal(properties["name"], lang="zh")))
+        if properties.get("framework"):
+            graph.add((subject, SKOS.broader, PK[properties["framework"]]))
+    for alias in properties.get("aliases") or [] if label in ("Metric", "Department") else []:
+        graph.add((subject, SKOS.altLabel, Literal(alias, lang="zh")))
 
 
 def serialize(graph: Graph, fmt: str) -> str:

@@ -75,6 +75,7 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary and errors.")] = False,
 ) -> None:
     """Read reports, extract them and load each one into the graph (whole or not at all)."""
+    from perfkg.ingest.metric_store import curated
     from perfkg.ingest.runner import ordered_files
 
     # Refused before the store is opened: a wrong path creates no store and starts no server.
@@ -85,6 +86,11 @@ def ingest(
         errors.print(f"[red]error:[/red] {problem}")
     if refused:
         raise typer.Exit(2)
+    try:
+        curated()  # a curated metrics file that cannot be read stops the ingest before it starts
+    except ValueError as error:
+        errors.print(f"[red]error:[/red] PERFKG_METRICS: {error}")
+        raise typer.Exit(2) from None
     files = ordered_files(paths)
     if not files:
         errors.print(f"[red]error:[/red] no report files found in {', '.join(map(str, paths))}")
@@ -505,6 +511,47 @@ def stats(
         console.print(table)
 
 
+@app.command()
+def departments(
+    store: StoreOption = None,
+    aliases: Annotated[bool, typer.Option("--aliases", help="Only offices written more than one way: "
+                                                             "the names merged into each, and why.")] = False,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Departments with their place and reports; one per office, however its reports write its name."""
+    with _client(store) as client:
+        found = client.departments()
+    if aliases:
+        found = [d for d in found if len(d["aliases"] or []) > 1]
+    if output_format == "json":
+        json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    table = Table(title_justify="left")
+    for column in ("name", "place", "reports") + (("aliases", "why") if aliases else ()):
+        table.add_column(column, justify="right" if column == "reports" else "left")
+    for d in found:
+        place = "".join(p for p in (d["province"], d["city"], d["district"]) if p)
+        extra = ("\n".join(d["aliases"] or []), d["identity"] or "") if aliases else ()
+        table.add_row(d["name"], place, str(d["reports"]), *extra)
+    console.print(table)
+    if aliases and not found:
+        console.print("no office is written more than one way")
+
+
+@app.command(name="resolve-metrics")
+def resolve_metrics(store: StoreOption = None) -> None:
+    """Group every indicator into metrics again, from the whole graph: after the
+    curated scheme (PERFKG_METRICS) changed, or to start afresh."""
+    with _client(store) as client:
+        try:
+            count = client.resolve_metrics()
+        except ValueError as error:  # a curated file that cannot be read
+            errors.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from None
+    console.print(f"{count} metrics")
+
+
 EXPORT_FORMATS = ("jsonl", "ttl", "nt", "jsonld", "cypher", "csv")
 
 
@@ -644,6 +691,41 @@ def evaluate(
     else:
         for line in render(result):
             typer.echo(line)
+
+
+@app.command(name="eval-identity")
+def evaluate_identity(
+    groups: Annotated[Path, typer.Option(help="The hand-made metric groups (tests/gold/metric-groups.json).")],
+    gold: Annotated[list[Path], typer.Option(help="Gold folders whose indicators are grouped (repeatable).")],
+    reports: Annotated[Path, typer.Option(help="Folder of template reports for the synthetic ones (examples/reports).")],
+    corpus: Annotated[Optional[Path], typer.Option(help="Folder of corpus documents whose departments are checked too.")] = None,
+    synthetic: Annotated[int, typer.Option(help="Synthetic reports with look-alike department names.")] = 1000,
+) -> None:
+    """Measure metric and department resolution: pairwise precision and recall of metrics against hand-made
+    groups (and the generator's name variants), and wrong department merges over synthetic look-alikes."""
+    from perfkg.ingest.identity_eval import department_merges, evaluate_metrics
+
+    try:
+        result = evaluate_metrics(groups, gold, gold[0])
+    except ValueError as error:
+        errors.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    typer.echo("metrics: pairs of indicators in one metric   (targets: precision >= 0.95, recall >= 0.85)")
+    for part, title in (("reports", "gold names"), ("generator", "generator's variants"), ("all", "together")):
+        r = result[part]
+        typer.echo(f"  {title:<22} {r['items']:>5} names  precision {r['precision']:.3f} ({r['correct']}/"
+                   f"{r['predicted_pairs']})  recall {r['recall']:.3f} ({r['correct']}/{r['true_pairs']})")
+    for a, b in result["wrong_merges"]:
+        typer.echo(f"    wrongly merged: {a} / {b}")
+    found = department_merges(synthetic, reports, corpus)
+    typer.echo(f"departments: {found['reports']} synthetic reports and {found['corpus']} corpus documents, "
+               f"{found['offices']} offices, {found['departments']} department ids; "
+               f"{len(found['wrong_merges'])} wrong merges, {len(found['splits'])} offices split   (target: 0 merges)")
+    for department, offices in found["wrong_merges"].items():
+        typer.echo(f"    {department} merges {offices}")
+    all_ = result["all"]
+    if all_["precision"] < 0.95 or all_["recall"] < 0.85 or found["wrong_merges"]:
+        raise typer.Exit(1)
 
 
 @app.command(name="bench-corpus")

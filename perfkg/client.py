@@ -111,6 +111,23 @@ class Client:
             "relationships": {rel: int(n) for rel, n in rels.rows},
         }
 
+    def departments(self) -> list[dict[str, Any]]:
+        """Every department: its place, how many reports it published, the
+        names its reports give it (aliases) and why they are one office (identity)."""
+        result = self.store.read(
+            "MATCH (d:Department) OPTIONAL MATCH (d)-[:PUBLISHED]->(r:Report) "
+            "RETURN d.id AS id, d.name AS name, d.short_name AS short_name, d.province AS province, d.city AS city, "
+            "d.district AS district, d.town AS town, d.aliases AS aliases, d.identity AS identity, "
+            "count(r) AS reports ORDER BY name, id")
+        return [dict(zip(result.columns, row)) for row in result.rows]
+
+    def resolve_metrics(self) -> int:
+        """Group every indicator of the graph into metrics again (after the
+        curated scheme, PERFKG_METRICS, changed); the number of metrics."""
+        from perfkg.ingest.metric_store import resolve_all
+
+        return resolve_all(self.store)
+
     def reset(self) -> None:
         self.store.clear()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from perfkg.ingest.numbers import parse_number
@@ -35,10 +36,50 @@ class Template:
     city: str | None
     year: int
     missable: list[tuple[int, str, str]]  # (where, an achieved value as the report words it, the same missing its target)
+    indicator_names: list[str]  # as the report writes them, longest first
 
 
 # The share of a template's missable indicators each generated report misses.
 MISS_RATE = 0.25
+# The share of a template's indicator names each generated report writes another way.
+VARY_RATE = 0.3
+_SCOPE_WORDS = ("辖区", "辖内", "辖区内", "全区", "全年", "年度")
+_SYNONYMS = (("抽检", "抽验"), ("群众", "人民群众"), ("数量", "数"), ("拆除", "清拆"))
+
+
+def vary_name(name: str, rng: random.Random) -> str:
+    """The name as another report would write the same indicator (docs/metrics.md):
+    with a scope word, a bracketed note or unit, a synonym, or in traditional characters."""
+    way = rng.randrange(5)
+    if way == 0:
+        return rng.choice(_SCOPE_WORDS) + name
+    if way == 1:
+        return name + rng.choice(("（%）", "（全年）") if name.endswith("率") else ("（年度任务）", "（累计）", "（全年）"))
+    if way == 2:
+        for a, b in _SYNONYMS:
+            if a in name and b not in name:
+                return name.replace(a, b, 1)
+            if b in name and a not in name:
+                return name.replace(b, a, 1)
+        if name.endswith("率") and not name.endswith("满意率"):
+            return name[:-1] + "比例"
+    if way == 3:
+        return _traditional().convert(name)
+    return rng.choice(_SCOPE_WORDS) + name + "（年度任务）" if way == 4 else name
+
+
+@lru_cache(maxsize=1)
+def _traditional():
+    from opencc import OpenCC
+
+    return OpenCC("s2t")
+
+
+def _renamable(names: list[str]) -> list[str]:
+    """Names that can be written another way in the text without touching
+    another indicator's: four characters or more, inside no other name; longest first."""
+    kept = {n for n in names if len(n) >= 4 and not any(n != other and n in other for other in names)}
+    return sorted(kept, key=lambda n: (-len(n), n))
 
 # What a report may leave out (generate's `missing`).
 MISSABLE_FIELDS = ("department", "district", "city", "year")
@@ -104,7 +145,8 @@ def templates(folder: Path) -> list[Template]:
         places = {spot[0]: spot for spot in (_missed(i, located) for i in extraction.indicators) if spot}
         missable = sorted(places.values(), reverse=True)
         found.append(Template(text, department.name, stem, department.district, department.city,
-                              extraction.year, missable))
+                              extraction.year, missable,
+                              _renamable([i.name for i in extraction.indicators if i.name in text])))
     return found
 
 
@@ -141,9 +183,12 @@ def _shuffle_items(text: str, rng: random.Random) -> str:
     return "\n".join(shuffle(line) for line in text.split("\n"))
 
 
-def generate(count: int, out: Path, examples: Path, seed: int = 0, missing: float = 0.0) -> list[Path]:
+def generate(count: int, out: Path, examples: Path, seed: int = 0, missing: float = 0.0,
+             offices: dict[Path, tuple[str, ...]] | None = None) -> list[Path]:
     """`count` reports written to `out` from the templates of `examples`; with
-    `missing` (0 to 1), each of MISSABLE_FIELDS is left out of that share of them."""
+    `missing` (0 to 1), each of MISSABLE_FIELDS is left out of that share of them.
+    `offices`, when given, gets the office each is of (its template's department
+    with the new name, district and city)."""
     if not 0 <= missing <= 1:
         raise ValueError(f"missing must be a share between 0 and 1, got {missing}")
     rng = random.Random(seed)
@@ -172,16 +217,23 @@ def generate(count: int, out: Path, examples: Path, seed: int = 0, missing: floa
         left_out = {field for field in MISSABLE_FIELDS if missing and rng.random() < missing}
         if "department" in left_out:
             text = text.replace(base.name, "")
+        for name in base.indicator_names:
+            if rng.random() < VARY_RATE:
+                text = text.replace(name, vary_name(name, rng))
         replacements = [(base.unit_stem, stem), (str(base.year), "" if "year" in left_out else str(year))]
         if base.district:
             replacements.append((base.district, "" if "district" in left_out else district))
         if base.city:
             replacements.append((base.city, "" if "city" in left_out else city))
+        office = base.name
         for old, new in replacements:
             if old:
                 text = text.replace(old, new)
+                office = office.replace(old, new)
         text = _shuffle_items(_perturb(text, rng), rng)
         path = out / f"bench_{index:05d}.txt"
         path.write_text(text, encoding="utf-8")
         written.append(path)
+        if offices is not None:
+            offices[path] = (office, district, city)
     return written

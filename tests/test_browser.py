@@ -11,6 +11,7 @@ Debian's `chromium`); Playwright never downloads a browser here.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -24,6 +25,7 @@ import uvicorn
 from conftest import ROOT
 from perfkg.api.app import create_app
 from perfkg.config import Settings
+from perfkg.ingest.metrics import metric_id
 
 CHROMIUM = os.environ.get("PERFKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -138,6 +140,7 @@ PAGES = {
     "below-target": lambda ids: "/explore/below-target",
     "neighbourhood": lambda ids: f"/explore/graph/Department/{ids['荔城街道'][0]}",
     "findings": lambda ids: "/explore/findings",
+    "metric": lambda ids: f"/explore/metrics/{metric_id('拆除违法建设')}",
 }
 
 
@@ -148,6 +151,8 @@ def test_each_page_loads_offline_with_no_console_error(watched, ids, name):
     assert page.locator("main h1").count() == 1
     if name in ("topic", "below-target"):
         assert page.eval_on_selector("#chart", "c => c.width > 0 && c.height > 0")
+    if name == "metric":
+        assert page.eval_on_selector("#metric-chart", "c => c.width > 0 && c.height > 0")
     if name == "neighbourhood":
         # cytoscape draws into canvases of its own inside the container
         assert page.locator("#graph canvas").count() >= 1
@@ -243,6 +248,23 @@ def test_from_a_search_to_the_flagship_question(watched, ids):
     figures = cells(page, ".figures table")
     assert [row[:5] for row in figures] == [["2022", "海珠区", "1", "1", "75"]]
     watched.screenshot("flagship")
+
+
+def test_a_metric_is_reached_from_a_search_and_from_an_indicator(watched, ids):
+    """南洲街道 writes 清拆违法建设 and 荔城街道 拆除违法建设: one metric, one page, both indicators."""
+    page = watched.open("/explore/search?q=清拆违法建设")
+    page.click("section.hits.metric a:text('拆除违法建设')")
+    page.wait_for_url("**/explore/metrics/*")
+    rows = cells(page, "main section table")
+    assert [row[:3] for row in rows] == [["荔城街道", "2021", "拆除违法建设"], ["南洲街道", "2022", "清拆违法建设"]]
+    assert all(row[-1] for row in rows)  # each with its evidence
+    assert page.eval_on_selector("#metric-chart", "c => c.width > 0 && c.height > 0")
+    page = watched.open(f"/explore/reports/{ids['荔城街道'][1]}")
+    named = page.locator("a.to-source", has_text=re.compile("^拆除违法建设$"))
+    page.locator("tr.fact.Indicator").filter(has=named).locator("a.metric-link").click()
+    page.wait_for_url(f"**/explore/metrics/{metric_id('拆除违法建设')}")
+    assert "清拆违法建设" in page.inner_text("p.synonyms")
+    watched.screenshot("metric")
 
 
 def test_a_fact_s_highlight_sits_on_its_evidence_and_links_both_ways(watched, ids):

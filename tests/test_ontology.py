@@ -15,12 +15,14 @@ def test_the_ontology_files_parse_and_declare_the_graph_contract():
     schema = ontology.schema()
     assert set(schema.labels) == {"City", "District", "Department", "Report", "Duty", "Office", "Task", "Indicator",
                                   "Fund", "ScoreItem", "Outcome", "Problem", "Measure", "Topic", "Source", "Project",
-                                  "Finding"}
+                                  "Finding", "Metric"}
     indicator = schema.labels["Indicator"].properties
     assert {"name", "category", "target_text", "target_value", "target_op", "actual_text", "actual_value", "unit",
             "completion_rate", "status", "evidence"} <= set(indicator)
     assert indicator["status"].allowed == ("met", "not_met", "unknown")
     assert schema.relationships["MEASURED_BY"].sources == ("Project", "Task")
+    assert (schema.relationships["MEASURES"].sources, schema.relationships["MEASURES"].targets) == (("Indicator",),
+                                                                                                 ("Metric",))
     assert set(schema.secondary) == {"MetIndicator", "NotMetIndicator", "UnknownIndicator"}
     for label, spec in schema.labels.items():
         assert spec.label_zh and spec.definition, label

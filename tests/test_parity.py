@@ -64,9 +64,12 @@ def _calls(client) -> list[tuple[str, dict]]:
     department, report = client.read(
         "MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:Indicator) "
         "RETURN d.name, r.id, count(i) AS n ORDER BY n DESC, d.name, r.id LIMIT 1").rows[0][:2]
+    metric = client.read("MATCH (m:Metric)<-[:MEASURES]-(i:Indicator) "
+                         "RETURN m.name, count(i) AS n ORDER BY n DESC, m.name LIMIT 1").rows[0][0]
     calls = []
     for name, query in sorted(catalogue().items()):
-        required = {p.name: report if p.name == "report" else department for p in query.parameters if p.required}
+        required = {p.name: {"report": report, "metric": metric}.get(p.name, department)
+                    for p in query.parameters if p.required}
         calls.append((name, required))
         if any(p.name == "topic" for p in query.parameters):
             calls.append((name, {**required, "topic": "urban_management"}))

@@ -58,6 +58,10 @@ EXERCISED = [
     ("function_coverage", {"department"}), ("function_coverage", {"function"}), ("function_coverage", {"year"}),
     ("funds", {"department"}), ("funds", {"department", "kind"}), ("funds", {"source"}), ("funds", {"year"}),
     ("report_facts", {"report"}),
+    # on the examples and a varied copy (tests/test_metrics.py)
+    ("metric_over_years", {"metric"}), ("metric_over_years", {"metric", "department"}),
+    ("compare_on_metric", {"metric"}), ("compare_on_metric", {"metric", "year"}),
+    ("metrics", {"search"}), ("metrics", {"framework"}),
     # on two project documents of the genre (conftest.PROJECT_DOCUMENTS)
     ("projects", set()), ("projects", {"project"}), ("projects", {"department"}), ("projects", {"year"}),
     ("projects", {"report_kind"}), ("indicators_below_target", {"project"}),
@@ -249,10 +253,12 @@ def test_topic_coverage_by_topic_and_department(loaded_client, golds):
 
 # projects: the example reports evaluate none (below, on project forms); the
 # year-district figures name no department (test_below_target_by_year_and_district);
-# 荔城街道's arithmetic holds, so it has no findings (tests/test_audit.py filters them by department).
+# 荔城街道's arithmetic holds, so it has no findings (tests/test_audit.py filters them by department);
+# metric_over_years needs a metric too (tests/test_metrics.py filters it by department).
 @pytest.mark.parametrize("name", sorted(q.name for q in catalogue().values()
                                         if any(p.name == "department" for p in q.parameters)
-                                        and q.name not in ("projects", "below_target_by_year_and_district", "findings")))
+                                        and q.name not in ("projects", "below_target_by_year_and_district", "findings",
+                                                           "metric_over_years")))
 def test_a_department_by_its_id_is_the_department_by_its_name(loaded_client, golds, name):
     lichen = next(g for g in golds if short(g) == "荔城街道")
     by_name = run(loaded_client, name, department="荔城")

@@ -98,7 +98,7 @@ def topic_counts(client: Client) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str  # topic, department, project, indicator
+    kind: str  # topic, department, metric, project, indicator
     label: str  # the graph label, for the neighbourhood view
     id: str
     name: str
@@ -138,9 +138,16 @@ def search(client: Client, q: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
     for row in client.read(
         "MATCH (d:Department) OPTIONAL MATCH (d)-[:IN_DISTRICT]->(x:District) "
         "WITH d, x WHERE d.id = $q OR d.name CONTAINS $q OR d.short_name CONTAINS $q OR x.name CONTAINS $q "
+        "OR any(a IN coalesce(d.aliases, []) WHERE a CONTAINS $q) "
         "RETURN d.id AS id, d.name AS name, x.name AS district ORDER BY name LIMIT $limit", params,
     ).records():
         hits.append(Hit("department", "Department", row["id"], row["name"], row["district"] or ""))
+    # Metrics by any of their labels: the name a report gives one finds the others' too.
+    for row in client.read(
+        "MATCH (m:Metric) WHERE m.name CONTAINS $q OR any(a IN m.aliases WHERE a CONTAINS $q) "
+        "RETURN m.id AS id, m.name AS name, m.aliases AS aliases ORDER BY name LIMIT $limit", params,
+    ).records():
+        hits.append(Hit("metric", "Metric", row["id"], row["name"], "、".join(row["aliases"] or [])))
     # Project nodes come with project evaluations (issue 12); until a store
     # holds one, this finds none.
     for row in client.read(

@@ -43,6 +43,7 @@ COLUMNS = {
     "level": ("层级", "Level"),
     "max_score": ("分值", "Max"),
     "score": ("得分", "Score"),
+    "metric_score": ("名称匹配度", "Name match"),
     "lost": ("扣分", "Lost"),
     "label": ("类型", "Kind"),
     "name": ("名称", "Name"),

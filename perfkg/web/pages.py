@@ -285,6 +285,34 @@ def findings(
                  rules=RULES, severities=SEVERITIES)
 
 
+@router.get("/explore/metrics/{metric_id}", response_class=HTMLResponse)
+def metric(request: Request, metric_id: str):
+    client = _client(request)
+    found = client.read("MATCH (m:Metric {id: $id}) RETURN properties(m) AS metric", {"id": metric_id}).rows
+    if not found:
+        return _not_found(request, f"没有这个指标概念 No metric with id {metric_id!r}")
+    indicators = Table(client, "metric_over_years", {"metric": metric_id}, row_limit=LIST_ROWS)
+    return _page(request, "metric.html", title=f"{found[0][0]['name']} · 指标概念 Metric", metric=found[0][0],
+                 indicators=indicators, chart=_metric_chart(indicators.rows),
+                 compared=urls.named_query("compare_on_metric", {"metric": metric_id}))
+
+
+def _metric_chart(rows: list[dict]) -> dict:
+    """Actual and target by year, a line of each per department (a department's
+    mean when a year's report states the metric more than once)."""
+    years = sorted({row["year"] for row in rows if row["year"] is not None})
+    series: dict[str, dict[str, dict[int, list[float]]]] = {}
+    for row in rows:
+        for value in ("actual_value", "target_value"):
+            if row[value] is not None and row["year"] is not None:
+                by_year = series.setdefault(row["department"] or "", {}).setdefault(value, {})
+                by_year.setdefault(row["year"], []).append(row[value])
+    return {"years": years, "departments": [
+        {"department": name, **{value: [sum(v) / len(v) if (v := found.get(value, {}).get(year)) else None
+                                        for year in years] for value in ("actual_value", "target_value")}}
+        for name, found in sorted(series.items())]}
+
+
 @router.get("/explore/graph/{label}/{node_id}", response_class=HTMLResponse)
 def graph(request: Request, label: str, node_id: str):
     if label not in ontology.schema().labels:

@@ -18,6 +18,10 @@ def topic(slug: str) -> str:
     return f"/explore/topics/{quote(slug, safe='')}"
 
 
+def metric(metric_id: str) -> str:
+    return f"/explore/metrics/{quote(metric_id, safe='')}"
+
+
 def below_target(**filters) -> str:
     given = {k: v for k, v in filters.items() if v not in (None, "")}
     return "/explore/below-target" + (f"?{urlencode(given)}" if given else "")
@@ -57,6 +61,8 @@ def hit(hit) -> str:
         return topic(hit.id)
     if hit.kind == "department":
         return department(hit.id)
+    if hit.kind == "metric":
+        return metric(hit.id)
     if hit.kind == "indicator" and hit.report_id:
         return report(hit.report_id, hit.id)
     return graph(hit.label, hit.id)

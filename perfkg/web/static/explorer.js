@@ -219,3 +219,30 @@ const graph = document.getElementById("graph");
 if (graph) {
   drawGraph(graph);
 }
+
+// ---------------------------------------------------------------- a metric's chart
+
+// Actual (solid) and target (dashed) by year, one colour per department.
+function drawMetricChart(canvas) {
+  const data = JSON.parse(document.getElementById("metric-chart-data").textContent);
+  const colours = ["#2870C2", "#C2410C", "#15803D", "#7E22CE", "#B45309", "#0E7490", "#BE123C", "#4D7C0F"];
+  Chart.defaults.font.family = FONT;
+  const datasets = data.departments.flatMap((d, k) => {
+    const colour = colours[k % colours.length];
+    return [
+      { label: d.department + " 实际 actual", data: d.actual_value, borderColor: colour, backgroundColor: colour, spanGaps: true },
+      { label: d.department + " 目标 target", data: d.target_value, borderColor: colour, backgroundColor: colour,
+        borderDash: [5, 4], spanGaps: true },
+    ];
+  });
+  new Chart(canvas, {
+    type: "line",
+    data: { labels: data.years, datasets },
+    options: { animation: false, maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } },
+  });
+}
+
+const metricChart = document.getElementById("metric-chart");
+if (metricChart) {
+  drawMetricChart(metricChart);
+}
