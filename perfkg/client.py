@@ -63,8 +63,8 @@ class Client:
         """Cypher a user wrote: refused before it runs if it reaches outside
         the database or would cost its parser too much (perfkg.store.guard),
         then read like any other query (`limits`: timeout_ms, row_limit)."""
-        guard.check(cypher)
         guard.check_parameters(params)
+        guard.check(cypher, params)
         return self.read(cypher, params, **limits)
 
     def read(
