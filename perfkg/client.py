@@ -31,8 +31,11 @@ class Client:
         """Ingest report files or folders; returns one outcome per file. `workers`
         extracting processes; by default one per core for 16 files or more."""
         from perfkg.ingest.runner import ingest
+        from perfkg.ingest.workers import Budget
 
-        return ingest(self.store, paths, max_bytes=self.settings.max_report_bytes, workers=workers, on_file=on_file)
+        budget = Budget(seconds=self.settings.max_file_seconds, memory_mb=self.settings.max_file_memory_mb)
+        return ingest(self.store, paths, max_bytes=self.settings.max_report_bytes, workers=workers, budget=budget,
+                      on_file=on_file)
 
     # -- queries -----------------------------------------------------------
 

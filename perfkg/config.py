@@ -38,8 +38,11 @@ class Settings:
     query_threads: int = 4
     server_idle_s: float = 30.0
     server_hung_s: float = 60.0
-    # Reports bigger than this are refused unread.
+    # Reports bigger than this are refused unread; reading and extracting one
+    # file may take this long and this much memory (its worker is killed past it).
     max_report_bytes: int = 5 * 1024 * 1024
+    max_file_seconds: int = 300
+    max_file_memory_mb: int = 2048
     # HTTP: uploads need this key; CORS is off unless origins are listed.
     api_key: str | None = None
     cors_origins: tuple[str, ...] = ()
@@ -73,6 +76,8 @@ def from_env() -> Settings:
         server_idle_s=_int("PERFKG_SERVER_IDLE_S", 30),
         server_hung_s=_int("PERFKG_SERVER_HUNG_S", 60),
         max_report_bytes=_int("PERFKG_MAX_REPORT_BYTES", 5 * 1024 * 1024),
+        max_file_seconds=_int("PERFKG_MAX_FILE_SECONDS", 300),
+        max_file_memory_mb=_int("PERFKG_MAX_FILE_MEMORY_MB", 2048),
         api_key=env.get("PERFKG_API_KEY") or None,
         cors_origins=origins,
         max_request_bytes=_int("PERFKG_MAX_REQUEST_BYTES", 6 * 1024 * 1024),
