@@ -27,10 +27,11 @@ from perfkg.version import __version__
 from perfkg.client import Client
 from perfkg import web
 from perfkg.export import csv_lines
+from perfkg.ingest.workers import Budget
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
-from .limits import Busy, DeadlineStore, RequestSizeLimit, Slots, rows_within, started
+from .limits import Busy, DeadlineStore, Full, Queue, RequestSizeLimit, Slots, rows_within, started
 from .source import ReportSource
 
 # The kinds of report, as the ontology's shapes allow them (Report.kind).
@@ -104,6 +105,10 @@ def _errors(app: FastAPI) -> None:
     async def busy(request: Request, error: Busy):
         return JSONResponse(body(str(error)), status_code=429, headers={"Retry-After": "1"})
 
+    @app.exception_handler(Full)
+    async def full(request: Request, error: Full):
+        return JSONResponse(body(str(error)), status_code=503, headers={"Retry-After": "5"})
+
     @app.exception_handler(ParameterError)
     async def parameter_error(request: Request, error: ParameterError):
         return JSONResponse(body(str(error)), status_code=400)
@@ -161,6 +166,9 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     ad_hoc = Slots(max(1, settings.query_threads // 2), wait_s=settings.query_timeout_ms / 1000,
                    what="ad-hoc queries")
     exports = Slots(1, wait_s=0, what="export")
+    # Uploads are each extracted in a worker process within the file budget; a few at once.
+    uploading = Queue(max(1, settings.upload_workers), max(0, settings.upload_queue), what="uploads")
+    upload_budget = Budget(seconds=settings.max_file_seconds, memory_mb=settings.max_file_memory_mb)
     @app.get("/health", tags=["service"], summary="Store kind and whether it answers")
     def health(client: Client = Depends(_client)) -> dict:
         reachable = client.store.ping()
@@ -321,7 +329,9 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
         if len(data) > settings.max_report_bytes:
             raise ApiError(413, f"{name}: over the limit of {settings.max_report_bytes:,} bytes")
         try:
-            outcome = await run_in_threadpool(uploads.ingest_bytes, client.store, name, data, settings.max_report_bytes)
+            async with uploading.slot():
+                outcome = await run_in_threadpool(uploads.ingest_bytes, client.store, name, data,
+                                                  settings.max_report_bytes, upload_budget)
         except uploads.Refused as error:
             raise ApiError(error.status, str(error)) from None
         return outcome

@@ -43,6 +43,9 @@ class Settings:
     max_report_bytes: int = 5 * 1024 * 1024
     max_file_seconds: int = 300
     max_file_memory_mb: int = 2048
+    # HTTP uploads: extracted this many at once, this many more waiting (then 503).
+    upload_workers: int = 2
+    upload_queue: int = 8
     # HTTP: uploads need this key; CORS is off unless origins are listed.
     api_key: str | None = None
     cors_origins: tuple[str, ...] = ()
@@ -78,6 +81,8 @@ def from_env() -> Settings:
         max_report_bytes=_int("PERFKG_MAX_REPORT_BYTES", 5 * 1024 * 1024),
         max_file_seconds=_int("PERFKG_MAX_FILE_SECONDS", 300),
         max_file_memory_mb=_int("PERFKG_MAX_FILE_MEMORY_MB", 2048),
+        upload_workers=_int("PERFKG_UPLOAD_WORKERS", 2),
+        upload_queue=_int("PERFKG_UPLOAD_QUEUE", 8),
         api_key=env.get("PERFKG_API_KEY") or None,
         cors_origins=origins,
         max_request_bytes=_int("PERFKG_MAX_REQUEST_BYTES", 6 * 1024 * 1024),

@@ -157,3 +157,51 @@ def test_lines_that_made_the_rules_backtrack_extract_well_within_the_budget(stor
         (folder / f"{number}.txt").write_text(report.replace("二、", line + "\n二、", 1), encoding="utf-8")
     outcomes = ingest(store, [folder], workers=1, budget=Budget(seconds=120))
     assert [o.error for o in outcomes if o.status == "failed"] == []
+
+
+def test_an_upload_that_hangs_its_reader_is_refused_at_its_budget_and_the_server_keeps_serving(empty_settings):
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from perfkg.api.app import create_app
+
+    settings = replace(empty_settings, api_key="k", max_file_seconds=5)
+    with TestClient(create_app(settings)) as http:
+        response = http.post("/reports", files={"file": ("loop.pdf", self_referring_pdf(), "application/pdf")},
+                             headers={"X-API-Key": "k"})
+        assert response.status_code == 400
+        assert response.json()["error"] == ("loop.pdf: reading and extracting it took over 5 s "
+                                            "(PERFKG_MAX_FILE_SECONDS): stopped; nothing written")
+        assert http.get("/health").status_code == 200
+
+
+def test_uploads_past_the_workers_and_their_queue_get_503_at_once(empty_settings):
+    from dataclasses import replace
+
+    import httpx2 as httpx
+
+    from perfkg.api.app import create_app
+
+    from conftest import serving
+
+    # One worker and a queue of one: of three hanging uploads sent together, one is extracted
+    # (until its 20 s budget), one waits its turn, and one is answered 503 at once.
+    settings = replace(empty_settings, api_key="k", max_file_seconds=20, upload_workers=1, upload_queue=1)
+    answers = []
+    with serving(create_app(settings)) as url:
+        def send():
+            with httpx.Client(base_url=url, timeout=120) as client:
+                answers.append(client.post("/reports", headers={"X-API-Key": "k"},
+                                           files={"file": ("loop.pdf", self_referring_pdf(), "application/pdf")}))
+
+        senders = [threading.Thread(target=send) for _ in range(3)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+        with httpx.Client(base_url=url, timeout=60) as client:
+            assert client.get("/health").status_code == 200
+    assert sorted(answer.status_code for answer in answers) == [400, 400, 503]
+    [full] = [answer for answer in answers if answer.status_code == 503]
+    assert "busy: 1 uploads are being processed and 1 wait already" in full.json()["error"]
