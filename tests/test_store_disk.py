@@ -300,3 +300,16 @@ def test_a_running_api_heals_after_its_store_server_died(tmp_path, caplog):
         assert answers == [503, 200]  # the request that met the stop, then the healed store
         assert [d["short_name"] for d in http.get("/departments").json()] == ["荔城街道"]
     assert "started it again" in caplog.text
+
+
+def test_the_server_s_memory_is_bounded_at_the_process_and_the_store_heals(tmp_path):
+    # FalkorDB's own cap per query set out of the way: the process bound alone stops the query.
+    config = ServerConfig(memory_mb=1500, query_memory_mb=100_000)
+    store = FalkorStore(tmp_path / "bounded.db", create=True, config=config)
+    store.write("CREATE (:City {id: 'kept'})")
+    pid = store.server_pid
+    with pytest.raises(StoreUnavailable, match="has stopped"):
+        store.read("UNWIND range(1, 400000000) AS x RETURN count(x)")  # 6.4 GB of list
+    assert _gone(pid)
+    assert store.read("MATCH (c:City) RETURN c.id").rows == [["kept"]]
+    store.close()
