@@ -8,9 +8,11 @@ stack trace.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -19,6 +21,7 @@ from fastapi import Depends, FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field
 
 from perfkg.cypher import ParameterError, catalogue
@@ -38,6 +41,7 @@ from .source import ReportSource
 REPORT_KINDS = "^(" + "|".join(ontology.schema().labels["Report"].properties["kind"].allowed) + ")$"
 
 log = logging.getLogger("perfkg.api")
+HEALTH_TIMEOUT_S = 5
 
 
 class CypherRequest(BaseModel):
@@ -105,6 +109,11 @@ def _errors(app: FastAPI) -> None:
     async def busy(request: Request, error: Busy):
         return JSONResponse(body(str(error)), status_code=429, headers={"Retry-After": "1"})
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        # 404, 405 and the like in the API's one shape, not FastAPI's {"detail": …}
+        return JSONResponse(body(str(error.detail)), status_code=error.status_code, headers=error.headers)
+
     @app.exception_handler(Full)
     async def full(request: Request, error: Full):
         return JSONResponse(body(str(error)), status_code=503, headers={"Retry-After": "5"})
@@ -169,11 +178,20 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     # Uploads are each extracted in a worker process within the file budget; a few at once.
     uploading = Queue(max(1, settings.upload_workers), max(0, settings.upload_queue), what="uploads")
     upload_budget = Budget(seconds=settings.max_file_seconds, memory_mb=settings.max_file_memory_mb)
+    # /health has a thread of its own: it never waits behind queries for one of the
+    # server's, and a store that hangs answers unreachable after HEALTH_TIMEOUT_S.
+    health_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfkg-health")
+
     @app.get("/health", tags=["service"], summary="Store kind and whether it answers")
-    def health(client: Client = Depends(_client)) -> dict:
-        reachable = client.store.ping()
+    async def health(client: Client = Depends(_client)) -> dict:
+        try:
+            reachable = await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(health_thread, client.store.ping), HEALTH_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            reachable = False
+        # Not the store's location: a path or URI is nothing a client needs to know.
         payload = {"status": "ok" if reachable else "unavailable", "store": client.store.kind,
-                   "location": client.store.location, "reachable": reachable, "version": __version__}
+                   "reachable": reachable, "version": __version__}
         if not reachable:
             raise ApiError(503, "the graph store does not answer")
         return payload

@@ -1,6 +1,7 @@
 """The API under abuse: uploads need the key and sane files, bodies are
 limited, hostile Cypher is refused, and errors never show a stack trace."""
 
+import json
 import time
 from dataclasses import replace
 
@@ -283,3 +284,15 @@ def test_a_second_export_at_once_is_told_to_wait():
         exports.acquire()
     exports.release()
     exports.acquire()
+
+
+def test_unknown_paths_and_methods_answer_in_the_api_s_shape(http):
+    missing = http.get("/no/such/thing")
+    assert missing.status_code == 404 and set(missing.json()) == {"error"}
+    wrong_method = http.delete("/health")
+    assert wrong_method.status_code == 405 and set(wrong_method.json()) == {"error"}
+
+
+def test_health_does_not_show_where_the_store_is(http, empty_settings):
+    body = http.get("/health").json()
+    assert body["reachable"] and empty_settings.store not in json.dumps(body) and "location" not in body
