@@ -8,9 +8,11 @@ stack trace.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -19,6 +21,7 @@ from fastapi import Depends, FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field
 
 from perfkg.cypher import ParameterError, catalogue
@@ -27,16 +30,18 @@ from perfkg.version import __version__
 from perfkg.client import Client
 from perfkg import web
 from perfkg.export import csv_lines
+from perfkg.ingest.workers import Budget
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
-from .limits import Busy, DeadlineStore, RequestSizeLimit, Slots, rows_within, started
+from .limits import Busy, DeadlineStore, Full, Queue, RequestSizeLimit, Slots, rows_within, started
 from .source import ReportSource
 
 # The kinds of report, as the ontology's shapes allow them (Report.kind).
 REPORT_KINDS = "^(" + "|".join(ontology.schema().labels["Report"].properties["kind"].allowed) + ")$"
 
 log = logging.getLogger("perfkg.api")
+HEALTH_TIMEOUT_S = 5
 
 
 class CypherRequest(BaseModel):
@@ -104,6 +109,15 @@ def _errors(app: FastAPI) -> None:
     async def busy(request: Request, error: Busy):
         return JSONResponse(body(str(error)), status_code=429, headers={"Retry-After": "1"})
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        # 404, 405 and the like in the API's one shape, not FastAPI's {"detail": …}
+        return JSONResponse(body(str(error.detail)), status_code=error.status_code, headers=error.headers)
+
+    @app.exception_handler(Full)
+    async def full(request: Request, error: Full):
+        return JSONResponse(body(str(error)), status_code=503, headers={"Retry-After": "5"})
+
     @app.exception_handler(ParameterError)
     async def parameter_error(request: Request, error: ParameterError):
         return JSONResponse(body(str(error)), status_code=400)
@@ -161,11 +175,23 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     ad_hoc = Slots(max(1, settings.query_threads // 2), wait_s=settings.query_timeout_ms / 1000,
                    what="ad-hoc queries")
     exports = Slots(1, wait_s=0, what="export")
+    # Uploads are each extracted in a worker process within the file budget; a few at once.
+    uploading = Queue(max(1, settings.upload_workers), max(0, settings.upload_queue), what="uploads")
+    upload_budget = Budget(seconds=settings.max_file_seconds, memory_mb=settings.max_file_memory_mb)
+    # /health has a thread of its own: it never waits behind queries for one of the
+    # server's, and a store that hangs answers unreachable after HEALTH_TIMEOUT_S.
+    health_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfkg-health")
+
     @app.get("/health", tags=["service"], summary="Store kind and whether it answers")
-    def health(client: Client = Depends(_client)) -> dict:
-        reachable = client.store.ping()
+    async def health(client: Client = Depends(_client)) -> dict:
+        try:
+            reachable = await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(health_thread, client.store.ping), HEALTH_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            reachable = False
+        # Not the store's location: a path or URI is nothing a client needs to know.
         payload = {"status": "ok" if reachable else "unavailable", "store": client.store.kind,
-                   "location": client.store.location, "reachable": reachable, "version": __version__}
+                   "reachable": reachable, "version": __version__}
         if not reachable:
             raise ApiError(503, "the graph store does not answer")
         return payload
@@ -339,7 +365,9 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
         if len(data) > settings.max_report_bytes:
             raise ApiError(413, f"{name}: over the limit of {settings.max_report_bytes:,} bytes")
         try:
-            outcome = await run_in_threadpool(uploads.ingest_bytes, client.store, name, data, settings.max_report_bytes)
+            async with uploading.slot():
+                outcome = await run_in_threadpool(uploads.ingest_bytes, client.store, name, data,
+                                                  settings.max_report_bytes, upload_budget)
         except uploads.Refused as error:
             raise ApiError(error.status, str(error)) from None
         return outcome

@@ -4,9 +4,11 @@ Cypher may hold, and the time and concurrency of exports."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
+from contextlib import asynccontextmanager
 from typing import Any, Iterator
 
 from perfkg.store import GraphStore, QueryResult, QueryTimeout
@@ -84,6 +86,35 @@ def rows_within(columns: list[str], rows: list[list[Any]], max_bytes: int) -> tu
 
 class Busy(Exception):
     """Every slot is taken: the client should try again shortly (429)."""
+
+
+class Full(Exception):
+    """Every slot is taken and the queue before them is full (503)."""
+
+
+class Queue:
+    """At most `running` callers at once and `waiting` more waiting their turn,
+    without holding a thread while they wait; past that a caller is told at once
+    that the service is full. Uploads are extracted this way: each takes a worker
+    process within its budget, and a flood of them neither piles up work nor
+    takes the server's threads."""
+
+    def __init__(self, running: int, waiting: int, what: str):
+        self._semaphore = asyncio.Semaphore(running)
+        self.running, self.waiting, self.what = running, waiting, what
+        self._admitted = 0
+
+    @asynccontextmanager
+    async def slot(self):
+        if self._admitted >= self.running + self.waiting:
+            raise Full(f"busy: {self.running} {self.what} are being processed and {self.waiting} wait already; "
+                       "try again shortly")
+        self._admitted += 1
+        try:
+            async with self._semaphore:
+                yield
+        finally:
+            self._admitted -= 1
 
 
 class Slots:

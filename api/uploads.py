@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from perfkg.ingest.load import load
+import tempfile
+from functools import partial
+from pathlib import Path
+
 from perfkg.ingest.errors import IngestError, NotAReport
-from perfkg.ingest.pipeline import extract_document
-from perfkg.ingest.readers import SUFFIXES, document_from_bytes
-from perfkg.ingest.runner import check_is_report
+from perfkg.ingest.load import load
+from perfkg.ingest.readers import SUFFIXES
+from perfkg.ingest.runner import extract_path
+from perfkg.ingest.workers import Budget, extract_in_workers
 from perfkg.store import GraphStore, StoreError
 
 __all__ = ["SUFFIXES", "Refused", "ingest_bytes"]
@@ -18,16 +22,20 @@ class Refused(Exception):
         self.status = status
 
 
-def ingest_bytes(store: GraphStore, name: str, data: bytes, max_bytes: int) -> dict:
-    """Decode, extract and load one report, whole or not at all."""
-    try:
-        document = document_from_bytes(name, data, max_bytes=max_bytes)
-        extraction = extract_document(document)
-        check_is_report(extraction)
-    except NotAReport as error:
-        raise Refused(422, str(error)) from None
-    except IngestError as error:
-        raise Refused(400, str(error)) from None
+def ingest_bytes(store: GraphStore, name: str, data: bytes, max_bytes: int, budget: Budget = Budget()) -> dict:
+    """Decode, extract and load one report, whole or not at all. It is read and
+    extracted in a worker process within `budget`, as a file of `perfkg ingest` is
+    (from a private temporary folder), so a file that hangs or exhausts a reader
+    costs the server nothing past the budget."""
+    with tempfile.TemporaryDirectory(prefix="perfkg-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        [(_, extraction, _)] = extract_in_workers([path], partial(extract_path, max_bytes=max_bytes), workers=1,
+                                                  budget=budget)
+    if isinstance(extraction, NotAReport):
+        raise Refused(422, str(extraction))
+    if isinstance(extraction, IngestError):
+        raise Refused(400, str(extraction))
     try:
         loaded = load(store, extraction)
     except StoreError as error:
@@ -36,8 +44,8 @@ def ingest_bytes(store: GraphStore, name: str, data: bytes, max_bytes: int) -> d
     return {
         "report_id": loaded.report_id,
         "file": name,
-        "encoding": document.source.encoding,
-        "format": document.source.format,
+        "encoding": extraction.encoding,
+        "format": extraction.format,
         "department": department.name if department else None,
         "year": extraction.year,
         "counts": extraction.counts(),

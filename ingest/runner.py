@@ -10,14 +10,11 @@ or not at all, and one bad report fails alone.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import stat
-import threading
 import time
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -29,6 +26,7 @@ from .model import Extraction
 from .errors import IngestError, NotAReport
 from .pipeline import extract_document
 from .readers import read_document, report_files
+from .workers import OVER_MEMORY, Budget, extract_in_workers
 
 
 @dataclass
@@ -70,88 +68,36 @@ def extract_path(path: str, max_bytes: int | None) -> tuple[Extraction | IngestE
         return extraction, seconds
     except IngestError as error:
         return error, seconds
+    except MemoryError:
+        return IngestError(Path(path).name, OVER_MEMORY), seconds
     except Exception as error:  # an extractor bug must not stop the other files
         return IngestError(Path(path).name, f"extraction failed: {type(error).__name__}: {error}"), seconds
 
 
-def extract_paths(paths: list[str], max_bytes: int | None) -> list[tuple[Extraction | IngestError, dict[str, float]]]:
-    """A few files in one round trip to a worker process."""
-    return [extract_path(path, max_bytes) for path in paths]
-
-
-# Files a worker extracts per round trip, and how many round trips each
-# worker may run ahead of loading. Where extraction outpaces loading (more
-# cores than here, or a remote Neo4j), the extractions waiting to be loaded
-# would otherwise pile up in memory. On these 2-core machines the two keep
-# pace: 10,000 reports peak at 160 MiB in the ingest process either way.
-_CHUNK = 8
-_AHEAD_PER_WORKER = 4
-
-
-def extractions(paths: list[Path], *, max_bytes: int | None,
-                workers: int) -> Iterable[tuple[Path, Extraction | IngestError, dict[str, float]]]:
+def extractions(paths: list[Path], *, max_bytes: int | None, workers: int, budget: Budget,
+                refused: dict[Path, IngestError] | None = None,
+                ) -> Iterable[tuple[Path, Extraction | IngestError, dict[str, float]]]:
     """(path, extraction or error, seconds) in input order, so loading (and
-    which duplicate wins) does not depend on timing."""
-    if workers <= 1 or len(paths) < 2:
-        for path in paths:
-            yield path, *extract_path(str(path), max_bytes)
-        return
-    # Forked, not spawned: a spawned worker imports the caller's __main__, which
-    # breaks a script that ingests at top level.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:
-        pending: deque[tuple[list[Path], Future]] = deque()
-        for start in range(0, len(paths), _CHUNK):
-            chunk = paths[start : start + _CHUNK]
-            pending.append((chunk, pool.submit(extract_paths, [str(p) for p in chunk], max_bytes)))
-            while len(pending) >= workers * _AHEAD_PER_WORKER:
-                yield from _results(*pending.popleft())
-        while pending:
-            yield from _results(*pending.popleft())
+    which duplicate wins) does not depend on timing; each file extracted in a
+    worker process within `budget` (see workers.py)."""
+    return extract_in_workers(paths, partial(extract_path, max_bytes=max_bytes), workers=workers, budget=budget,
+                              refused=refused)
 
 
-def _worker_start(ingest_pid: int) -> None:
-    """First thing in each extracting worker, a fork of the ingest: let go of
-    the sockets the fork inherited (the ingest's connection to the store among
-    them, which made the embedded server count the worker as a user of its
-    own), and end the worker when the ingest is gone (killed outright, it
-    cannot tell its workers, which would wait on their work queue forever)."""
-    _release_inherited_sockets()
-
-    def watch() -> None:
-        while True:
-            time.sleep(1)
-            try:
-                os.kill(ingest_pid, 0)
-            except ProcessLookupError:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="perfkg-exit-with-ingest", daemon=True).start()
-
-
-def _release_inherited_sockets() -> None:
-    # A worker talks to the ingest through pipes only. /dev/null takes each
-    # socket's place, so the descriptor numbers stay taken and the stale socket
-    # objects the fork also inherited can close nothing else.
-    try:
-        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:
-        return  # no /proc: nothing to look at
-    null = os.open(os.devnull, os.O_RDWR)
-    try:
-        for fd in descriptors:
-            try:
-                if fd != null and stat.S_ISSOCK(os.fstat(fd).st_mode):
-                    os.dup2(null, fd)
-            except OSError:
-                continue  # the listing's own descriptor, closed since
-    finally:
-        os.close(null)
-
-
-def _results(chunk: list[Path], future: Future) -> Iterable[tuple[Path, Extraction | IngestError, dict[str, float]]]:
-    for path, (result, seconds) in zip(chunk, future.result()):
-        yield path, result, seconds
+def links_leaving(paths: list[str | Path], files: list[Path]) -> dict[Path, IngestError]:
+    """The files found in a folder that are links to somewhere outside it, refused:
+    ingesting a folder must not publish a private file a link in it points to."""
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    refused = {}
+    for file in files:
+        for folder in folders:
+            if file.is_relative_to(folder):
+                target = file.resolve()
+                if not target.is_relative_to(folder.resolve()):
+                    refused[file] = IngestError(file.name, f"a link to {target}, outside the folder {folder}: "
+                                                "refused (links are followed only within the ingested folder)")
+                break
+    return refused
 
 
 def ordered_files(paths: list[str | Path]) -> list[Path]:
@@ -182,6 +128,7 @@ def ingest(
     max_bytes: int | None = None,
     workers: int | None = None,
     batch_size: int = BATCH_REPORTS,
+    budget: Budget = Budget(),
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
     """Ingest files in file order, in batches of up to `batch_size` reports.
@@ -189,8 +136,10 @@ def ingest(
     prepares batch k+1, so the store and Python work at the same time. A
     report whose id or file content is already in the open batch starts the
     next one, so the later version replaces the earlier, as it would alone.
-    `workers` extracting processes; by default one per core for 16 files or more."""
+    `workers` extracting processes (one at least); by default one per core for 16 files
+    or more. Each file is read and extracted within `budget`."""
     files = ordered_files(paths)
+    refused = links_leaving(paths, files)
     workers = default_workers(len(files)) if workers is None else workers
     prepare(store)
     outcomes: list[FileOutcome] = []
@@ -206,7 +155,8 @@ def ingest(
             pending = writer.submit(_write_batch, store, batch)
             batch, in_batch = [], set()
 
-        for path, result, seconds in extractions(files, max_bytes=max_bytes, workers=workers):
+        for path, result, seconds in extractions(files, max_bytes=max_bytes, workers=workers, budget=budget,
+                                                 refused=refused):
             outcome, rows = _prepare_one(path, result, seconds)
             keys = {rows.report_id, rows.report["sha256"]} if rows is not None else set()
             if keys & in_batch:
@@ -274,11 +224,10 @@ def _write_batch(store: GraphStore, batch: list[tuple[FileOutcome, GraphRows | N
     return [outcome for outcome, _ in batch]
 
 
-# Below this many files, starting worker processes (each loads jieba's
-# dictionary, about a second) costs more than it saves.
+# Below this many files, a second extracting process saves less than it costs.
 PARALLEL_FROM_FILES = 16
 
 
 def default_workers(files: int) -> int:
-    """One extracting process per core for a large ingest, none for a small one."""
+    """One extracting process per core for a large ingest, one for a small one."""
     return max(1, min(os.cpu_count() or 1, 8)) if files >= PARALLEL_FROM_FILES else 1

@@ -111,21 +111,31 @@ def ingest(
                 elif outcome.status == "failed":
                     errors.print(f"[red]failed[/red] {outcome.path}: {outcome.error}")
 
-            client.ingest(files, workers=workers, on_file=done)
+            try:
+                client.ingest(files, workers=workers, on_file=done)
+            finally:  # what was done is said, whatever stopped the rest
+                failed = _print_summary(outcomes, of=len(files))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(outcomes, *, of: int) -> bool:
+    """The ingest's summary line and its failures; whether any file failed."""
     failed = [o for o in outcomes if o.status == "failed"]
     skipped = [o for o in outcomes if o.status == "skipped"]
     replaced = [o for o in outcomes if o.status == "replaced"]
+    unfinished = of - len(outcomes)
     console.print(
         f"{len(outcomes) - len(failed) - len(skipped)} of {len(outcomes)} reports loaded"
         + (f", {len(replaced)} replacing an earlier version" if replaced else "")
         + (f", [yellow]{len(skipped)} skipped (not reports)[/yellow]" if skipped else "")
         + (f", [red]{len(failed)} failed[/red]" if failed else "")
+        + (f", [red]{unfinished} not ingested (stopped)[/red]" if unfinished else "")
     )
     for outcome in failed:
         errors.print(f"  [red]✗[/red] {outcome.path}: {outcome.error}")
     _print_notices(outcomes)
-    if failed:
-        raise typer.Exit(1)
+    return bool(failed)
 
 
 def _print_notices(outcomes) -> None:

@@ -31,8 +31,11 @@ class Client:
         """Ingest report files or folders; returns one outcome per file. `workers`
         extracting processes; by default one per core for 16 files or more."""
         from perfkg.ingest.runner import ingest
+        from perfkg.ingest.workers import Budget
 
-        return ingest(self.store, paths, max_bytes=self.settings.max_report_bytes, workers=workers, on_file=on_file)
+        budget = Budget(seconds=self.settings.max_file_seconds, memory_mb=self.settings.max_file_memory_mb)
+        return ingest(self.store, paths, max_bytes=self.settings.max_report_bytes, workers=workers, budget=budget,
+                      on_file=on_file)
 
     # -- queries -----------------------------------------------------------
 
@@ -63,8 +66,8 @@ class Client:
         """Cypher a user wrote: refused before it runs if it reaches outside
         the database or would cost its parser too much (perfkg.store.guard),
         then read like any other query (`limits`: timeout_ms, row_limit)."""
-        guard.check(cypher)
         guard.check_parameters(params)
+        guard.check(cypher, params)
         return self.read(cypher, params, **limits)
 
     def read(

@@ -38,8 +38,16 @@ class Settings:
     query_threads: int = 4
     server_idle_s: float = 30.0
     server_hung_s: float = 60.0
-    # Reports bigger than this are refused unread.
+    # The embedded store's server may take this much memory (address space); -1: half the machine's.
+    server_memory_mb: int = -1
+    # Reports bigger than this are refused unread; reading and extracting one
+    # file may take this long and this much memory (its worker is killed past it).
     max_report_bytes: int = 5 * 1024 * 1024
+    max_file_seconds: int = 300
+    max_file_memory_mb: int = 2048
+    # HTTP uploads: extracted this many at once, this many more waiting (then 503).
+    upload_workers: int = 2
+    upload_queue: int = 8
     # HTTP: uploads need this key; CORS is off unless origins are listed.
     api_key: str | None = None
     cors_origins: tuple[str, ...] = ()
@@ -72,7 +80,12 @@ def from_env() -> Settings:
         query_threads=_int("PERFKG_QUERY_THREADS", 4),
         server_idle_s=_int("PERFKG_SERVER_IDLE_S", 30),
         server_hung_s=_int("PERFKG_SERVER_HUNG_S", 60),
+        server_memory_mb=_int("PERFKG_SERVER_MEMORY_MB", -1),
         max_report_bytes=_int("PERFKG_MAX_REPORT_BYTES", 5 * 1024 * 1024),
+        max_file_seconds=_int("PERFKG_MAX_FILE_SECONDS", 300),
+        max_file_memory_mb=_int("PERFKG_MAX_FILE_MEMORY_MB", 2048),
+        upload_workers=_int("PERFKG_UPLOAD_WORKERS", 2),
+        upload_queue=_int("PERFKG_UPLOAD_QUEUE", 8),
         api_key=env.get("PERFKG_API_KEY") or None,
         cors_origins=origins,
         max_request_bytes=_int("PERFKG_MAX_REQUEST_BYTES", 6 * 1024 * 1024),

@@ -67,6 +67,16 @@ CHECK_INTERVAL = "100ms"
 # Where `make neo4j` keeps its server (the Makefile's NEO4J_HOME).
 DEFAULT_HOME = Path("var/neo4j")
 
+# The server's own bounds, whatever a client asks: a transaction runs at most TRANSACTION_TIMEOUT
+# (perfkg's reads ask for less), holds at most TRANSACTION_MEMORY of the heap, and all running
+# transactions together at most TRANSACTIONS_MEMORY, so no one query can take the heap (a nested
+# list comprehension did, after which the timeout monitor itself died of OutOfMemoryError and no
+# time limit held until a restart). The same lines belong in any Neo4j serving perfkg
+# (docs/reliability.md).
+TRANSACTION_TIMEOUT = "60s"
+TRANSACTION_MEMORY = "256m"
+TRANSACTIONS_MEMORY = "512m"
+
 
 class Unavailable(Exception):
     """No Neo4j server can be had here: the reason says why (no Java, no Maven, a refused fetch)."""
@@ -163,6 +173,9 @@ def _config(bolt_port: int, http_port: int, pagecache: str, extra: dict[str, str
         "client.allow_telemetry": "false",
         "server.memory.pagecache.size": pagecache,
         "db.transaction.monitor.check.interval": CHECK_INTERVAL,
+        "db.transaction.timeout": TRANSACTION_TIMEOUT,
+        "db.memory.transaction.max": TRANSACTION_MEMORY,
+        "dbms.memory.transaction.total.max": TRANSACTIONS_MEMORY,
         **extra,
     }
     return "".join(f"{key}={value}\n" for key, value in settings.items())

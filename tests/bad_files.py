@@ -105,3 +105,16 @@ def zip_bomb() -> bytes:
             for _ in range(MAX_UNPACKED_BYTES // len(chunk) + 1):
                 member.write(chunk)
     return buffer.getvalue()
+
+
+def self_referring_pdf() -> bytes:
+    """A 243-byte PDF whose page tree refers to itself: pdfminer resolves it for ever."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"3 0 R", b"2 0 R"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)

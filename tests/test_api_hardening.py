@@ -1,6 +1,7 @@
 """The API under abuse: uploads need the key and sane files, bodies are
 limited, hostile Cypher is refused, and errors never show a stack trace."""
 
+import json
 import time
 from dataclasses import replace
 
@@ -18,7 +19,7 @@ REPORT = report_path("004").read_bytes()
 @pytest.fixture
 def http(empty_settings):
     settings = replace(empty_settings, api_key=KEY, max_report_bytes=200_000, max_request_bytes=300_000,
-                       query_timeout_ms=1000)
+                       query_timeout_ms=60000)  # reached by no ordinary read under any load
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         yield client
 
@@ -97,7 +98,7 @@ def test_request_bodies_are_limited(http):
         ({"query": "CALL db.labels() YIELD label RETURN count(label)"}, 200, None),  # reading is fine
         # 25 topics to the sixth power (without a filter, Neo4j counts it from its count store at once)
         ({"query": "MATCH (a), (b), (c), (d), (e), (f) WHERE a.id + b.id + c.id + d.id + e.id + f.id = 'none' "
-                   "RETURN count(*)"}, 408, "time limit"),
+                   "RETURN count(*)", "timeout_ms": 1000}, 408, "time limit"),
     ],
 )
 def test_hostile_cypher_is_refused_and_the_server_keeps_serving(http, body, status, message):
@@ -176,10 +177,11 @@ def test_a_chunked_body_over_the_limit_gets_413_in_the_api_s_shape(http):
 
 
 def test_results_are_cut_at_the_row_limit_without_being_computed_to_their_end(http):
-    started = time.monotonic()
-    response = http.post("/cypher", json={"query": "UNWIND range(1, 3000000) AS x RETURN x", "row_limit": 5})
+    # The last row divides by zero: computed to its end (11 s and +740 MB for three million rows
+    # when the whole result was collected first), the answer would be an error.
+    response = http.post("/cypher", json={"query": "UNWIND range(1, 100000) AS x RETURN 1 / (100000 - x) AS y",
+                                          "row_limit": 5})
     assert response.status_code == 200 and response.json()["row_count"] == 5 and response.json()["truncated"]
-    assert time.monotonic() - started < 2  # 11 s and +740 MB when the whole result was collected first
 
 
 def test_answers_are_cut_at_the_response_byte_limit(http):
@@ -227,7 +229,7 @@ def test_serve_stops_within_seconds_on_sigterm_with_its_store_server(tmp_path):
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "perfkg.cli", "serve", "--port", str(port), "--store", str(path)],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**__import__("os").environ, "PERFKG_QUERY_TIMEOUT_MS": "60000"})
+                              env={**__import__("os").environ, "PERFKG_QUERY_TIMEOUT_MS": "600000"})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -244,10 +246,10 @@ def test_serve_stops_within_seconds_on_sigterm_with_its_store_server(tmp_path):
         runaway.start()
         time.sleep(1)
         server.send_signal(signal.SIGTERM)
-        started = time.monotonic()
-        server.wait(timeout=30)
-        assert time.monotonic() - started < 8
-        deadline = time.monotonic() + 5
+        # A watchdog, not a measurement: a server that waited for the runaway would take its
+        # 600 s limit (it exits in about 3 s, abandoning requests still running).
+        server.wait(timeout=120)
+        deadline = time.monotonic() + 120
         while running(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not running(pid)
@@ -282,3 +284,15 @@ def test_a_second_export_at_once_is_told_to_wait():
         exports.acquire()
     exports.release()
     exports.acquire()
+
+
+def test_unknown_paths_and_methods_answer_in_the_api_s_shape(http):
+    missing = http.get("/no/such/thing")
+    assert missing.status_code == 404 and set(missing.json()) == {"error"}
+    wrong_method = http.delete("/health")
+    assert wrong_method.status_code == 405 and set(wrong_method.json()) == {"error"}
+
+
+def test_health_does_not_show_where_the_store_is(http, empty_settings):
+    body = http.get("/health").json()
+    assert body["reachable"] and empty_settings.store not in json.dumps(body) and "location" not in body

@@ -17,7 +17,9 @@ from conftest import serving
 
 @pytest.fixture(scope="module")
 def base_url(examples):
-    settings = replace(examples, query_timeout_ms=1500, row_limit=200)
+    # A time limit no ordinary read reaches under any load (Neo4j planned a named query in
+    # 21 s at a load average of 25): a test that wants a time-out asks for a lower one.
+    settings = replace(examples, query_timeout_ms=60000, row_limit=200)
     with serving(create_app(settings)) as url:
         yield url
 
@@ -115,27 +117,26 @@ def test_cypher_rows_are_limited_and_say_so(http):
     assert raised["row_count"] == 200  # a request cannot raise the limit
 
 
-def test_a_runaway_query_is_cut_off_while_others_are_served(http, base_url):
+def test_a_runaway_query_is_cut_off_while_others_are_served(http, examples):
     # A runaway on both stores: without the filter, Neo4j counts the product from its count store at once.
     runaway = {"query": "MATCH (a), (b), (c), (d) WHERE a.id + b.id + c.id + d.id = 'none' RETURN count(*)"}
-    result = {}
+    answered = []  # in the order the answers came
+    with serving(create_app(replace(examples, query_timeout_ms=8000))) as slow_limit:
+        def run():
+            with httpx.Client(base_url=slow_limit, timeout=60) as client:
+                answered.append(("runaway", client.post("/cypher", json=runaway)))
 
-    def run():
-        started = time.monotonic()
-        with httpx.Client(base_url=base_url, timeout=60) as client:
-            result["response"] = client.post("/cypher", json=runaway)
-        result["seconds"] = time.monotonic() - started
-
-    below_target = {"status": "not_met"}
-    http.get("/indicators", params=below_target)  # planned once before it is timed (Neo4j caches plans)
-    thread = threading.Thread(target=run)
-    thread.start()
-    time.sleep(0.2)
-    started = time.monotonic()
-    assert http.get("/indicators", params=below_target).json()["total"] == 4
-    assert time.monotonic() - started < 1.0
-    thread.join(timeout=30)
-    assert result["response"].status_code == 408 and "time limit" in result["response"].json()["error"]
-    assert result["seconds"] < 1.5 + 1.0  # the server's 1.5 s limit, and some slack
+        thread = threading.Thread(target=run)
+        thread.start()
+        time.sleep(0.2)  # the runaway is running (were it not yet, the light request would still come first)
+        with httpx.Client(base_url=slow_limit, timeout=60) as client:
+            below_target = client.get("/indicators", params={"status": "not_met"})
+        answered.append(("light", below_target))
+        thread.join(timeout=60)
+    # Order, not time: a server that served the light request behind the runaway (its 8 s
+    # limit, many times a light request's time under any load) would answer it second.
+    assert [name for name, _ in answered] == ["light", "runaway"]
+    assert below_target.json()["total"] == 4
+    assert answered[1][1].status_code == 408 and "time limit" in answered[1][1].json()["error"]
     lowered = http.post("/cypher", json={**runaway, "timeout_ms": 200})
     assert lowered.status_code == 408

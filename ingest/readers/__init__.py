@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -70,10 +72,20 @@ def read_document(path: str | Path, *, max_bytes: int | None = None) -> Document
     path = Path(path)
     limit = max_bytes or DEFAULT_MAX_BYTES
     try:
-        size = path.stat().st_size
-        if size > limit:  # refused unread
-            raise IngestError(path.name, f"file is {size:,} bytes, over the limit of {limit:,} (PERFKG_MAX_REPORT_BYTES)")
-        data = path.read_bytes()
+        # Opened without blocking (a pipe would wait for a writer), then judged by what
+        # was opened: a device or pipe is refused, and no more than the limit is read
+        # whatever the size says (/dev/zero's is 0).
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(descriptor, "rb") as handle:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise IngestError(path.name, "not a regular file (a device, pipe or socket): refused unread")
+            if info.st_size > limit:  # refused unread
+                raise IngestError(path.name, f"file is {info.st_size:,} bytes, over the limit of {limit:,} "
+                                  "(PERFKG_MAX_REPORT_BYTES)")
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise IngestError(path.name, f"file is over the limit of {limit:,} bytes (PERFKG_MAX_REPORT_BYTES)")
     except OSError as error:
         raise IngestError(path.name, f"cannot read: {error.strerror or error}") from error
     return document_from_bytes(path.name, data, max_bytes=limit)

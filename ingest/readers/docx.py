@@ -23,6 +23,15 @@ from .builder import DocumentBuilder, GridCell
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
+# Word's tables have at most 63 columns: a cell spanning more, or a row starting
+# further in (gridSpan, gridBefore), is damage or a trap (10^12 columns would be
+# filled in for hours), refused before a cell of it is made.
+MAX_GRID_COLUMNS = 1000
+
+
+class _GridTooWide(Exception):
+    def __init__(self, what: str, columns: int):
+        self.what, self.columns = what, columns
 
 
 def read_docx(name: str, data: bytes, source: Source) -> Document:
@@ -35,7 +44,11 @@ def read_docx(name: str, data: bytes, source: Source) -> Document:
     except (PackageNotFoundError, KeyError, ValueError, SyntaxError) as error:
         raise IngestError(name, f"damaged .docx file ({type(error).__name__}: {error})") from None
     reader = _Reader(word, DocumentBuilder(source))
-    reader.body(word.element.body)
+    try:
+        reader.body(word.element.body)
+    except _GridTooWide as wide:
+        raise IngestError(name, f"a table's {wide.what} is {wide.columns:,} columns, over the limit of "
+                          f"{MAX_GRID_COLUMNS:,} (a damaged file?)") from None
     reader.note_unread(word.element.body)
     return reader.out.build()
 
@@ -92,11 +105,11 @@ class _Reader:
         cells: list[GridCell] = []
         open_merges: dict[int, GridCell] = {}  # grid column -> the cell a vMerge started there
         for row, tr in enumerate(tbl.iterchildren(_W + "tr")):
-            column = _int_attr(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+            column = _grid(_int_attr(tr.find(f"{_W}trPr/{_W}gridBefore"), 0), "gridBefore")
             header = tr.find(f"{_W}trPr/{_W}tblHeader") is not None
             for tc in _row_cells(tr):
                 tcpr = tc.find(_W + "tcPr")
-                span = max(1, _int_attr(tcpr.find(_W + "gridSpan") if tcpr is not None else None, 1))
+                span = _grid(max(1, _int_attr(tcpr.find(_W + "gridSpan") if tcpr is not None else None, 1)), "gridSpan")
                 merge = tcpr.find(_W + "vMerge") if tcpr is not None else None
                 if merge is not None and merge.get(_W + "val", "continue") == "continue" and column in open_merges:
                     open_merges[column].row_span = row - open_merges[column].row + 1
@@ -109,7 +122,7 @@ class _Reader:
                     open_merges.pop(c, None)
                 if merge is not None:  # restart
                     open_merges[column] = cell
-                column += span
+                column = _grid(column + span, "width")
         self.out.table(cells, Location("docx", table=table_index))
 
     def note_unread(self, body) -> None:
@@ -162,6 +175,12 @@ def _descendants(element, *tags):
             if child.tag == _W + "p":
                 continue
         yield from _descendants(child, *tags)
+
+
+def _grid(columns: int, what: str) -> int:
+    if columns > MAX_GRID_COLUMNS:
+        raise _GridTooWide(what, columns)
+    return columns
 
 
 def _int_attr(element, default: int) -> int:

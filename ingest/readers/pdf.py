@@ -57,7 +57,7 @@ def _setting(name: str, default: int) -> int:
         raise IngestError(name, f"must be an integer, got {raw!r}") from None
 
 
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:(?:/|／|共)\s*\d{1,4}\s*页?)?[-—–\s]*$")
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*+(?:页)?\s*+(?:(?:/|／|共)\s*\d{1,4}\s*页?)?[-—–\s]*$")
 # Margins a page number sits in: this share of the page's height at the top and bottom.
 _MARGIN_SHARE = 0.1
 

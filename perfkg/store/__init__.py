@@ -41,5 +41,5 @@ def open_store(settings: Settings, *, create: bool = False) -> GraphStore:
 
     config = ServerConfig(threads=settings.query_threads, query_memory_mb=settings.query_memory_mb,
                           result_rows=settings.row_limit + 1, idle_s=settings.server_idle_s,
-                          hung_s=settings.server_hung_s)
+                          hung_s=settings.server_hung_s, memory_mb=settings.server_memory_mb)
     return FalkorStore(settings.store, graph=settings.graph, create=create, config=config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -23,6 +24,8 @@ from .base import GraphStore, QueryError, QueryResult, QueryTimeout, Statement, 
 from .server import ServerConfig
 from .values import plain
 
+
+log = logging.getLogger("perfkg.store")
 
 # A last resort: every read carries its own time limit, enforced by the server.
 _SOCKET_TIMEOUT_S = 300
@@ -154,6 +157,7 @@ class FalkorStore(GraphStore):
         self.location = str(folder)
         self.folder = folder
         self.graph_name = graph
+        self._config = config
         self._closed = True
         if create and not folder.exists():
             folder.mkdir(parents=True, exist_ok=True)
@@ -211,7 +215,10 @@ class FalkorStore(GraphStore):
             else:
                 result = self._graph.query(query)
         except (ResponseError, RedisTimeoutError, RedisConnectionError) as error:
-            raise _classify(error, self.folder) from error
+            classified = _classify(error, self.folder)
+            if isinstance(classified, StoreUnavailable) and isinstance(error, RedisConnectionError):
+                self._restart(classified)
+            raise classified from error
         except UnicodeEncodeError as error:
             raise QueryError("the query or a parameter holds text that is not valid Unicode "
                              f"(a lone surrogate, {error.object[error.start:error.end]!r})") from None
@@ -219,6 +226,18 @@ class FalkorStore(GraphStore):
             raise StoreError(f"{self.folder}: the store returned text that is not UTF-8 ({error}): its data is "
                              "damaged; restore it from a backup") from error
         return self._to_result(result, row_limit)
+
+    def _restart(self, cause: StoreError) -> None:
+        """The server has stopped (killed, out of memory, or by its supervisor as
+        hung): start it again for the next command, which finds the store as it
+        was acknowledged. The command that met the stop is not run again: it
+        fails with the cause, as it may or may not have been written."""
+        try:
+            server.ensure_server(self.folder, self._socket, self._config, create=False)
+        except StoreError as error:
+            log.error("the store's server stopped (%s) and could not be started again: %s", cause, error)
+            return
+        log.warning("the store's server had stopped (%s): started it again", cause)
 
     def write_batch(self, statements: Sequence[Statement]) -> None:
         """One query, so one atomic unit: the statements are chained with

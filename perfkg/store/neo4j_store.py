@@ -22,14 +22,28 @@ _TIMEOUT_CODES = (
 )
 
 
+# How long the server may take to plan a query (asked before it runs, with EXPLAIN): a
+# deadline for plans the guard's cost model did not foresee, on servers whose own
+# db.transaction.timeout is longer or unset. Generous: the heaviest named query plans in
+# under a second on a quiet machine, and took 21 s at a load average of 25 on two cores.
+PLANNING_TIMEOUT_S = 60
+
 # Plan operators that read from outside the database.
 _OUTSIDE_READS = ("LoadCSV",)
+# Plan operators of commands on the server's state: Neo4j types SHOW TRANSACTIONS, SHOW
+# SETTINGS and TERMINATE TRANSACTIONS as reads, yet they show every user's running queries and
+# the configuration, and stop other users' transactions.
+_ADMINISTRATION = ("Show", "Terminate", "AdministrationCommand", "SystemProcedureCall")
 
 
 def _operators(plan: dict) -> Iterator[str]:
-    yield plan.get("operatorType", "")
-    for child in plan.get("children", []):
-        yield from _operators(child)
+    """Every operator of a plan, however deep (walked without recursion: a plan of a
+    thousand clauses nests a thousand deep)."""
+    pending = [plan]
+    while pending:
+        operator = pending.pop()
+        yield operator.get("operatorType", "")
+        pending.extend(operator.get("children", []))
 
 
 def _classify(error: Neo4jError) -> StoreError:
@@ -84,16 +98,25 @@ class Neo4jStore(GraphStore):
 
     def query_type(self, cypher: str, params: dict[str, Any] | None) -> str:
         """Ask the server what the query would do (EXPLAIN plans without running): 'r',
-        'rw', 'w' or 's', or 'outside' when its plan reads from outside the database
-        (LOAD CSV fetches URLs and reads files, yet Neo4j types it a read)."""
+        'rw', 'w' or 's', 'outside' when its plan reads from outside the database
+        (LOAD CSV fetches URLs and reads files, yet Neo4j types it a read), or 'admin'
+        for a command on the server's state. Planning runs in a transaction of its own
+        limited to PLANNING_TIMEOUT_S, which the server applies to planning too."""
         cached = self._query_types.get(cypher)
         if cached is not None:
             return cached
         with _store_errors(), self._session(neo4j.READ_ACCESS) as session:
-            summary = session.run("EXPLAIN " + cypher, params or {}).consume()
+            tx = session.begin_transaction(timeout=PLANNING_TIMEOUT_S)
+            try:
+                summary = tx.run("EXPLAIN " + cypher, params or {}).consume()
+            finally:
+                tx.close()
         query_type = summary.query_type or "rw"
-        if summary.plan and any(op.startswith(_OUTSIDE_READS) for op in _operators(summary.plan)):
+        operators = list(_operators(summary.plan)) if summary.plan else []
+        if any(op.startswith(_OUTSIDE_READS) for op in operators):
             query_type = "outside"
+        elif query_type == "s" or any(op.startswith(_ADMINISTRATION) for op in operators):
+            query_type = "admin"
         self._query_types[cypher] = query_type
         if len(self._query_types) > 1024:
             self._query_types.popitem(last=False)
@@ -105,6 +128,8 @@ class Neo4jStore(GraphStore):
         query_type = self.query_type(cypher, params)
         if query_type == "outside":
             raise QueryError("LOAD CSV is refused: it reads files and URLs outside the graph")
+        if query_type == "admin":
+            raise QueryError("administration commands (SHOW, TERMINATE …) are refused: only reads of the graph run")
         if query_type != "r":
             raise QueryError("the query would write to the graph; only read-only queries are allowed")
         timeout = timeout_ms / 1000 if timeout_ms else None

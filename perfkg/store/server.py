@@ -78,6 +78,15 @@ class ServerConfig:
     # A server that answers nothing for this long while using no CPU is deadlocked:
     # its supervisor kills it (see supervisor.py).
     hung_s: float = 60.0
+    # The server's address space: half the machine's memory unless set (0: unbounded).
+    memory_mb: int = -1
+
+    def server_memory_mb(self) -> int:
+        if self.memory_mb >= 0:
+            return self.memory_mb
+        with open("/proc/meminfo") as meminfo:
+            total_kb = int(meminfo.readline().split()[1])
+        return total_kb // 1024 // 2
 
 
 def _unix_path_limit() -> int:
@@ -258,7 +267,7 @@ def _start(folder: Path, path: str, config: ServerConfig) -> None:
     since = _log_size(folder)
     supervisor = subprocess.Popen(
         [sys.executable, "-I", str(Path(__file__).with_name("supervisor.py")), redis_server, str(folder),
-         str(config.idle_s), str(config.hung_s)],
+         str(config.idle_s), str(config.hung_s), str(config.server_memory_mb())],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
