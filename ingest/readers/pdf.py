@@ -1,26 +1,33 @@
 """PDF, read with pdfplumber (pdfminer.six underneath): the text layer's
-characters and the ruling lines drawn on each page.
+characters and the ruling lines drawn on each page; pages without a text
+layer (a scan) are read by OCR (`ocr`) into the same characters.
 
 Tables are the grids the ruling lines draw (pdfplumber's `lines` strategy):
 each cell's bounding box gives its row and column, a merged cell's spans
 included. A table that runs on from the bottom of one page to the top of the
 next is one table: a header row the next page repeats is not read twice
-(the first is marked a header), and a row the page break cut in two (the
-continuation has no text in the first column, where the rest of the table
-always has) is one row again.
+(the first is marked a header), and a row the page break cut in two is one
+row again, whether its borders are drawn open at the break or closed (as
+Word and LibreOffice draw them: the rest of the row has text only in
+columns that go on from the row above). Tables set without lines are found
+from where their words stand: columns start where the pieces of several
+lines start, a row where the step down is larger than within a cell.
 
 Text outside the tables is read as lines (characters on one baseline, left
-to right; a wide gap, as between the columns of a table drawn without
-lines, written as a tab). Lines become paragraphs by their geometry, as a
-reader sees them: a line that reaches the right margin goes on in the next
-one unless that one is indented (Chinese paragraphs start two characters
-in), also across a page break. A paragraph of several lines is a Paragraph
-block; a line standing alone stays a Line, for the layout stage and the
-normaliser to read with its neighbours. Page numbers in the top or bottom
-margin are left out of the text.
+to right; a wide gap, as between columns, written as a tab). Lines become
+paragraphs by the page's geometry, not by indentation alone: a line goes on
+with the one above when that one left no room for its first word, the step
+down is the document's own leading (a larger one is a paragraph's spacing),
+both are set alike (size, the face of their Chinese characters), the line is
+not indented and does not start a numbered item after a closed sentence;
+also across a page break. So a label or a number a line break cut is one
+word again. A paragraph of several lines is a Paragraph block; a line
+standing alone stays a Line, for the layout stage and the normaliser to read
+with its neighbours. Page numbers in the top or bottom margin are left out.
 
 Locations: the page, the line on it (text lines, tables not counted) and
-the bounding box; a table cell's table, row and column.
+the bounding box; a table cell's table, row and column; OCR's confidence
+for a page read by OCR.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from bisect import bisect_right
 import re
 import statistics
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..document import Document, Location, Source
 from ..errors import IngestError
@@ -74,6 +81,7 @@ class _Line:
     size: float
     lead: float  # width of its first word: what a line above must have had room for
     font: str  # most of its characters' font (a heading's bold face differs from its paragraph's)
+    confidence: float | None = None  # OCR's, the lowest of its characters; None for a text layer
 
 
 @dataclass
@@ -88,6 +96,7 @@ class _TablePart:
     # break cut, the top of its continuation.
     open_ends: list[float]
     ruled: bool = True  # drawn with lines; else found by where its words stand
+    confidences: list[float | None] = field(default_factory=list)  # OCR's, cell by cell
 
 
 def read_pdf(name: str, data: bytes, source: Source) -> Document:
@@ -124,13 +133,76 @@ def read_pdf(name: str, data: bytes, source: Source) -> Document:
                 raise IngestError(name, f"damaged PDF: page {number} cannot be read ({type(error).__name__})") from None
             items.append(found)
             page.close()  # its parsed objects are no longer needed
-    if len(blank_pages) == len(pages):
-        raise IngestError(name, "no text layer (scanned PDF): OCR it first")
-    out = DocumentBuilder(source)
     if blank_pages:
-        out.warnings.append(f"page(s) {_ranges(blank_pages)} have no text layer, or only a scan's stray words: "
-                            "OCR them; only their text layer was read")
+        from . import ocr
+
+        if not ocr.available():
+            if len(blank_pages) == len(items):
+                ocr.require(name, "no text layer (scanned PDF)")
+            out = DocumentBuilder(source)
+            out.warnings.append(f"page(s) {_ranges(blank_pages)} have no text layer, or only a scan's stray words: "
+                                f"only their text layer was read (install {ocr.EXTRA} to read them by OCR)")
+            _write(out, items)
+            return out.build()
+        if len(blank_pages) > ocr.max_pages():
+            raise IngestError(name, f"{len(blank_pages)} scanned pages, over the OCR limit of {ocr.max_pages()} "
+                                    "(PERFKG_MAX_OCR_PAGES)")
+        scanned = _ocr_pages(data, blank_pages)
+        for number, chars, _, height in scanned:
+            items[number - 1] = _place([], chars, number, height)
+        return _written(name, source, items, blank_pages)
+    out = DocumentBuilder(source)
     _write(out, items)
+    return out.build()
+
+
+def _ocr_pages(data: bytes, numbers: list[int]) -> list[tuple[int, list[dict], float, float]]:
+    """The pages (1-based numbers) rendered at the OCR's resolution and read by it."""
+    import pypdfium2
+
+    from .ocr import DPI, page_chars
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [(number, *page_chars(document[number - 1].render(scale=DPI / 72).to_pil())) for number in numbers]
+    finally:
+        document.close()
+
+
+def read_image(name: str, data: bytes, source: Source) -> Document:
+    """A .png or .jpg of a report page, read by OCR as a scanned PDF page is."""
+    from PIL import Image, UnidentifiedImageError
+
+    from . import ocr
+
+    ocr.require(name, "an image")
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        raise IngestError(name, f"damaged or unreadable image ({type(error).__name__})") from None
+    dpi = image.info.get("dpi", (ocr.DPI, ocr.DPI))[0] or ocr.DPI
+    if abs(dpi - ocr.DPI) > 1:  # read as if scanned at the OCR's resolution: sizes in points stay those of print
+        image = image.resize((max(1, round(image.width * ocr.DPI / dpi)), max(1, round(image.height * ocr.DPI / dpi))))
+    source.pages = 1
+    chars, _, height = ocr.page_chars(image)
+    return _written(name, source, [_place([], chars, 1, height)], [1], kind="image")
+
+
+def _written(name: str, source: Source, items: list[list], ocr_pages: list[int], kind: str = "pdf") -> Document:
+    """The document of the pages' items, some of them read by OCR: said in its warnings."""
+    if not any(items):
+        raise IngestError(name, "no text layer, and OCR found no text (a blank or unreadable scan)")
+    from .ocr import DOUBTFUL
+
+    out = DocumentBuilder(source)
+    _write(out, items, kind)
+    read = [line for page in items for line in page if isinstance(line, _Line) and line.confidence is not None]
+    doubtful = [line for line in read if line.confidence < DOUBTFUL]
+    out.warnings.append(f"page(s) {_ranges(ocr_pages)} read by OCR (no text layer): check names and numbers "
+                        f"against the scan" + (f"; {len(doubtful)} line(s) read with confidence under {DOUBTFUL}, "
+                                               f"first p. {doubtful[0].page}, line {doubtful[0].number}"
+                                               if doubtful else ""))
     return out.build()
 
 
@@ -208,7 +280,7 @@ def _place(items: list, chars: list[dict], number: int, height: float) -> list:
         size = statistics.median(c["size"] for c in line_chars)
         items.append(_Line(text, number, 0, min(c["x0"] for c in line_chars), max(c["x1"] for c in line_chars),
                            top, bottom, size, _lead_width(line_chars),
-                           _font(line_chars)))
+                           _font(line_chars), _confidence(line_chars)))
     items.sort(key=lambda item: item.top)
     for count, line in enumerate((i for i in items if isinstance(i, _Line)), start=1):
         line.number = count
@@ -309,6 +381,7 @@ def _text_table(lines: list[list[dict]], starts: list[float], number: int) -> _T
     bounds = [x - 3.0 for x in starts]
     edges = list(zip(starts, starts[1:] + [right]))
     cells = []
+    confidences = []
     for row in rows:
         top, bottom = min(c["top"] for line in row for c in line), max(c["bottom"] for line in row for c in line)
         by_column: list[list[dict]] = [[] for _ in starts]
@@ -316,7 +389,15 @@ def _text_table(lines: list[list[dict]], starts: list[float], number: int) -> _T
             by_column[max(0, bisect_right(bounds, char["x0"]) - 1)].append(char)
         for (left, next_left), chars in zip(edges, by_column):
             cells.append((_text_of(chars, tabs=False, joiner=_join_wrapped), (left, top, next_left, bottom)))
-    return _TablePart(number, starts[0], right, tops[0], max(c["bottom"] for c in lines[-1]), cells, [], ruled=False)
+            confidences.append(_confidence(chars))
+    return _TablePart(number, starts[0], right, tops[0], max(c["bottom"] for c in lines[-1]), cells, [], ruled=False,
+                      confidences=confidences)
+
+
+def _confidence(chars: list[dict]) -> float | None:
+    """OCR's confidence in these characters: the lowest of theirs (None for a text layer's)."""
+    found = [c["confidence"] for c in chars if "confidence" in c]
+    return round(min(found), 2) if found else None
 
 
 # Punctuation a line may not start with: a line break puts the character
@@ -438,7 +519,7 @@ def _join_wrapped(lines: list[str]) -> str:
 # -- the whole document ------------------------------------------------------
 
 
-def _write(out: DocumentBuilder, pages: list[list]) -> None:
+def _write(out: DocumentBuilder, pages: list[list], kind: str = "pdf") -> None:
     lines = [item for page in pages for item in page if isinstance(item, _Line)]
     # The right margin: where most long lines end (a word too long for its
     # line may run past it, a paragraph's last line stops short of it).
@@ -451,11 +532,13 @@ def _write(out: DocumentBuilder, pages: list[list]) -> None:
         if not paragraph:
             return
         first, last = paragraph[0], paragraph[-1]
-        location = Location("pdf", page=first.page, line=first.number, end_page=last.page if last.page != first.page else None,
+        confidences = [l.confidence for l in paragraph if l.confidence is not None]
+        location = Location(kind, page=first.page, line=first.number, end_page=last.page if last.page != first.page else None,
                             end_line=last.number if last is not first else None,
                             bbox=_round((min(l.x0 for l in paragraph if l.page == first.page), first.top,
                                          max(l.x1 for l in paragraph if l.page == first.page),
-                                         max(l.bottom for l in paragraph if l.page == first.page))))
+                                         max(l.bottom for l in paragraph if l.page == first.page))),
+                            confidence=min(confidences) if confidences else None)
         if len(paragraph) == 1:
             out.line(first.text, location)
         else:
@@ -469,7 +552,7 @@ def _write(out: DocumentBuilder, pages: list[list]) -> None:
             paragraph.append(item)
             continue
         flush()
-        _write_table(out, item, table_index)
+        _write_table(out, item, table_index, kind)
         table_index += 1
     flush()
 
@@ -577,19 +660,20 @@ def _index(edges: list[float], value: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
 
 
-def _write_table(out: DocumentBuilder, parts: list[_TablePart], table_index: int) -> None:
+def _write_table(out: DocumentBuilder, parts: list[_TablePart], table_index: int, kind: str) -> None:
     xs = _clusters([v for part in parts for _, (x0, _, x1, _) in part.cells for v in (x0, x1)])
     grid_rows: list[list[GridCell]] = []  # the rows cells start on, the parts' one after another
     previous_part: _TablePart | None = None
     for part in parts:
         ys = _clusters([v for _, (_, top, _, bottom) in part.cells for v in (top, bottom)])
         local: dict[int, list[GridCell]] = {}
-        for text, bbox in part.cells:
+        for position, (text, bbox) in enumerate(part.cells):
             x0, top, x1, bottom = bbox
             row, column = _index(ys, top), _index(xs, x0)
+            confidence = part.confidences[position] if part.confidences else None
             cell = GridCell(text, row, column, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - column),
-                            location=Location("pdf", page=part.page, table=table_index, column=column,
-                                              bbox=_round(bbox)))
+                            location=Location(kind, page=part.page, table=table_index, column=column,
+                                              bbox=_round(bbox), confidence=confidence))
             local.setdefault(row, []).append(cell)
         for row_cells in (sorted(local[r], key=lambda c: c.column) for r in sorted(local)):
             if grid_rows and _texts(row_cells) == _texts(grid_rows[0]) and sum(bool(c.text) for c in row_cells) > 1:
@@ -620,7 +704,7 @@ def _write_table(out: DocumentBuilder, parts: list[_TablePart], table_index: int
             cells.append(cell)
     if cells:
         first, last = parts[0], parts[-1]
-        out.table(cells, Location("pdf", page=first.page, end_page=last.page if last.page != first.page else None,
+        out.table(cells, Location(kind, page=first.page, end_page=last.page if last.page != first.page else None,
                                   table=table_index, bbox=_round((first.x0, first.top, first.x1, first.bottom))))
 
 
