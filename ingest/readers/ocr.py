@@ -74,6 +74,8 @@ def page_chars(image) -> tuple[list[dict], float, float]:
     import numpy as np
 
     scale = 72 / DPI
+    if _blank(image):
+        return [], image.width * scale, image.height * scale
     found, _ = _engine()(np.asarray(image.convert("RGB")))
     boxes = [(quad, text, float(score)) for quad, text, score in (found or []) if text.strip()]
     angle = _skew([quad for quad, _, _ in boxes])
@@ -87,6 +89,16 @@ def page_chars(image) -> tuple[list[dict], float, float]:
         top, bottom = min(p[1] for p in points) * scale, max(p[1] for p in points) * scale
         chars.extend(_cut(text.strip(), x0, x1, top, bottom, score))
     return chars, image.width * scale, image.height * scale
+
+
+# A page with fewer dark pixels than this share has no text to read (the
+# back of a sheet, a separator page): not worth the OCR's seconds.
+_INK = 0.0005
+
+
+def _blank(image) -> bool:
+    histogram = image.convert("L").histogram()
+    return sum(histogram[:128]) < _INK * image.width * image.height
 
 
 def _skew(quads: list) -> float:
