@@ -45,7 +45,8 @@ def scanned_pages(pdf: Path, *, skew: float = 0.6, noise: float = 0.005, seed: i
 def scanned_pdf(pdf: Path, out: Path, **options) -> Path:
     """`pdf` scanned (see scanned_pages) into the PDF `out`: page images, no text layer."""
     images = scanned_pages(pdf, **options)
-    images[0].save(out, save_all=True, append_images=images[1:], resolution=DPI)
+    # JPEG at the quality scanners save at: a page of 150 dpi is about 0.2 MB.
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=DPI, quality=50)
     return out
 
 
