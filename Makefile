@@ -10,7 +10,7 @@ export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 NEO4J_HOME ?= var/neo4j
 
-.PHONY: install run ingest serve test eval eval-ask eval-layouts raise-floor fuzz check-load mutate bench bench-formats bench-explorer bench-cli docs neo4j neo4j-stop browser-screenshots clean help
+.PHONY: install run ingest serve test eval eval-ask eval-layouts raise-floor fuzz check-load mutate bench bench-ocr bench-formats bench-explorer bench-cli docs neo4j neo4j-stop browser-screenshots clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -74,6 +74,9 @@ mutate: install  ## mutation testing of status, numbers, validate, evaluate, the
 
 bench: install  ## N = 5, 100, 1,000 and 10,000 reports: ingest and queries on both stores, pandas beside -> BENCHMARKS.md
 	$(PY) benchmarks/bench.py
+
+bench-ocr: install  ## the five reports scanned (150 dpi, skewed, speckled) and read by OCR: speed, memory, F1 -> its section of BENCHMARKS.md (CPU-bound: minutes per report on a busy machine)
+	$(PY) benchmarks/ocr.py
 
 bench-formats: install  ## reading cost of each format, and an ingest of 1,000 generated PDFs -> its section of BENCHMARKS.md (about 20 min)
 	$(PY) benchmarks/formats.py

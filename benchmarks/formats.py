@@ -195,12 +195,13 @@ def _load(averages) -> str:
     return " / ".join(f"{value:.1f}" for value in averages) + " (1 / 5 / 15 min)"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put the section in the file, in place of its earlier version (or at the end)."""
+def write_section(path: Path, section: str, start: str = SECTION_START, end: str = SECTION_END) -> None:
+    """Put the section (between the markers `start` and `end`) in the file,
+    in place of its earlier version (or at the end)."""
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if SECTION_START in old and SECTION_END in old:
-        before, rest = old.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1].lstrip("\n")
+    if start in old and end in old:
+        before, rest = old.split(start, 1)
+        after = rest.split(end, 1)[1].lstrip("\n")
         new = before + section + ("\n" + after if after else "")
     else:
         new = old.rstrip("\n") + ("\n\n" if old else "") + section

@@ -7,6 +7,10 @@ the normalised text is the same span of the text it came from.
   genre's words must still be recognised. OpenCC converts by phrase; where a
   phrase would change the text's length, the characters are converted one by
   one instead.
+
+`fold` is the form names are matched in (a graph's names, ids, searches and
+filters): half-width and simplified, so 臨河 and 临河, 殘疾人 and 残疾人 are
+one name.
 """
 
 from __future__ import annotations
@@ -81,3 +85,13 @@ _SHORT = 48
 @lru_cache(maxsize=65536)
 def _normalise_short(text: str) -> str:
     return to_simplified(to_half_width(text))
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """A name or a search as names are matched: half-width and simplified,
+    every character looked at (a short name may hold no character of the
+    genre's common traditional ones)."""
+    if text.isascii():
+        return text
+    return _converter().convert(to_half_width(text))

@@ -43,7 +43,11 @@ class Location:
       `row`, `column` (0-based);
     - ``sheet`` (.xlsx, .xls): `sheet` and `ref`, an A1 cell or range;
     - ``html``: `line` of the source element, and `table`, `row`, `column`
-      for a table cell.
+      for a table cell;
+    - ``image`` (a .png or .jpg read by OCR): as ``pdf``, on page 1.
+
+    Text read by OCR (an image, a scanned PDF page) has its `confidence`:
+    the lowest OCR gave the characters of the block or cell, 0 to 1.
     """
 
     kind: str
@@ -58,6 +62,7 @@ class Location:
     column: int | None = None
     sheet: str | None = None
     ref: str | None = None
+    confidence: float | None = None
 
     def label(self) -> str:
         """How a researcher finds it: `p. 3, lines 4–5`, `自评表!A12:H12`, `table 2, row 3`."""
@@ -81,6 +86,8 @@ class Location:
                 parts.append(f"lines {self.line}–{self.end_line}")
             else:
                 parts.append(f"line {self.line}")
+        if self.confidence is not None:
+            parts.append(f"OCR {self.confidence:.2f}")
         return ", ".join(parts) or self.kind
 
     def to_json(self) -> dict[str, Any]:
@@ -308,7 +315,7 @@ def _locate_in(text: str, block: Block, start: int, end: int) -> str:
     location = block.location
     if location is None:
         return ""
-    if (location.kind in ("pdf", "text") and location.line is not None and location.end_line is not None
+    if (location.kind in ("pdf", "image", "text") and location.line is not None and location.end_line is not None
             and location.end_page in (None, location.page)
             and text.count("\n", block.start, block.end) == location.end_line - location.line):
         # The block's lines are the file's lines (a PDF paragraph, a Markdown

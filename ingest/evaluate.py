@@ -63,7 +63,7 @@ from .load import load, prepare
 from .pipeline import extract_file
 from .errors import IngestError
 from .runner import check_is_report
-from .chars import to_half_width
+from .chars import fold
 
 TOLERANCE = 0.005
 AMOUNT_TOLERANCE = 0.01
@@ -73,7 +73,7 @@ def norm_text(text: str | None) -> str:
     if not text:
         return ""
     text = re.sub(r"<[^>]{1,10}>", "", text)
-    text = to_half_width(text)
+    text = fold(text)
     return "".join(ch for ch in text.lower() if ch.isalnum() or ch in "%.≥≤")
 
 

@@ -3,7 +3,9 @@
 Ids are derived from content: a department from its name, a project from its
 responsible department and name, a report from what makes it the same
 document (`report_id`), every other node from its report, its label and its
-position or name. Ingesting the same report twice therefore writes the same
+position or name. Names are held folded, traditional characters as
+simplified (臨河區 as 临河区: one department whichever script its reports
+use); evidence keeps the report's own text. Ingesting the same report twice therefore writes the same
 graph, and a newer version of a document (the same document identity, or the
 same file) replaces the old one whole: its nodes are deleted and the new ones
 created in the same transaction.
@@ -25,6 +27,7 @@ from perfkg.version import __version__
 from perfkg.store import GraphStore, Statement
 
 from . import metric_store
+from .chars import fold
 from .departments import identify, merge_department_rows
 from .model import DepartmentFacts, Evidence, Extraction
 
@@ -53,7 +56,8 @@ def _hash(*parts: Any) -> str:
 
 
 def normalise_name(name: str) -> str:
-    return re.sub(r"[\s\u3000（）()“”\"'‘’、，,。.：:；;]", "", name or "")
+    """A name as ids are made of it: folded (traditional as simplified), without spaces and punctuation."""
+    return re.sub(r"[\s\u3000（）()“”\"'‘’、，,。.：:；;]", "", fold(name or ""))
 
 
 def city_id(name: str) -> str:
@@ -133,7 +137,7 @@ def _publisher(extraction: Extraction) -> DepartmentFacts | None:
 def _department_row(facts: DepartmentFacts) -> dict[str, Any]:
     identity = identify(facts)
     place = identity.place
-    return _compact({"id": identity.id, "name": facts.name, "short_name": facts.short_name,
+    return _compact({"id": identity.id, "name": _name(facts.name), "short_name": _name(facts.short_name),
                      "aliases": [" ".join(facts.name.split())], "province": place.province, "city": place.city,
                      "district": place.district, "town": place.town, "place_code": place.code,
                      "identity": identity.basis})
@@ -151,15 +155,15 @@ def to_rows(extraction: Extraction) -> GraphRows:
     # A report of no known department keeps the place it names (a county government's, its county).
     placed = department or extraction.department or extraction.place
     if placed and placed.district:
-        places["district"] = {"id": district_id(placed.city, placed.district), "name": placed.district}
+        places["district"] = {"id": district_id(placed.city, placed.district), "name": _name(placed.district)}
         schema.check_node("District", places["district"])
     if placed and placed.city:
-        places["city"] = {"id": city_id(placed.city), "name": placed.city}
+        places["city"] = {"id": city_id(placed.city), "name": _name(placed.city)}
         schema.check_node("City", places["city"])
     report = _compact({
         "id": rid,
         "year": extraction.year,
-        "title": extraction.title,
+        "title": _name(extraction.title),
         "kind": extraction.kind,
         "source_file": extraction.source_file,
         "sha256": extraction.sha256,
@@ -248,8 +252,9 @@ def _projects(extraction: Extraction, rid: str, did: str | None) -> tuple[list[d
             departments[rid_of_department] = _department_row(responsible)
             schema.check_node("Department", departments[rid_of_department])
         row = _compact({
-            "id": project_id(rid_of_department, rid, project.name), "name": project.name,
-            "supervisor": project.supervisor, "implementing_unit": project.implementer, "goal": project.goal,
+            "id": project_id(rid_of_department, rid, project.name), "name": _name(project.name),
+            "supervisor": _name(project.supervisor), "implementing_unit": _name(project.implementer),
+            "goal": project.goal,
             "goal_result": project.goal_result, **_evidence(project.evidence),
         })
         schema.check_node("Project", row)
@@ -258,11 +263,21 @@ def _projects(extraction: Extraction, rid: str, did: str | None) -> tuple[list[d
 
 
 def _row(label: str, item: Any, ordinal: int) -> dict[str, Any]:
+    row = _properties(label, item)
+    if row.get("name"):
+        row["name"] = _name(row["name"])
     if label == "Finding":  # its evidence is the spans of the figures it involves
         first, *others = item.evidence or (None,)
-        return {**_properties(label, item), "ordinal": ordinal, **(_evidence(first) if first else {}),
+        return {**row, "ordinal": ordinal, **(_evidence(first) if first else {}),
                 "evidence_also": [offset for e in others for offset in (e.start, e.end)] or None}
-    return {**_properties(label, item), "ordinal": ordinal, **_evidence(item.evidence)}
+    return {**row, "ordinal": ordinal, **_evidence(item.evidence)}
+
+
+def _name(value: str | None) -> str | None:
+    """A name as the graph holds it: folded (traditional characters as
+    simplified), so that a name, a search and a filter match whichever
+    script a report was written in; its evidence keeps the report's text."""
+    return fold(value) if value else value
 
 
 def _evidence(evidence: Evidence) -> dict[str, Any]:

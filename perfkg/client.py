@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from perfkg.cypher import NamedQuery, catalogue
+from perfkg.ingest.chars import fold
 
 from . import config
 from .store import GraphStore, QueryResult, guard, open_store
@@ -58,8 +59,10 @@ class Client:
             # Asked for in the query (a named query ends with its RETURN), the limit
             # lets the database sort only the rows it sends; one row more tells the
             # store the answer was cut.
-            return self.read(f"{named.cypher}\nLIMIT {rows + 1}", named.bind(params or {}), timeout_ms=timeout_ms,
-                             row_limit=rows)
+            # Names are held folded (traditional as simplified): so are the names a query is given.
+            bound = {key: fold(value) if isinstance(value, str) else value
+                     for key, value in named.bind(params or {}).items()}
+            return self.read(f"{named.cypher}\nLIMIT {rows + 1}", bound, timeout_ms=timeout_ms, row_limit=rows)
         return self.read_untrusted(name_or_cypher, params, timeout_ms=timeout_ms, row_limit=row_limit)
 
     def read_untrusted(self, cypher: str, params: dict[str, Any] | None = None, **limits: int | None) -> QueryResult:

@@ -176,7 +176,10 @@ def to_docx(blocks: list[Block], path: Path) -> None:
 # -- PDF --------------------------------------------------------------------------
 
 
-def to_pdf(blocks: list[Block], path: Path) -> None:
+def to_pdf(blocks: list[Block], path: Path, *, indent: bool = True, ruled: bool = True) -> None:
+    """As 公文 are set (`indent`: paragraphs two characters in) or as a word
+    processor's default (flush left, spaced); tables drawn with ruling lines
+    (`ruled`) or as columns of text alone."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -186,7 +189,7 @@ def to_pdf(blocks: list[Block], path: Path) -> None:
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK",
-                          firstLineIndent=22, spaceAfter=4)
+                          firstLineIndent=22 if indent else 0, spaceAfter=4 if indent else 8)
     title = ParagraphStyle("title", parent=body, fontSize=15, leading=22, alignment=1, firstLineIndent=0,
                            spaceAfter=10)
     heading = ParagraphStyle("heading", parent=body, spaceBefore=4)  # indented as paragraphs are, as in 公文
@@ -205,7 +208,10 @@ def to_pdf(blocks: list[Block], path: Path) -> None:
             widths = [frame_width * length / sum(lengths) for length in lengths]
             # Rows break across pages, as Word lets them by default.
             table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
-            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            style = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+            if ruled:
+                style.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
+            table.setStyle(TableStyle(style))
             story.append(table)
         else:
             story.append(para(block.text, {"title": title, "heading": heading}.get(block.kind, body)))

@@ -120,8 +120,8 @@ def test_a_pdf_report_is_extracted_with_located_evidence():
 # -- PDFs refused ---------------------------------------------------------------
 
 
-def test_a_scanned_pdf_is_refused_with_what_to_do():
-    assert refused("scan.pdf", scanned_pdf()) == "no text layer (scanned PDF): OCR it first"
+def test_a_blank_scan_is_refused_saying_ocr_found_nothing():
+    assert refused("scan.pdf", scanned_pdf()) == "no text layer, and OCR found no text (a blank or unreadable scan)"
 
 
 def test_an_encrypted_pdf_isrefused():
@@ -166,7 +166,7 @@ def test_a_span_inside_a_paragraph_is_located_by_its_own_lines():
     assert document.locate(paragraph.start, paragraph.end) == paragraph.location.label()
 
 
-def test_a_scan_with_a_stamps_words_in_its_text_layer_is_still_a_scan():
+def test_a_scan_with_a_stamps_words_in_its_text_layer_is_still_a_scan_and_read_by_ocr():
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
@@ -178,4 +178,6 @@ def test_a_scan_with_a_stamps_words_in_its_text_layer_is_still_a_scan():
     page.drawString(400, 400, "某区财政局（盖章）")
     page.showPage()
     page.save()
-    assert refused("stamped.pdf", buffer.getvalue()) == "no text layer (scanned PDF): OCR it first"
+    document = document_from_bytes("stamped.pdf", buffer.getvalue())
+    assert any("read by OCR" in warning for warning in document.warnings)
+    assert "盖章" in document.text and document.blocks[0].location.confidence is not None

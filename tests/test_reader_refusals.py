@@ -37,7 +37,7 @@ def _bad_files(folder) -> dict[str, str]:
     docx = word_report()
     files = {
         "locked.pdf": (encrypted_pdf(), "encrypted PDF (password-protected)"),
-        "scan.pdf": (scanned_pdf(), "no text layer (scanned PDF): OCR it first"),
+        "scan.pdf": (scanned_pdf(), "no text layer, and OCR found no text (a blank or unreadable scan)"),
         "long.pdf": (many_pages(500), "500 pages, over the limit of 300 (PERFKG_MAX_PDF_PAGES)"),
         "cut.docx": (docx[: len(docx) // 2], "damaged .docx file"),
         "bomb.xlsx": (zip_bomb(), "a zip bomb?"),
@@ -125,5 +125,5 @@ def test_uploads_take_every_format_and_refuse_bad_files_by_name(http, tmp_path):
     refused = http.post("/reports", files={"file": ("scan.pdf", scanned_pdf(), "application/pdf")},
                         headers={"X-API-Key": KEY})
     assert refused.status_code == 400
-    assert refused.json()["error"] == "scan.pdf: no text layer (scanned PDF): OCR it first"
+    assert refused.json()["error"] == "scan.pdf: no text layer, and OCR found no text (a blank or unreadable scan)"
     assert len(http.get("/departments").json()) == 1

@@ -123,3 +123,30 @@ def test_tables_side_by_side_are_cut_at_the_empty_column_between_them():
     tables = [b for b in document.blocks if b.kind == "table"]
     assert [t.location.label() for t in tables] == ["汇总!A1:B3", "汇总!D1:E3"]
     assert document.text[tables[1].start : tables[1].end].split("\n") == ["项目\t金额", "保洁\t12.5", "绿化\t3.2"]
+
+
+def test_a_budget_systems_workbook_is_one_section_per_sheet_located_by_sheet_and_range(tmp_path):
+    from budget_workbook import budget_workbook
+    from perfkg.ingest.pipeline import extract_file
+
+    book = budget_workbook(tmp_path / "targets.xlsx")
+    document = document_from_bytes("targets.xlsx", book.path.read_bytes())
+    headings = [b for b in document.blocks if b.kind == "heading"]
+    assert [document.text[h.start : h.end] for h in headings] == [p.sheet for p in book.projects]
+    assert all(h.location.label() == p.sheet for h, p in zip(headings, book.projects))
+    # Every block after a sheet's heading is that sheet's, located by its cells.
+    for heading, following in zip(headings, headings[1:] + [None]):
+        end = following.start if following is not None else len(document.text)
+        sheet = document.text[heading.start : heading.end]
+        inside = [b for b in document.blocks if heading.end < b.start < end]
+        assert inside and all(b.location.sheet == sheet for b in inside)
+        # The title and the template's note are paragraphs; the form between them is one grid.
+        assert [(b.kind, b.location.label()) for b in inside] == [
+            ("paragraph", f"{sheet}!A1:G1"), ("table", f"{sheet}!A2:G18"), ("paragraph", f"{sheet}!A19:G19")]
+    extraction = extract_file(book.path)
+    assert sorted(p.name for p in extraction.projects) == sorted(p.name for p in book.projects)
+
+
+def test_a_workbook_of_one_sheet_has_no_section_heading():
+    document = document_from_bytes("form.xlsx", workbook_xlsx())
+    assert not any(b.kind == "heading" for b in document.blocks)

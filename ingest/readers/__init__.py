@@ -43,6 +43,10 @@ FORMATS: dict[str, Format] = {
     ".xlsx": Format("xlsx", "xlsx", "read_xlsx"),
     ".xlsm": Format("xlsx", "xlsx", "read_xlsx"),
     ".xls": Format("xls", "xls", "read_xls"),
+    # Scans and photographs, read by OCR when perfkg[ocr] is installed.
+    ".png": Format("png", "pdf", "read_image"),
+    ".jpg": Format("jpg", "pdf", "read_image"),
+    ".jpeg": Format("jpg", "pdf", "read_image"),
     # Old binary formats, converted by LibreOffice when it is installed.
     ".doc": Format("doc", "legacy", "read_legacy"),
     ".wps": Format("wps", "legacy", "read_legacy"),

@@ -1,26 +1,33 @@
 """PDF, read with pdfplumber (pdfminer.six underneath): the text layer's
-characters and the ruling lines drawn on each page.
+characters and the ruling lines drawn on each page; pages without a text
+layer (a scan) are read by OCR (`ocr`) into the same characters.
 
 Tables are the grids the ruling lines draw (pdfplumber's `lines` strategy):
 each cell's bounding box gives its row and column, a merged cell's spans
 included. A table that runs on from the bottom of one page to the top of the
 next is one table: a header row the next page repeats is not read twice
-(the first is marked a header), and a row the page break cut in two (the
-continuation has no text in the first column, where the rest of the table
-always has) is one row again.
+(the first is marked a header), and a row the page break cut in two is one
+row again, whether its borders are drawn open at the break or closed (as
+Word and LibreOffice draw them: the rest of the row has text only in
+columns that go on from the row above). Tables set without lines are found
+from where their words stand: columns start where the pieces of several
+lines start, a row where the step down is larger than within a cell.
 
 Text outside the tables is read as lines (characters on one baseline, left
-to right; a wide gap, as between the columns of a table drawn without
-lines, written as a tab). Lines become paragraphs by their geometry, as a
-reader sees them: a line that reaches the right margin goes on in the next
-one unless that one is indented (Chinese paragraphs start two characters
-in), also across a page break. A paragraph of several lines is a Paragraph
-block; a line standing alone stays a Line, for the layout stage and the
-normaliser to read with its neighbours. Page numbers in the top or bottom
-margin are left out of the text.
+to right; a wide gap, as between columns, written as a tab). Lines become
+paragraphs by the page's geometry, not by indentation alone: a line goes on
+with the one above when that one left no room for its first word, the step
+down is the document's own leading (a larger one is a paragraph's spacing),
+both are set alike (size, the face of their Chinese characters), the line is
+not indented and does not start a numbered item after a closed sentence;
+also across a page break. So a label or a number a line break cut is one
+word again. A paragraph of several lines is a Paragraph block; a line
+standing alone stays a Line, for the layout stage and the normaliser to read
+with its neighbours. Page numbers in the top or bottom margin are left out.
 
 Locations: the page, the line on it (text lines, tables not counted) and
-the bounding box; a table cell's table, row and column.
+the bounding box; a table cell's table, row and column; OCR's confidence
+for a page read by OCR.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from bisect import bisect_right
 import re
 import statistics
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..document import Document, Location, Source
 from ..errors import IngestError
@@ -74,6 +81,7 @@ class _Line:
     size: float
     lead: float  # width of its first word: what a line above must have had room for
     font: str  # most of its characters' font (a heading's bold face differs from its paragraph's)
+    confidence: float | None = None  # OCR's, the lowest of its characters; None for a text layer
 
 
 @dataclass
@@ -87,6 +95,8 @@ class _TablePart:
     # Heights where its ruling lines end open: the foot of a row the page
     # break cut, the top of its continuation.
     open_ends: list[float]
+    ruled: bool = True  # drawn with lines; else found by where its words stand
+    confidences: list[float | None] = field(default_factory=list)  # OCR's, cell by cell
 
 
 def read_pdf(name: str, data: bytes, source: Source) -> Document:
@@ -123,13 +133,76 @@ def read_pdf(name: str, data: bytes, source: Source) -> Document:
                 raise IngestError(name, f"damaged PDF: page {number} cannot be read ({type(error).__name__})") from None
             items.append(found)
             page.close()  # its parsed objects are no longer needed
-    if len(blank_pages) == len(pages):
-        raise IngestError(name, "no text layer (scanned PDF): OCR it first")
-    out = DocumentBuilder(source)
     if blank_pages:
-        out.warnings.append(f"page(s) {_ranges(blank_pages)} have no text layer, or only a scan's stray words: "
-                            "OCR them; only their text layer was read")
+        from . import ocr
+
+        if not ocr.available():
+            if len(blank_pages) == len(items):
+                ocr.require(name, "no text layer (scanned PDF)")
+            out = DocumentBuilder(source)
+            out.warnings.append(f"page(s) {_ranges(blank_pages)} have no text layer, or only a scan's stray words: "
+                                f"only their text layer was read (install {ocr.EXTRA} to read them by OCR)")
+            _write(out, items)
+            return out.build()
+        if len(blank_pages) > ocr.max_pages():
+            raise IngestError(name, f"{len(blank_pages)} scanned pages, over the OCR limit of {ocr.max_pages()} "
+                                    "(PERFKG_MAX_OCR_PAGES)")
+        scanned = _ocr_pages(data, blank_pages)
+        for number, chars, _, height in scanned:
+            items[number - 1] = _place([], chars, number, height)
+        return _written(name, source, items, blank_pages)
+    out = DocumentBuilder(source)
     _write(out, items)
+    return out.build()
+
+
+def _ocr_pages(data: bytes, numbers: list[int]) -> list[tuple[int, list[dict], float, float]]:
+    """The pages (1-based numbers) rendered at the OCR's resolution and read by it."""
+    import pypdfium2
+
+    from .ocr import DPI, page_chars
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [(number, *page_chars(document[number - 1].render(scale=DPI / 72).to_pil())) for number in numbers]
+    finally:
+        document.close()
+
+
+def read_image(name: str, data: bytes, source: Source) -> Document:
+    """A .png or .jpg of a report page, read by OCR as a scanned PDF page is."""
+    from PIL import Image, UnidentifiedImageError
+
+    from . import ocr
+
+    ocr.require(name, "an image")
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        raise IngestError(name, f"damaged or unreadable image ({type(error).__name__})") from None
+    dpi = image.info.get("dpi", (ocr.DPI, ocr.DPI))[0] or ocr.DPI
+    if abs(dpi - ocr.DPI) > 1:  # read as if scanned at the OCR's resolution: sizes in points stay those of print
+        image = image.resize((max(1, round(image.width * ocr.DPI / dpi)), max(1, round(image.height * ocr.DPI / dpi))))
+    source.pages = 1
+    chars, _, height = ocr.page_chars(image)
+    return _written(name, source, [_place([], chars, 1, height)], [1], kind="image")
+
+
+def _written(name: str, source: Source, items: list[list], ocr_pages: list[int], kind: str = "pdf") -> Document:
+    """The document of the pages' items, some of them read by OCR: said in its warnings."""
+    if not any(items):
+        raise IngestError(name, "no text layer, and OCR found no text (a blank or unreadable scan)")
+    from .ocr import DOUBTFUL
+
+    out = DocumentBuilder(source)
+    _write(out, items, kind)
+    read = [line for page in items for line in page if isinstance(line, _Line) and line.confidence is not None]
+    doubtful = [line for line in read if line.confidence < DOUBTFUL]
+    out.warnings.append(f"page(s) {_ranges(ocr_pages)} read by OCR (no text layer): check names and numbers "
+                        f"against the scan" + (f"; {len(doubtful)} line(s) read with confidence under {DOUBTFUL}, "
+                                               f"first p. {doubtful[0].page}, line {doubtful[0].number}"
+                                               if doubtful else ""))
     return out.build()
 
 
@@ -185,8 +258,17 @@ def _page_items(page, number: int) -> list:
         x0, top, x1, bottom = table.bbox
         items.append(_TablePart(number, x0, x1, top, bottom, cells,
                                 [y for y in open_ends if top - 1 <= y <= bottom + 1]))
-    height = float(page.height)
-    for line_chars in _lines(free):
+    return _place(items, free, number, float(page.height))
+
+
+def _place(items: list, chars: list[dict], number: int, height: float) -> list:
+    """A page's characters outside its ruled tables, as lines and tables set
+    without lines, beside the ruled `items`: all of them top to bottom, the
+    lines numbered. (A character is a dict as pdfplumber gives it: text,
+    x0, x1, top, bottom, size, fontname; the OCR reader makes them too.)"""
+    text_tables, free_lines = _unruled_tables(_lines(chars), number)
+    items = items + text_tables
+    for line_chars in free_lines:
         text = _text_of(line_chars, tabs=True, joiner=None)
         if not text.strip():
             continue
@@ -198,11 +280,124 @@ def _page_items(page, number: int) -> list:
         size = statistics.median(c["size"] for c in line_chars)
         items.append(_Line(text, number, 0, min(c["x0"] for c in line_chars), max(c["x1"] for c in line_chars),
                            top, bottom, size, _lead_width(line_chars),
-                           statistics.mode(c.get("fontname", "") for c in line_chars)))
+                           _font(line_chars), _confidence(line_chars)))
     items.sort(key=lambda item: item.top)
     for count, line in enumerate((i for i in items if isinstance(i, _Line)), start=1):
         line.number = count
     return items
+
+
+# -- tables set without ruling lines -------------------------------------------
+
+# Between two columns of a table stands at least a cell's padding on each
+# side: a gap this many characters wide. Words of one line stand closer.
+_COLUMN_GAP = 1.2
+
+
+def _pieces(line: list[dict]) -> list[list[dict]]:
+    """A line's visible characters, cut where a gap is as wide as between columns."""
+    pieces: list[list[dict]] = []
+    for char in (c for c in line if c["text"].strip()):
+        if pieces and char["x0"] - pieces[-1][-1]["x1"] < _COLUMN_GAP * max(char["size"], 1):
+            pieces[-1].append(char)
+        else:
+            pieces.append([char])
+    return pieces
+
+
+def _column_starts(pieces: list[list[list[dict]]]) -> list[float]:
+    """Where the columns of a table without lines start: the left edges the
+    pieces of its lines share (a column's text is set flush left in it)."""
+    return _clusters([piece[0]["x0"] for line in pieces if len(line) >= 2 for piece in line], tolerance=3.0)
+
+
+def _at_start(piece: list[dict], starts: list[float]) -> int | None:
+    """The column a piece of text starts, if it starts one."""
+    return next((i for i, x in enumerate(starts) if abs(piece[0]["x0"] - x) <= 3.0), None)
+
+
+def _in_one_column(piece: list[dict], starts: list[float]) -> bool:
+    """Does a piece of text stand inside one column: from its start, and
+    ending before the next column starts?"""
+    column = _at_start(piece, starts)
+    return column is not None and (column + 1 == len(starts) or piece[-1]["x1"] < starts[column + 1])
+
+
+def _unruled_tables(lines: list[list[dict]], number: int) -> tuple[list[_TablePart], list[list[dict]]]:
+    """Tables set as columns of text without ruling lines, found by where
+    their words stand: a run of close lines, some of them in columns, whose
+    other lines are a cell's text wrapping on at the start of a column. The
+    lines in no such run are given back."""
+    pieces = [_pieces(line) for line in lines]
+    tables: list[_TablePart] = []
+    rest: list[list[dict]] = []
+    index = 0
+    while index < len(lines):
+        if len(pieces[index]) < 2:
+            rest.append(lines[index])
+            index += 1
+            continue
+        run = [index]
+        following = index + 1
+        while following < len(lines) and pieces[following]:
+            line, last = lines[following], lines[run[-1]]
+            size = max(statistics.median(c["size"] for c in line), 1)
+            if min(c["top"] for c in line) - max(c["bottom"] for c in last) > 1.2 * size:
+                break
+            if abs(size - statistics.median(c["size"] for c in last)) > 0.15 * size:
+                break  # set in another size: text after the table
+            if len(pieces[following]) == 1 and not _in_one_column(pieces[following][0],
+                                                                   _column_starts([pieces[k] for k in run])):
+                break  # not inside a column: text after the table
+            run.append(following)
+            following += 1
+        starts = _column_starts([pieces[k] for k in run])
+        in_columns = sum(len(pieces[k]) >= 2 for k in run)
+        # One line in columns is a table when text wraps on in a later column
+        # (a cell's text running onto the next page under its repeated header).
+        wraps_on = any(len(pieces[k]) == 1 and (_at_start(pieces[k][0], starts) or 0) > 0 for k in run)
+        if len(starts) >= 2 and (in_columns >= 2 or wraps_on):
+            tables.append(_text_table([lines[k] for k in run], starts, number))
+        else:
+            rest.extend(lines[k] for k in run)
+        index = following
+    return tables, rest
+
+
+def _text_table(lines: list[list[dict]], starts: list[float], number: int) -> _TablePart:
+    """A table set without lines as a grid: a column from each start, a new
+    row where the step down from one line to the next is larger than
+    within a cell (every line a row when they are all evenly spaced)."""
+    tops = [min(c["top"] for c in line) for line in lines]
+    steps = [b - a for a, b in zip(tops, tops[1:])]
+    size = statistics.median(c["size"] for line in lines for c in line)
+    within = min(steps, default=0)
+    rows: list[list[list[dict]]] = []
+    for position, line in enumerate(lines):
+        if not rows or steps[position - 1] > within + max(2.0, 0.2 * size):
+            rows.append([])
+        rows[-1].append(line)
+    right = max(c["x1"] for line in lines for c in line)
+    bounds = [x - 3.0 for x in starts]
+    edges = list(zip(starts, starts[1:] + [right]))
+    cells = []
+    confidences = []
+    for row in rows:
+        top, bottom = min(c["top"] for line in row for c in line), max(c["bottom"] for line in row for c in line)
+        by_column: list[list[dict]] = [[] for _ in starts]
+        for char in (c for line in row for c in line):
+            by_column[max(0, bisect_right(bounds, char["x0"]) - 1)].append(char)
+        for (left, next_left), chars in zip(edges, by_column):
+            cells.append((_text_of(chars, tabs=False, joiner=_join_wrapped), (left, top, next_left, bottom)))
+            confidences.append(_confidence(chars))
+    return _TablePart(number, starts[0], right, tops[0], max(c["bottom"] for c in lines[-1]), cells, [], ruled=False,
+                      confidences=confidences)
+
+
+def _confidence(chars: list[dict]) -> float | None:
+    """OCR's confidence in these characters: the lowest of theirs (None for a text layer's)."""
+    found = [c["confidence"] for c in chars if "confidence" in c]
+    return round(min(found), 2) if found else None
 
 
 # Punctuation a line may not start with: a line break puts the character
@@ -224,6 +419,20 @@ def _lead_width(chars: list[dict]) -> float:
     while end + 1 < len(visible) and visible[end + 1]["text"] in _CLOSING:
         end += 1
     return visible[end]["x1"] - visible[0]["x0"]
+
+
+def _font(chars: list[dict]) -> str:
+    """The face most of a line's Chinese characters are set in (its Latin
+    digits and spaces often come from another font: a Word paragraph with a
+    number in it is still one paragraph); the line's most common face when it
+    has no Chinese."""
+    wide = [c.get("fontname", "") for c in chars if not c["text"].isascii()]
+    return _SUBSET.sub("", statistics.mode(wide or [c.get("fontname", "") for c in chars]))
+
+
+# A font subset's tag (ABCDEF+NotoSansCJK): one face is often embedded as
+# several subsets, each with its own tag.
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
 
 
 def _open_ends(page) -> list[float]:
@@ -310,13 +519,11 @@ def _join_wrapped(lines: list[str]) -> str:
 # -- the whole document ------------------------------------------------------
 
 
-def _write(out: DocumentBuilder, pages: list[list]) -> None:
+def _write(out: DocumentBuilder, pages: list[list], kind: str = "pdf") -> None:
     lines = [item for page in pages for item in page if isinstance(item, _Line)]
     # The right margin: where most long lines end (a word too long for its
     # line may run past it, a paragraph's last line stops short of it).
-    ends = sorted(line.x1 for line in lines if len(line.text) >= 10) or [line.x1 for line in lines]
-    right = ends[int(0.8 * (len(ends) - 1))] if ends else 0
-    left = min((line.x0 for line in lines), default=0)
+    layout = _Layout.of(lines)
     sequence = _merge_tables([item for page in pages for item in page])
     table_index = 0
     paragraph: list[_Line] = []
@@ -325,11 +532,13 @@ def _write(out: DocumentBuilder, pages: list[list]) -> None:
         if not paragraph:
             return
         first, last = paragraph[0], paragraph[-1]
-        location = Location("pdf", page=first.page, line=first.number, end_page=last.page if last.page != first.page else None,
+        confidences = [l.confidence for l in paragraph if l.confidence is not None]
+        location = Location(kind, page=first.page, line=first.number, end_page=last.page if last.page != first.page else None,
                             end_line=last.number if last is not first else None,
                             bbox=_round((min(l.x0 for l in paragraph if l.page == first.page), first.top,
                                          max(l.x1 for l in paragraph if l.page == first.page),
-                                         max(l.bottom for l in paragraph if l.page == first.page))))
+                                         max(l.bottom for l in paragraph if l.page == first.page))),
+                            confidence=min(confidences) if confidences else None)
         if len(paragraph) == 1:
             out.line(first.text, location)
         else:
@@ -338,31 +547,73 @@ def _write(out: DocumentBuilder, pages: list[list]) -> None:
 
     for item in sequence:
         if isinstance(item, _Line):
-            if paragraph and not _continues(paragraph[-1], item, left, right):
+            if paragraph and not layout.continues(paragraph[-1], item):
                 flush()
             paragraph.append(item)
             continue
         flush()
-        _write_table(out, item, table_index)
+        _write_table(out, item, table_index, kind)
         table_index += 1
     flush()
 
 
-def _continues(previous: _Line, line: _Line, left: float, right: float) -> bool:
-    """Does `line` go on with the paragraph `previous` ends? Yes when
-    `previous` left no room for the first word of `line` (it reaches the
-    right margin, or a number or word too long for what was left was
-    carried over), `line` is not indented, and they are set alike and close
-    (or `line` starts the next page)."""
-    size = max(previous.size, 1)
-    reaches_margin = right - previous.x1 < line.lead + 0.8 * size
-    indented = line.x0 >= left + 0.8 * size
-    alike = abs(previous.size - line.size) <= 0.15 * size and previous.font == line.font
-    if line.page == previous.page:
-        close = line.top - previous.bottom <= 1.0 * size
-    else:
-        close = line.page == previous.page + 1
-    return reaches_margin and not indented and alike and close and "\t" not in line.text + previous.text
+# A line that starts a numbered item or list entry: (1) 1. 1、 （一） 一、 ① —
+# a new paragraph when the line before it closed a sentence.
+_ITEM = re.compile(r"^\s*(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]"
+                   r"|\d{1,2}\s*[、.．](?!\d)|[①-⑳])")
+_SENTENCE_END = re.compile(r"[。！？!?；;：:]\s*[”’」』）)]?\s*$")
+
+
+@dataclass
+class _Layout:
+    """How a document sets its paragraphs, as measured on its own lines:
+    where its text column ends on the right and begins on the left, and
+    how far apart two lines of one paragraph are (a larger step down is a
+    paragraph's spacing)."""
+
+    left: float
+    right: float
+    step: float | None  # top to top within a paragraph, in font sizes; None when unmeasured
+
+    @classmethod
+    def of(cls, lines: list[_Line]) -> "_Layout":
+        # The right margin: where most long lines end (a word too long for its
+        # line may run past it, a paragraph's last line stops short of it).
+        ends = sorted(line.x1 for line in lines if len(line.text) >= 10) or [line.x1 for line in lines]
+        right = ends[int(0.8 * (len(ends) - 1))] if ends else 0
+        left = min((line.x0 for line in lines), default=0)
+        # Two lines of one paragraph: the first one full (reaching the margin),
+        # the next right below it in the same size. Their usual step is the
+        # paragraph's leading; the steps between paragraphs are the larger ones.
+        steps = [round((b.top - a.top) / a.size, 2) for a, b in zip(lines, lines[1:])
+                 if a.page == b.page and abs(a.size - b.size) < 0.5 and 0 < b.top - a.top < 3 * a.size
+                 and a.x1 >= right - 3 * a.size]
+        return cls(left, right, statistics.median_low(steps) if len(steps) >= 3 else None)
+
+    def continues(self, previous: _Line, line: _Line) -> bool:
+        """Does `line` go on with the paragraph `previous` ends? Yes when they
+        are set alike, `line` follows right below at the paragraph's leading
+        (or starts the next page), `previous` left no room for the first word
+        of `line` (a Chinese line may stop up to two characters short: a
+        closing mark or a number cannot start the next line), `line` is not
+        indented, and `line` does not start a numbered item after a sentence
+        ended."""
+        size = max(previous.size, 1)
+        if abs(previous.size - line.size) > 0.15 * size or previous.font != line.font:
+            return False
+        if "\t" in line.text + previous.text:
+            return False
+        if line.page == previous.page:
+            if line.top - previous.bottom > 1.0 * size:
+                return False
+            if self.step is not None and line.top - previous.top > self.step * size + max(2.0, 0.2 * size):
+                return False  # a paragraph's spacing
+        elif line.page != previous.page + 1:
+            return False
+        reaches_margin = self.right - previous.x1 < line.lead + 2.5 * size
+        indented = line.x0 >= self.left + 0.8 * size
+        new_item = bool(_ITEM.match(line.text)) and bool(_SENTENCE_END.search(previous.text))
+        return reaches_margin and not indented and not new_item
 
 
 def _round(bbox) -> tuple[float, float, float, float]:
@@ -388,8 +639,12 @@ def _merge_tables(items: list) -> list:
 
 
 def _continues_table(part: _TablePart, following: _TablePart) -> bool:
-    """The next table part starts the next page, with the same outline, right after this one."""
-    return following.page == part.page + 1 and abs(part.x0 - following.x0) < 3 and abs(part.x1 - following.x1) < 3
+    """The next table part starts the next page, with the same outline, right
+    after this one (for a table without lines, whose outline is where its
+    text stands, the same left edge)."""
+    if following.page != part.page + 1 or part.ruled != following.ruled:
+        return False
+    return abs(part.x0 - following.x0) < 3 and (not part.ruled or abs(part.x1 - following.x1) < 3)
 
 
 def _clusters(values: list[float], tolerance: float = 2.0) -> list[float]:
@@ -405,30 +660,37 @@ def _index(edges: list[float], value: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
 
 
-def _write_table(out: DocumentBuilder, parts: list[_TablePart], table_index: int) -> None:
+def _write_table(out: DocumentBuilder, parts: list[_TablePart], table_index: int, kind: str) -> None:
     xs = _clusters([v for part in parts for _, (x0, _, x1, _) in part.cells for v in (x0, x1)])
     grid_rows: list[list[GridCell]] = []  # the rows cells start on, the parts' one after another
     previous_part: _TablePart | None = None
     for part in parts:
         ys = _clusters([v for _, (_, top, _, bottom) in part.cells for v in (top, bottom)])
         local: dict[int, list[GridCell]] = {}
-        for text, bbox in part.cells:
+        for position, (text, bbox) in enumerate(part.cells):
             x0, top, x1, bottom = bbox
             row, column = _index(ys, top), _index(xs, x0)
+            confidence = part.confidences[position] if part.confidences else None
             cell = GridCell(text, row, column, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - column),
-                            location=Location("pdf", page=part.page, table=table_index, column=column,
-                                              bbox=_round(bbox)))
+                            location=Location(kind, page=part.page, table=table_index, column=column,
+                                              bbox=_round(bbox), confidence=confidence))
             local.setdefault(row, []).append(cell)
         for row_cells in (sorted(local[r], key=lambda c: c.column) for r in sorted(local)):
             if grid_rows and _texts(row_cells) == _texts(grid_rows[0]) and sum(bool(c.text) for c in row_cells) > 1:
                 for cell in grid_rows[0]:  # the header row, repeated after a page break: read once
                     cell.header = True
                 continue
-            if (previous_part is not None and _edge(grid_rows[-1], "bottom") in _near(previous_part.open_ends)
-                    and _edge(row_cells, "top") in _near(part.open_ends)):
-                _join_row(grid_rows[-1], row_cells)  # the rest of the row the page break cut
-                previous_part = None
-                continue
+            if previous_part is not None and grid_rows:
+                if (_edge(grid_rows[-1], "bottom") in _near(previous_part.open_ends)
+                        and _edge(row_cells, "top") in _near(part.open_ends)):
+                    _join_row(grid_rows, row_cells)  # the rest of the row the page break cut, drawn open
+                    previous_part = None
+                    continue
+                _join_merged(grid_rows, row_cells)
+                if not any(c.text.strip() for c in row_cells) or _rest_of_cut_row(grid_rows, row_cells):
+                    _join_row(grid_rows, row_cells)  # the rest of the row the page break cut, drawn closed
+                    previous_part = None
+                    continue
             previous_part = None
             grid_rows.append(row_cells)
         previous_part = part
@@ -442,7 +704,7 @@ def _write_table(out: DocumentBuilder, parts: list[_TablePart], table_index: int
             cells.append(cell)
     if cells:
         first, last = parts[0], parts[-1]
-        out.table(cells, Location("pdf", page=first.page, end_page=last.page if last.page != first.page else None,
+        out.table(cells, Location(kind, page=first.page, end_page=last.page if last.page != first.page else None,
                                   table=table_index, bbox=_round((first.x0, first.top, first.x1, first.bottom))))
 
 
@@ -462,8 +724,50 @@ def _texts(cells: list[GridCell]) -> list[tuple[int, str]]:
     return [(c.column, c.text) for c in cells]
 
 
-def _join_row(row: list[GridCell], rest: list[GridCell]) -> None:
-    by_column = {c.column: c for c in row}
+def _covering(rows: list[list[GridCell]], column: int) -> GridCell | None:
+    """The cell that covers `column` on the last of `rows`: one starting on
+    it, or a merged cell from a row above that spans down to it."""
+    last = len(rows) - 1
+    for index in range(last, -1, -1):
+        for cell in rows[index]:
+            if cell.column <= column < cell.column + cell.col_span:
+                return cell if index + cell.row_span > last else None
+    return None
+
+
+_NUMBER_CELL = re.compile(r"^[-+]?[\d.,]+%?$")
+
+
+def _rest_of_cut_row(rows: list[list[GridCell]], first: list[GridCell]) -> bool:
+    """Is the first row of a table's next page the rest of its last row, the
+    page break cut with borders drawn closed (as LibreOffice and Word draw
+    them)? Its text is all in columns whose cell goes on from the last row
+    (a long text wraps on), none of it is a number standing alone (a score
+    or an amount is never cut), and some cell of the last row ended on its
+    page (a new row would fill every column the last one did). Text that
+    goes on a cell merged down from above has been joined to it already."""
+    filled = [c for c in first if c.text.strip()]
+    if not filled or any(_NUMBER_CELL.match(c.text.strip()) for c in filled):
+        return False
+    covering = [_covering(rows, c.column) for c in filled]
+    if any(cell is None or not cell.text.strip() or all(cell is not c for c in rows[-1]) for cell in covering):
+        return False
+    return any(c.text.strip() and all(c is not cell for cell in covering) for c in rows[-1])
+
+
+def _join_merged(rows: list[list[GridCell]], first: list[GridCell]) -> None:
+    """Text at the top of a table's next page in a column a cell merged down
+    from above covers to the last row: that cell's text, cut by the page
+    break, going on. Joined to it, and taken out of the row."""
+    for cell in first:
+        covering = _covering(rows, cell.column) if cell.text.strip() else None
+        if covering is not None and covering.text.strip() and all(covering is not c for c in rows[-1]):
+            covering.text = _join_wrapped([covering.text, cell.text])
+            cell.text = ""
+
+
+def _join_row(rows: list[list[GridCell]], rest: list[GridCell]) -> None:
     for cell in rest:
-        if cell.text and cell.column in by_column:
-            by_column[cell.column].text = _join_wrapped([by_column[cell.column].text, cell.text])
+        covering = _covering(rows, cell.column) if cell.text else None
+        if covering is not None:
+            covering.text = _join_wrapped([covering.text, cell.text])

@@ -1,7 +1,8 @@
 """What the spreadsheet readers (.xlsx, .xls) share: a sheet's cells, as the
 reader found them, become the document's tables and paragraphs.
 
-A sheet is cut into parts at empty rows, and a part into tables side by side
+In a workbook of several sheets each sheet is a section, headed by its
+name. A sheet is cut into parts at empty rows, and a part into tables side by side
 at columns it leaves empty. A part whose rows each hold one
 cell (a title, a unit note) is paragraphs; any other part is a table, with
 its merged ranges as spans; a title row spanning the table's width at its
@@ -46,7 +47,13 @@ def cell_ref(row: int, column: int, last_row: int | None = None, last_column: in
     return ref
 
 
-def add_sheet(out: DocumentBuilder, sheet: Sheet) -> None:
+def add_sheet(out: DocumentBuilder, sheet: Sheet, *, section: bool = False) -> None:
+    """The sheet's cells as blocks. A `section` (a workbook of several
+    sheets, as a budget system exports one project or form per sheet)
+    starts with a heading naming the sheet, so that what follows is read as
+    the sheet's own and the next sheet starts anew."""
+    if section and any(clean_cell(text) for text in sheet.values.values()):
+        out.heading(sheet.name, 1, Location("sheet", sheet=sheet.name))
     spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in sheet.merged}
     covered = {(r, c) for r0, c0, r1, c1 in sheet.merged for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
                if (r, c) != (r0, c0)}

@@ -28,6 +28,7 @@ def read_xls(name: str, data: bytes, source: Source) -> Document:
         raise IngestError(name, f"damaged .xls file ({type(error).__name__}: {error})") from None
     out = DocumentBuilder(source)
     source.pages = book.nsheets
+    several = book.nsheets > 1  # (a sheet's visibility is known only once it is loaded)
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
@@ -41,7 +42,7 @@ def read_xls(name: str, data: bytes, source: Source) -> Document:
                     if text.strip():
                         values[(row, column)] = text
             merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
-            add_sheet(out, Sheet(sheet.name, values, merged))
+            add_sheet(out, Sheet(sheet.name, values, merged), section=several)
             book.unload_sheet(index)
     finally:
         book.release_resources()

@@ -36,6 +36,7 @@ def read_xlsx(name: str, data: bytes, source: Source) -> Document:
         raise IngestError(name, f"damaged .xlsx file ({type(error).__name__}: {error})") from None
     out = DocumentBuilder(source)
     source.pages = len(workbook.worksheets)
+    several = sum(w.sheet_state == "visible" for w in workbook.worksheets) > 1
     for worksheet in workbook.worksheets:
         if worksheet.sheet_state != "visible":
             out.warnings.append(f"hidden sheet {worksheet.title!r} not read")
@@ -48,7 +49,7 @@ def read_xlsx(name: str, data: bytes, source: Source) -> Document:
                     if text.strip():
                         values[(cell.row - 1, cell.column - 1)] = text
         merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in worksheet.merged_cells.ranges]
-        add_sheet(out, Sheet(worksheet.title, values, merged))
+        add_sheet(out, Sheet(worksheet.title, values, merged), section=several)
         if getattr(worksheet, "_charts", None) or getattr(worksheet, "_images", None):
             out.warnings.append(f"charts or pictures of sheet {worksheet.title!r} not read")
     uncomputed = _uncomputed_formulas(data)

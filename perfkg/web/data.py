@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from perfkg import ontology
 from perfkg.client import Client
+from perfkg.ingest.chars import fold
 
 from .grass import grass
 
@@ -129,7 +130,7 @@ def search(client: Client, q: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
     """Topics, departments, projects and indicators whose name holds `q`; and
     when `q` is a topic's name, slug or synonym, the indicators about it
     (垃圾分类 finds 生活垃圾总体减量)."""
-    q = q.strip()
+    q = fold(q.strip())  # names are held folded: 臨河 finds 临河
     if not q:
         return []
     topics = matching_topics(q)
