@@ -17,7 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .chars import simplified_name as normalise_chars
+from .chars import fold, simplified_name as normalise_chars
 from .model import DepartmentFacts
 from .places import Division, gazetteer
 
@@ -155,4 +155,4 @@ def merge_department_rows(store, rows: list[dict]) -> None:
     for row in rows:
         aliases = sorted(names[row["id"]])
         row["aliases"] = aliases
-        row["name"] = min(aliases, key=lambda n: (-len(n), n))
+        row["name"] = fold(min(aliases, key=lambda n: (-len(n), n)))  # names folded as the graph holds them

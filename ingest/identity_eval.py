@@ -109,6 +109,7 @@ def department_merges(reports: int, examples: Path, corpus_docs: Path | None = N
     from perfkg.corpus import generate
 
     from .runner import extractions
+    from .workers import Budget
 
     with tempfile.TemporaryDirectory() as folder:
         offices: dict[Path, tuple[str, ...]] = {}
@@ -116,7 +117,7 @@ def department_merges(reports: int, examples: Path, corpus_docs: Path | None = N
         corpus = sorted(Path(corpus_docs).glob("*")) if corpus_docs else []
         ids: dict[str, set[tuple[str, ...]]] = {}
         office_ids: dict[tuple[str, ...], set[str]] = {}
-        for path, extraction, _ in extractions(paths + corpus, max_bytes=None, workers=workers):
+        for path, extraction, _ in extractions(paths + corpus, max_bytes=None, workers=workers, budget=Budget()):
             department = getattr(extraction, "department", None)
             if department is None:
                 continue
