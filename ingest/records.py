@@ -258,6 +258,11 @@ def fit(role: str, token: Token) -> float:
 SKIP = {"operator": 0.0, "unit": 0.0, "reason": 0.0, "direction": 0.0, "max_score": -0.3, "score": -0.3,
         "target": -1.2, "actual": -1.0, "ordinal": 0.0, "unit_name": 0.0, "task": 0.0, "fund": 0.0, "goal": 0.0}
 ROW_START_BONUS = 1.0
+# A record starting inside a row: unlikely where rows are real rows, next to
+# impossible where the format drew them (a sheet's, a document's table): the cells
+# after a row's values are its explanation and reason (通过问卷调查… | 90%以上得满分).
+MID_ROW_START = -1.0
+MID_GRID_ROW_START = -3.0
 ROW_CROSSING = -0.7
 JUNK = {"empty": 0.0, "dash": -0.2}
 JUNK_OTHER = -1.5
@@ -282,12 +287,14 @@ class Record:
         return sorted((t for ts in self.cells.values() for t in ts), key=lambda t: t.start)
 
 
-def align(stream: list[Token], columns: list[str], *, rows_reliable: bool, required: str = "name",
+def align(stream: list[Token], columns: list[str], *, rows_reliable: bool, grid: bool = False, required: str = "name",
           fit=fit) -> list[Record]:
     """The records of a stream of cells under these columns (Viterbi).
 
     States: 0 = between records; j + 1 = the record has filled column j (and
-    none after it). A record starts at a prefix column or at the name."""
+    none after it). A record starts at a prefix column or at the name; with
+    `grid` (rows the format drew) hardly ever inside a row."""
+    mid_row = MID_GRID_ROW_START if grid else MID_ROW_START
     n = len(columns)
     required_index = columns.index(required)
     start_columns = [j for j in range(required_index + 1)]
@@ -314,11 +321,11 @@ def align(stream: list[Token], columns: list[str], *, rows_reliable: bool, requi
                 closing = base + sum(SKIP.get(columns[j], -0.5) for j in range(state, n))
                 _offer(new, choice, new_row, 0, closing + _between(token), state, "close", -1)
                 for j in start_columns:
-                    _start(new, choice, new_row, columns, token, closing, state, j, rows_reliable, fit)
+                    _start(new, choice, new_row, columns, token, closing, state, j, rows_reliable, fit, mid_row)
             if state == 0:
                 _offer(new, choice, new_row, 0, base + _between(token), 0, "between", -1)
                 for j in start_columns:
-                    _start(new, choice, new_row, columns, token, base, 0, j, rows_reliable, fit)
+                    _start(new, choice, new_row, columns, token, base, 0, j, rows_reliable, fit, mid_row)
                 continue
             # ... or go on: the token fills a later column, the ones between skipped
             skipped = 0.0
@@ -365,7 +372,7 @@ def _between(token: Token) -> float:
     return JUNK.get(token.kind, JUNK_OTHER)
 
 
-def _start(new, choice, new_row, columns, token, base, previous, j, rows_reliable, fit) -> None:
+def _start(new, choice, new_row, columns, token, base, previous, j, rows_reliable, fit, mid_row) -> None:
     gain = fit(columns[j], token)
     if gain == IMPOSSIBLE or token.kind in ("empty", "dash"):
         return
@@ -374,7 +381,7 @@ def _start(new, choice, new_row, columns, token, base, previous, j, rows_reliabl
             return
         gain -= NAMED_BY_CATEGORY
     skipped = sum(SKIP.get(columns[k], -0.5) for k in range(j) if columns[k] != "name")
-    bonus = ROW_START_BONUS if rows_reliable and token.row_start else (0.0 if not rows_reliable else -ROW_START_BONUS)
+    bonus = ROW_START_BONUS if rows_reliable and token.row_start else (0.0 if not rows_reliable else mid_row)
     _offer(new, choice, new_row, j + 1, base + gain + skipped + bonus, previous, f"start:{j}", token.row)
 
 

@@ -150,3 +150,15 @@ def test_a_budget_systems_workbook_is_one_section_per_sheet_located_by_sheet_and
 def test_a_workbook_of_one_sheet_has_no_section_heading():
     document = document_from_bytes("form.xlsx", workbook_xlsx())
     assert not any(b.kind == "heading" for b in document.blocks)
+
+
+def test_a_budget_systems_twenty_project_export_gives_each_sheets_project_its_real_indicators_only(tmp_path):
+    from budget_workbook import budget_workbook
+    from perfkg.ingest.pipeline import extract_file
+
+    workbook = budget_workbook(tmp_path / "export.xlsx", sheets=20, typo_sheet=7)
+    extraction = extract_file(tmp_path / "export.xlsx")
+    assert extraction.year == workbook.year  # one sheet's typo (2013) does not decide
+    assert sorted(p.name for p in extraction.projects) == sorted(p.name for p in workbook.projects)
+    found = sorted((extraction.projects[i.project].name, i.name) for i in extraction.indicators)
+    assert found == sorted((p.name, name) for p in workbook.projects for name in p.indicators)

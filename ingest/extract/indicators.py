@@ -161,7 +161,7 @@ def _table(ctx: Context, block, carried: Header | None) -> Header | None:
             region = untangle(region, header.columns, _same_unit)
         if region != stream[header.end : end]:
             here = stream[: header.end] + region + stream[end:]  # cells split or reordered: positions move
-        records = align(region, header.columns, rows_reliable=layout in ROWS_RELIABLE)
+        records = align(region, header.columns, rows_reliable=layout in ROWS_RELIABLE, grid=layout == "grid")
         found = 0
         project = None
         for record in records:
