@@ -44,6 +44,11 @@ SAMPLE = [
     ("004_a0655f5b282921e2.txt 抽取了哪些事实", "report_facts", {"report": "004_a0655f5b282921e2.txt"}),
     ("Which indicators on waste sorting were not met?", "indicators_below_target", {"topic": "waste_sorting"}),
     ("where did 夏港街道 lose points", "score_deductions", {"department": "夏港街道"}),
+    # A metric by a name a report gives it (辖区内群众满意度), across years or departments.
+    ("辖区内群众满意度这几年怎么变化", "metric_over_years", {"metric": "群众满意度"}),
+    ("文冲街道的群众满意度", "metric_over_years", {"metric": "群众满意度", "department": "文冲街道"}),
+    ("2021年各部门群众满意度对比", "compare_on_metric", {"metric": "群众满意度", "year": 2021}),
+    ("满意度类的指标概念", "metrics", {"framework": "satisfaction"}),
 ]
 
 
