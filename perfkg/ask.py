@@ -7,7 +7,8 @@ a model:
 1. Slots, from the graph's own vocabulary: topics and functions of expenditure
    by every SKOS label (ontology/topics.ttl), departments, districts, cities and
    projects by the names the store holds (full names, short names, names without
-   their place prefix), years (2022年, 二〇二二年, 22年, 去年 = the latest year
+   their place prefix), metrics by every label (name, the names reports gave
+   them, keys), indicator categories (满意度类), years (2022年, 二〇二二年, 22年, 去年 = the latest year
    loaded less one), statuses (没完成, 未达标 / 已完成, 达标), report kinds
    (项目自评表, 部门整体), kinds and sources of money (年初预算, 财政拨款). The
    question is cut into words by jieba with all of these added to its
@@ -15,6 +16,8 @@ a model:
 2. The intent, from cue words (扣分, 问题, 预算执行, 比较, 历年, 概况 …) and the
    question's shape (a status with 多少 or 各区 is a count by year and district;
    a department with 指标 and nothing else is that department's indicators).
+   A metric's label that leads to no query of metrics is no metric: the question
+   is read again without them, as it was before the store had metrics.
 3. The named query of that intent, with every slot given to the parameter that
    takes it. A slot the query has no parameter for is never dropped silently:
    the question is refused, with the named queries that could take it.
@@ -140,6 +143,13 @@ CUES = {
     "high_score": ["自评分高", "自评得分高", "打高分", "高分", "分数虚高", "自评优秀", "自评为优", "给自己打",
                    "high self score", "high self-score", "scored themselves high", "score themselves high"],
     "facts": ["事实", "抽取", "提取", "抽取出", "全部事实", "所有事实", "里有什么", "facts", "extracted"],
+    # The metrics themselves: the concepts that indicators of many reports measure.
+    "metric_concepts": ["指标概念", "指标口径", "统一指标", "标准指标", "同一指标", "同一个指标", "指标名称", "叫法",
+                        "别名", "说法", "metric concepts", "canonical metrics", "metric names"],
+    # Departments side by side: the subject of a comparison on one metric.
+    "across_departments": ["各街道", "各部门", "各单位", "各镇", "各个部门", "各个街道", "哪个街道", "哪些街道",
+                           "哪个部门", "哪些部门", "哪个单位", "部门之间", "街道之间", "across departments",
+                           "which department", "which departments", "each department"],
 }
 
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "本年度": 0, "最近一年": 0, "最新一年": 0, "this year": 0,
@@ -148,7 +158,8 @@ RELATIVE_YEARS = {"今年": 0, "本年": 0, "本年度": 0, "最近一年": 0, "
 PARAM_ZH = {"topic": "主题", "function": "支出功能", "department": "部门", "district": "区", "year": "年份",
             "status": "状态", "report_kind": "报告类型", "kind": "资金类型", "source": "资金来源", "project": "项目",
             "report": "报告", "city": "城市", "rule": "核查规则", "severity": "严重程度", "min_score": "自评分不低于",
-            "min_below": "未达标指标至少"}
+            "min_below": "未达标指标至少", "metric": "指标概念", "framework": "指标类别",
+            "search": "指标概念"}
 
 QUERY_ZH = {
     "indicators_below_target": "未达标的指标",
@@ -170,7 +181,13 @@ QUERY_ZH = {
     "topic_coverage": "各部门的主题覆盖",
     "findings": "报告算术核查的发现",
     "self_score_against_indicators": "自评分高而指标未达标的报告",
+    "metric_over_years": "一个指标概念历年、各部门的值",
+    "compare_on_metric": "各部门在一个指标概念上的对比",
+    "metrics": "指标概念",
 }
+
+# The named queries of one metric: a metric's label read elsewhere is read as the words it is made of.
+METRIC_QUERIES = ("metric_over_years", "compare_on_metric", "metrics")
 
 # Which named queries each cue points to: the closest queries of a question it cannot route.
 CUE_QUERIES = {
@@ -179,7 +196,8 @@ CUE_QUERIES = {
     "by_place_year": ["below_target_by_year_and_district"],
     "distribution": ["topic_coverage", "function_coverage"],
     "budget_execution": ["budget_execution"], "rank": ["budget_execution"],
-    "compare": ["compare_departments"], "over_years": ["department_over_years"],
+    "compare": ["compare_departments", "compare_on_metric"], "over_years": ["department_over_years", "metric_over_years"],
+    "metric_concepts": ["metrics"], "across_departments": ["compare_on_metric", "compare_departments"],
     "profile": ["department_profile"], "reports": ["department_reports"], "self_score": ["department_reports"],
     "funds": ["funds", "task_funding", "budget_execution"], "problems": ["problems_and_measures"], "deductions": ["score_deductions"],
     "projects": ["projects"], "tasks": ["task_funding"], "coverage": ["topic_coverage"],
@@ -246,6 +264,7 @@ class Vocabulary:
     districts: tuple[tuple[str, str | None], ...]  # (district, its city)
     projects: tuple[str, ...]
     latest_year: int | None
+    metrics: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (id, name, every label: aliases and keys)
 
     @classmethod
     def read(cls, store) -> "Vocabulary":
@@ -255,23 +274,26 @@ class Vocabulary:
             "RETURN d.id, d.name, d.short_name, x.name, c.name ORDER BY d.id").rows
         projects = store.read("MATCH (p:Project) RETURN DISTINCT p.name ORDER BY p.name").rows
         latest = store.read("MATCH (r:Report) RETURN max(r.year)").rows
+        metrics = store.read("MATCH (m:Metric) RETURN m.id, m.name, m.aliases, m.keys ORDER BY m.id").rows
         return cls(
             departments=tuple(Department(*row) for row in departments if row[1]),
             districts=tuple(sorted({(row[3], row[4]) for row in departments if row[3]}, key=str)),
             projects=tuple(row[0] for row in projects if row[0]),
             latest_year=int(latest[0][0]) if latest and latest[0][0] is not None else None,
+            metrics=tuple((row[0], row[1], tuple((row[2] or []) + (row[3] or []))) for row in metrics if row[1]),
         )
 
 
-# What the router depends on, in one short read: how many departments, districts, projects
-# and reports the store holds (counted from the stores' label counts, a few ms at 10,000 reports;
+# What the router depends on, in one short read: how many departments, districts, projects,
+# reports and metrics the store holds (counted from the stores' label counts, a few ms at 10,000 reports;
 # reading every name to compare took 60 ms there). A change of names or years that keeps every
 # count is the one a kept router misses.
 _FINGERPRINT = (
     "OPTIONAL MATCH (d:Department) WITH count(d) AS departments "
     "OPTIONAL MATCH (x:District) WITH departments, count(x) AS districts "
     "OPTIONAL MATCH (p:Project) WITH departments, districts, count(p) AS projects "
-    "OPTIONAL MATCH (r:Report) RETURN departments, districts, projects, count(r) AS reports"
+    "OPTIONAL MATCH (r:Report) WITH departments, districts, projects, count(r) AS reports "
+    "OPTIONAL MATCH (m:Metric) RETURN departments, districts, projects, reports, count(m) AS metrics"
 )
 
 
@@ -288,14 +310,34 @@ class Sense:
 
 
 # Senses of one word, by rank: the words of the genre and of questions first,
-# then the graph's own names, then topic labels, then names made by shortening.
-FIXED, NAME, LABEL, ALIAS = range(4)
+# then the graph's own names, then topic labels, then names made by shortening,
+# then the labels of metrics (an indicator's name may be a topic's: 垃圾分类 stays the topic).
+FIXED, NAME, LABEL, ALIAS, METRIC = range(5)
 
 
 def _normalise(text: str) -> str:
     from perfkg.ingest.chars import normalise
 
     return re.sub(r"\s+", " ", normalise(text)).strip().lower()
+
+
+def _framework_words() -> dict[str, set[str]]:
+    """The indicator framework's categories (ontology: pk:IndicatorCategories) by every Chinese
+    label: 满意度指标, 满意度类."""
+    from rdflib import SKOS
+
+    graph = ontology.ontology_graph()
+    found: dict[str, set[str]] = {}
+    for concept in graph.subjects(SKOS.inScheme, ontology.PK.IndicatorCategories):
+        slug = str(concept).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        for label in (*graph.objects(concept, SKOS.prefLabel), *graph.objects(concept, SKOS.altLabel)):
+            if label.language != "zh":  # satisfaction, quality: words of too many English questions
+                continue
+            words = found.setdefault(slug, set())
+            words.add(str(label))
+            if str(label).endswith("指标") and len(label) > 2:
+                words.add(str(label)[:-2] + "类")  # 满意度类
+    return found
 
 
 class Lexicon:
@@ -315,6 +357,8 @@ class Lexicon:
             self._add_all(words, "severity", severity, FIXED)
         for rule, words in RULE_WORDS.items():
             self._add_all(words, "rule", rule, FIXED)
+        for framework, words in _framework_words().items():
+            self._add_all(words, "framework", framework, FIXED)
         for cue, words in CUES.items():
             self._add_all(words, "cue", cue, FIXED)
         for word in RELATIVE_YEARS:
@@ -343,13 +387,34 @@ class Lexicon:
         for project in vocabulary.projects:
             self._add(project, "project", project, NAME)
             self._add_all(_project_aliases(project), "project", project, ALIAS)
-        # Each word keeps its best-ranked senses only (a kind may name several things: 城市管理局
-        # is the short name of two departments).
-        for word, senses in self.words.items():
-            best = min(s.rank for s in senses)
-            self.words[word] = sorted({s for s in senses if s.rank == best}, key=lambda s: (s.kind, str(s.value)))
+        # A question is read without the metrics' labels too: an indicator's name in it that is
+        # no question about that metric (生活垃圾分类 in 生活垃圾分类指标没完成) is read as before.
+        plain = {word: list(senses) for word, senses in self.words.items()}
+        self.metric_values = self._metric_values()
+        for metric_id, name, labels in vocabulary.metrics:
+            self._add_all({name, *labels}, "metric", self.metric_values[metric_id], METRIC)
+        self.plain_words = self._best(plain)
+        self.words = self._best(self.words)
         self.longest = max(len(w) for w in self.words)
         self._tokenizer = _tokenizer(self.words)
+        self._plain_tokenizer = _tokenizer(self.plain_words) if vocabulary.metrics else self._tokenizer
+
+    @staticmethod
+    def _best(words: dict[str, list[Sense]]) -> dict[str, list[Sense]]:
+        """Each word with its best-ranked senses only (a kind may name several things: 城市管理局
+        is the short name of two departments)."""
+        best = {}
+        for word, senses in words.items():
+            rank = min(s.rank for s in senses)
+            best[word] = sorted({s for s in senses if s.rank == rank}, key=lambda s: (s.kind, str(s.value)))
+        return best
+
+    def _metric_values(self) -> dict[str, str]:
+        """The value a metric is asked by: its name when no other metric has it, else its id."""
+        names: dict[str, int] = {}
+        for _, name, _ in self.vocabulary.metrics:
+            names[name] = names.get(name, 0) + 1
+        return {metric_id: name if names[name] == 1 else metric_id for metric_id, name, _ in self.vocabulary.metrics}
 
     def _add(self, word: str, kind: str, value: Any, rank: int) -> None:
         word = _normalise(word)
@@ -378,10 +443,11 @@ class Lexicon:
         return {d.id: (d.short_name if d.short_name and d.short_name in d.name and held[d.short_name] == 1
                        else d.name if held[d.name] == 1 else d.id) for d in departments}
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
+    def find(self, text: str, metrics: bool = True) -> list[tuple[int, int, str]]:
         """(start, end, word) of every lexicon word that is whole words of the text, longest
-        first where two overlap."""
-        tokens = self._tokenizer.lcut(text, HMM=False)
+        first where two overlap; without the metrics' labels unless metrics."""
+        words = self.words if metrics else self.plain_words
+        tokens = (self._tokenizer if metrics else self._plain_tokenizer).lcut(text, HMM=False)
         bounds = [0]
         for token in tokens:
             bounds.append(bounds[-1] + len(token))
@@ -391,14 +457,14 @@ class Lexicon:
         # the lexicon (荔城街道) is never cut.
         inside = {}
         for start, end, token in zip(bounds, bounds[1:], tokens):
-            if token not in self.words and not token.isascii():  # an English word is whole or nothing
+            if token not in words and not token.isascii():  # an English word is whole or nothing
                 for position in range(start + 1, end):
                     inside[position] = token
         candidates = []
         for start in range(len(text)):
             for end in range(start + 1, min(len(text), start + self.longest) + 1):
                 word = text[start:end]
-                if word in self.words and (start in at or end in at) and \
+                if word in words and (start in at or end in at) and \
                         (start in at or start in inside) and (end in at or end in inside):
                     candidates.append((start, end, word))
         # Longest first, then leftmost.
@@ -494,13 +560,14 @@ class Router:
 
     # -- step 1: slots and cues
 
-    def read(self, question: str) -> Reading:
+    def read(self, question: str, metrics: bool = True) -> Reading:
         text = _normalise(question)
         reading = Reading(text)
         text = self._patterns(text, reading)
         statistics_topic = {m.start() for m in _STATISTICS_TOPIC.finditer(text)}
-        for start, end, word in self.lexicon.find(text):
-            senses = self.lexicon.words[word]
+        words = self.lexicon.words if metrics else self.lexicon.plain_words
+        for start, end, word in self.lexicon.find(text, metrics):
+            senses = words[word]
             if word == "统计":
                 senses = [Sense("topic", "statistics", LABEL)] if start in statistics_topic \
                     else [Sense("cue", "count", FIXED)]
@@ -593,6 +660,17 @@ class Router:
             if not r.slots.get("department"):  # 朝天区's ranking is the district's
                 return "budget_execution"
             return "department_profile" if r.slots.get("year") else "department_reports"
+        if "metric_concepts" in cues or (r.slots.get("framework") and not status):
+            return "metrics"
+        if r.slots.get("metric") and not status and not cues & {"funds", "projects", "tasks", "reports", "profile",
+                                                                "coverage", "self_score", "facts"}:
+            # One metric: a department's values over the years, or departments side by side.
+            if department:
+                return "metric_over_years"
+            if cues & {"compare", "rank", "across_departments", "by_place_year"} or r.slots.get("year"):
+                return "compare_on_metric"
+            if cues & {"over_years", "how", "indicator"}:
+                return "metric_over_years"
         several_years = len(r.slots.get("year") or []) > 1
         if department and (("over_years" in cues and ("reports" not in cues or "indicator" in cues))
                            or ("compare" in cues and several_years)):
@@ -655,7 +733,9 @@ class Router:
         if name in ("department_profile", "department_reports") and slots.get("report_kind"):
             slots.pop("report_kind")  # a department's reports are listed whatever their kind
             notes.append("报告类型不作筛选")
-        if name == "department_over_years" and slots.get("year"):
+        if name == "metrics" and slots.get("metric"):
+            slots["search"] = slots.pop("metric")  # its labels hold the metric's name
+        if name in ("department_over_years", "metric_over_years") and slots.get("year"):
             slots.pop("year")
             notes.append("历年全部列出")
         if slots.get("function") and "function" not in takes and "topic" in takes and not slots.get("topic"):
@@ -756,6 +836,10 @@ class Router:
             raise Unroutable(question, "问题是空的", [])
         r = self.read(question)
         name = self.choose(r)
+        if r.slots.get("metric") and name not in METRIC_QUERIES:
+            # An indicator's name the question does not ask about as a metric: read without them.
+            r = self.read(question, metrics=False)
+            name = self.choose(r)
         if name is None:
             what = "、".join(f"{PARAM_ZH.get(k, k)}={self._display(k, v[0])}" for k, v in r.slots.items() if v)
             reason = ("没有看出问的是什么（指标、资金、报告、问题、扣分、项目……）" +

@@ -44,6 +44,11 @@ SAMPLE = [
     ("004_a0655f5b282921e2.txt 抽取了哪些事实", "report_facts", {"report": "004_a0655f5b282921e2.txt"}),
     ("Which indicators on waste sorting were not met?", "indicators_below_target", {"topic": "waste_sorting"}),
     ("where did 夏港街道 lose points", "score_deductions", {"department": "夏港街道"}),
+    # A metric by a name a report gives it (辖区内群众满意度), across years or departments.
+    ("辖区内群众满意度这几年怎么变化", "metric_over_years", {"metric": "群众满意度"}),
+    ("文冲街道的群众满意度", "metric_over_years", {"metric": "群众满意度", "department": "文冲街道"}),
+    ("2021年各部门群众满意度对比", "compare_on_metric", {"metric": "群众满意度", "year": 2021}),
+    ("满意度类的指标概念", "metrics", {"framework": "satisfaction"}),
 ]
 
 
@@ -174,3 +179,26 @@ def test_english_words_are_read_whole(loaded_client):
     # "met" is a status; inside "metrics" it is not one.
     assert ask(loaded_client, "metrics of 夏港街道")["params"] == {"department": "夏港街道"}
     assert ask(loaded_client, "met indicators of 夏港街道")["params"] == {"department": "夏港街道", "status": "met"}
+
+
+def test_a_metric_is_read_where_the_question_asks_about_it_and_its_words_elsewhere_as_before():
+    from perfkg.ask import Department, Router, Vocabulary
+
+    # Metrics named as reports name indicators: by their topic's words, and two of one name.
+    vocabulary = Vocabulary(
+        departments=(Department("dept-1", "广州市黄埔区人民政府文冲街道办事处", "文冲街道", "黄埔区", "广州市"),),
+        districts=(("黄埔区", "广州市"),), projects=(), latest_year=2022,
+        metrics=(("metric-a", "垃圾分类收运率", ("生活垃圾分类收运率", "垃圾分类收运率")),
+                 ("metric-b", "垃圾分类", ("垃圾分类",)),
+                 ("metric-c", "学生满意度", ("学生满意度",)), ("metric-d", "学生满意度", ("在校学生满意度",))))
+    route = Router(vocabulary).route
+    assert route("生活垃圾分类收运率这几年怎么变化")[:2] == ("metric_over_years", {"metric": "垃圾分类收运率"})
+    assert route("各街道的垃圾分类收运率比较")[:2] == ("compare_on_metric", {"metric": "垃圾分类收运率"})
+    assert route("文冲街道的垃圾分类收运率")[:2] == (
+        "metric_over_years", {"metric": "垃圾分类收运率", "department": "文冲街道"})
+    # A metric's name that is a topic's label stays the topic; one that leads to no query of metrics
+    # is read as its words.
+    assert route("垃圾分类指标没完成")[:2] == ("indicators_below_target", {"topic": "waste_sorting"})
+    assert route("垃圾分类收运率没完成")[:2] == ("indicators_below_target", {"topic": "waste_sorting"})
+    # Two metrics of one name are asked by their ids.
+    assert route("在校学生满意度历年情况")[:2] == ("metric_over_years", {"metric": "metric-d"})
