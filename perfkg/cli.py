@@ -713,7 +713,7 @@ def evaluate_identity(
 ) -> None:
     """Measure metric and department resolution: pairwise precision and recall of metrics against hand-made
     groups (and the generator's name variants), and wrong department merges over synthetic look-alikes."""
-    from perfkg.ingest.identity_eval import department_merges, evaluate_metrics
+    from perfkg.identity_eval import department_merges, evaluate_metrics
 
     try:
         result = evaluate_metrics(groups, gold, gold[0])

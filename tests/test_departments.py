@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from perfkg.cli import app
 from perfkg.client import Client
 from perfkg.ingest.departments import identify
-from perfkg.ingest.identity_eval import department_merges
+from perfkg.identity_eval import department_merges
 from perfkg.ingest.model import DepartmentFacts
 
 from conftest import CORPUS, EXAMPLES, GOLD

@@ -12,7 +12,7 @@ from perfkg.client import Client
 from perfkg.corpus import vary_name
 from perfkg.export import rdf
 from perfkg.ingest import metrics as resolver
-from perfkg.ingest.identity_eval import _gold_names, evaluate_metrics, pair_scores
+from perfkg.identity_eval import _gold_names, evaluate_metrics, pair_scores
 from perfkg.ingest.metric_store import METRICS_SETTING
 
 from conftest import CORPUS, EXAMPLES, GOLD, ROOT

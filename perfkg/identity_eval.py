@@ -25,8 +25,11 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from . import metrics as resolver
-from .departments import identify
+from perfkg.corpus import generate, vary_name
+from perfkg.ingest import metrics as resolver
+from perfkg.ingest.departments import identify
+from perfkg.ingest.runner import extractions
+from perfkg.ingest.workers import Budget
 
 VARIANTS_PER_NAME = 3
 
@@ -69,7 +72,6 @@ def pair_scores(truth: list[Any], predicted: list[Any]) -> dict[str, Any]:
 def evaluate_metrics(groups_file: Path, gold_dirs: list[Path], varied_dir: Path, seed: int = 0) -> dict[str, Any]:
     """Scores over the gold's names, the generator's variants of `varied_dir`'s
     gold names, and both together."""
-    from perfkg.corpus import vary_name
 
     real = [item for gold_dir in gold_dirs for item in _gold_names(gold_dir)]
     groups = read_groups(groups_file, {name for _, name in real})
@@ -106,10 +108,7 @@ def department_merges(reports: int, examples: Path, corpus_docs: Path | None = N
     """Department ids of `reports` synthetic reports (and the corpus's) against
     the offices they are of: two offices given one id (a wrong merge) and one
     office given two (a split)."""
-    from perfkg.corpus import generate
 
-    from .runner import extractions
-    from .workers import Budget
 
     with tempfile.TemporaryDirectory() as folder:
         offices: dict[Path, tuple[str, ...]] = {}
