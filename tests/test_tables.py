@@ -98,3 +98,16 @@ def test_client_tables_are_dataframes_of_the_same_facts(exported, loaded_client)
     assert list(measured.columns) == ["task_id", "indicator_id"] and len(measured) > 0
     with pytest.raises(ValueError, match="no table nonsense"):
         loaded_client.tables("nonsense")
+
+
+def test_every_recipe_of_docs_analysis_runs_over_the_export(exported):
+    import re
+
+    recipes = re.findall(r"```sql\n(.*?)```", (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8"), re.S)
+    assert len(recipes) >= 5
+    connection = broad.duckdb_connection(exported)
+    answered = []
+    for sql in recipes:
+        params = {key: value for key, value in {"topic": None, "year": None}.items() if f"${key}" in sql}
+        answered.append(len(connection.execute(sql, params).fetchall()))
+    assert sum(1 for count in answered if count) >= 4, answered  # the example graph answers most of them
