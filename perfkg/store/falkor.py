@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import os
 import re
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -108,6 +110,22 @@ def chain(statements: Sequence[Statement]) -> tuple[str, dict[str, Any]]:
     for index, part in enumerate(parts[1:], start=1):
         query += f"\nWITH count(*) AS _{index}\n" + part
     return query, params
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a reply's lists are made: a large
+    answer is hundreds of thousands of lists, none in a cycle, and the
+    collections their making set off walked all of them again and again
+    (a third of the client's time on the broad listing; BENCHMARKS.md). Left
+    off only if it was off already (another thread reading meanwhile)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _execution_ms(statistics: list[str]) -> float | None:
@@ -260,15 +278,17 @@ class FalkorStore(GraphStore):
         command: list[Any] = ["GRAPH.RO_QUERY", self.graph_name, query, "--compact"]
         if timeout_ms:
             command += ["timeout", int(timeout_ms)]
-        reply = self._graph.execute_command(*command)
+        with _collection_paused():
+            reply = self._graph.execute_command(*command)
         # A refused query comes back as an error in the reply, not raised.
         for part in (reply[0], reply[-1]):
             if isinstance(part, ResponseError):
                 raise part
         columns, raw_rows = ([name for _, name in reply[0]], reply[1]) if len(reply) > 1 else ([], [])
         truncated = row_limit is not None and len(raw_rows) > row_limit
-        return QueryResult(columns=columns, rows=compact.rows(raw_rows, self._graph, row_limit),
-                           truncated=truncated, server_ms=_execution_ms(reply[-1]))
+        with _collection_paused():
+            rows = compact.rows(raw_rows, self._graph, row_limit)
+        return QueryResult(columns=columns, rows=rows, truncated=truncated, server_ms=_execution_ms(reply[-1]))
 
     def write_batch(self, statements: Sequence[Statement]) -> None:
         """One query, so one atomic unit: the statements are chained with
