@@ -173,6 +173,8 @@ def _export_stream(chunks: Iterator[str], format: str, done: Callable[[], None])
 
 # Rows in a page of a named query's JSON answer, unless the request asks for fewer or more.
 PAGE_ROWS = 500
+# The farthest a cursor may point (as /indicators' offset).
+MAX_OFFSET = 10_000_000
 
 
 def _cursor(offset: int) -> str:
@@ -185,7 +187,7 @@ def _offset(cursor: str | None) -> int:
         return 0
     try:
         kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "offset" and number.isdigit():
+        if kind == "offset" and number.isdigit() and int(number) <= MAX_OFFSET:
             return int(number)
     except (ValueError, UnicodeDecodeError):
         pass
