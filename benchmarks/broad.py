@@ -57,7 +57,7 @@ SQL = {
 SELECT d.short_name AS department, x.name AS district, r.year, i.name AS indicator, i.category,
        i.target_text AS target, i.actual_text AS actual, i.unit, i.completion_rate, t.name AS task,
        p.name AS project, r.kind AS report_kind, {_TOPIC_LIST} AS topics,
-       r.source_file, i.evidence, r.id AS report_id, i.id AS indicator_id""" + _FROM + """
+       r.source_file, i.evidence, r.id AS report_id, i.id AS indicator_id, d.id AS department_id""" + _FROM + """
 LEFT JOIN department_in_district dd ON dd.department_id = d.id
 LEFT JOIN districts x ON x.id = dd.district_id
 LEFT JOIN task_measured_by_indicator tm ON tm.indicator_id = i.id
@@ -145,8 +145,9 @@ def measure(store: str, parquet: Path, repeats: int, budget_s: float, http: bool
         connection = duckdb_connection(parquet)
         for label, name, params in COMPARED:
             graph = client.run(name, params)
-            ids = sorted(row[-1] for row in graph.rows)
-            in_duckdb = sorted(row[-1] for row in duckdb_answer(connection, name, params))
+            column = graph.columns.index("indicator_id")
+            ids = sorted(row[column] for row in graph.rows)
+            in_duckdb = sorted(row[column] for row in duckdb_answer(connection, name, params))
             in_pandas = sorted(pandas_answer(frames, name, params)["id"])
             if not ids == in_duckdb == in_pandas:
                 raise SystemExit(f"{label}: the graph answers {len(ids)} rows, DuckDB {len(in_duckdb)}, pandas "

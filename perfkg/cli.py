@@ -585,10 +585,11 @@ def export(
     if output_format in ("csv", "parquet") and output is None:
         errors.print(f"[red]error:[/red] --format {output_format} writes one file per label and type: give --output FOLDER")
         raise typer.Exit(2)
-    if output is not None and output_format != "csv" and not output.resolve().parent.is_dir():
+    folder_format = output_format in ("csv", "parquet")  # one file per label and type, in a folder
+    if output is not None and not folder_format and not output.resolve().parent.is_dir():
         _fail(f"{output.parent}: no such folder to write {output.name} in", 2)
-    if output is not None and output.exists() and output.is_dir() != (output_format == "csv"):
-        _fail(f"{output} is a {'file' if output_format == 'csv' else 'folder'}: csv writes a folder, "
+    if output is not None and output.exists() and output.is_dir() != folder_format:
+        _fail(f"{output} is a {'file' if folder_format else 'folder'}: csv and parquet write a folder, "
               "the other formats a file", 2)
     with _client(store) as client:
         if output_format == "parquet":
