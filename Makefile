@@ -10,7 +10,7 @@ export PERFKG_STORE ?= var/perfkg.db
 SHARED ?= ../shared
 NEO4J_HOME ?= var/neo4j
 
-.PHONY: install run ingest serve test eval eval-ask eval-layouts raise-floor fuzz check-load mutate bench bench-ocr bench-formats bench-explorer bench-cli docs neo4j neo4j-stop browser-screenshots clean help
+.PHONY: install run ingest serve test eval eval-ask eval-layouts raise-floor fuzz check-load mutate bench bench-ocr bench-formats bench-explorer bench-cli bench-broad bench-scale docs neo4j neo4j-stop browser-screenshots clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -92,6 +92,16 @@ bench-explorer: install  ## server time of the explorer's pages at 10,000 synthe
 bench-cli: install  ## how long perfkg --help, queries, stats and a query take from the shell, on the five examples -> markdown
 	test -d var/bench-cli.db || $(PERFKG) ingest --quiet examples/reports --store var/bench-cli.db
 	$(PY) benchmarks/cli_start.py var/bench-cli.db --repeat 10
+
+bench-broad: install  ## broad listings at 10,000 reports (the store of bench-explorer): the graph beside DuckDB and pandas over its Parquet tables, and the API's first page -> its section of BENCHMARKS.md
+	test -d var/bench-explorer/reports || $(PERFKG) bench-corpus 10000 var/bench-explorer/reports
+	test -d var/bench-explorer/graph.db || { rm -rf var/bench-explorer/ingest.db && \
+	  $(PERFKG) ingest --quiet var/bench-explorer/reports --store var/bench-explorer/ingest.db && \
+	  mv var/bench-explorer/ingest.db var/bench-explorer/graph.db; }
+	$(PY) benchmarks/broad.py var/bench-explorer/graph.db --out BENCHMARKS.md
+
+bench-scale: install  ## 100,000 synthetic reports into Neo4j: ingest rate, size on disk, the flagship, department pages and a broad listing (hours; not in CI) -> var/scale/scale.md
+	$(PY) benchmarks/scale.py --reports 100000 --out var/scale/scale.md
 
 docs: install  ## regenerate docs/schema.md and docs/queries.md from the ontology and the query library
 	$(PY) -m perfkg.docs

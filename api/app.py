@@ -9,6 +9,7 @@ stack trace.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hmac
 import json
 import logging
@@ -34,7 +35,8 @@ from perfkg.ingest.workers import Budget
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
-from .limits import Busy, DeadlineStore, Full, Queue, RequestSizeLimit, Slots, rows_within, started
+from .limits import (Busy, DeadlineStore, Full, Queue, RequestSizeLimit, Slots, json_records_within, rows_within,
+                     started)
 from .source import ReportSource
 
 # The kinds of report, as the ontology's shapes allow them (Report.kind).
@@ -169,6 +171,29 @@ def _export_stream(chunks: Iterator[str], format: str, done: Callable[[], None])
         done()
 
 
+# Rows in a page of a named query's JSON answer, unless the request asks for fewer or more.
+PAGE_ROWS = 500
+# The farthest a cursor may point (as /indicators' offset).
+MAX_OFFSET = 10_000_000
+
+
+def _cursor(offset: int) -> str:
+    """The cursor of the page that starts at `offset` (opaque to clients)."""
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def _offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind == "offset" and number.isdigit() and int(number) <= MAX_OFFSET:
+            return int(number)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise ApiError(400, f"invalid cursor {cursor!r}: give the `next` of the page before")
+
+
 def _routes(app: FastAPI, settings: config.Settings) -> None:
     # Ad-hoc Cypher may hold half the store's query threads; one export runs
     # at a time (a JSON-LD export of 300 reports took 800 MB).
@@ -254,32 +279,42 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
     def named_queries() -> list[dict]:
         return [q.describe() for q in catalogue().values()]
 
-    @app.get("/queries/{name}", tags=["queries"], summary="Run a named query; ?format=csv streams CSV with a header",
+    @app.get("/queries/{name}", tags=["queries"],
+             summary="Run a named query: a page of rows with a cursor to the next; ?format=csv streams every row "
+                     "as CSV with a header",
              responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
     def run_named(
         name: str,
         request: Request,
         format: str = Query("json", pattern="^(json|csv)$"),
-        limit: int | None = Query(None, ge=1, description="Row limit; may only lower the server's"),
+        limit: int | None = Query(None, ge=1, description=f"JSON: rows a page (default {PAGE_ROWS}); CSV: rows in all. "
+                                  "May only lower the server's row limit"),
+        cursor: str | None = Query(None, max_length=100, description="The `next` of the page before (JSON)"),
         timeout_ms: int | None = Query(None, ge=1, description="Time limit; may only lower the server's"),
         client: Client = Depends(_client),
     ):
         query = catalogue().get(name)
         if query is None:
             raise ApiError(404, f"no named query {name!r}; GET /queries lists them")
-        params = {k: v for k, v in request.query_params.items() if k not in ("format", "limit", "timeout_ms")}
-        result = client.run(name, params, timeout_ms=timeout_ms, row_limit=limit)
-        rows, cut = rows_within(result.columns, result.rows, settings.max_response_bytes)
-        truncated = result.truncated or cut
+        params = {k: v for k, v in request.query_params.items() if k not in ("format", "limit", "cursor", "timeout_ms")}
         if format == "csv":
+            result = client.run(name, params, timeout_ms=timeout_ms, row_limit=limit)
+            rows, cut = rows_within(result.columns, result.rows, settings.max_response_bytes)
             headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
-            if truncated:
+            if result.truncated or cut:
                 headers["X-Truncated"] = "true"
             return StreamingResponse(csv_lines(result.columns, rows), media_type="text/csv; charset=utf-8",
                                      headers=headers)
-        return {"name": name, "params": params, "columns": result.columns,
-                "rows": [dict(zip(result.columns, row)) for row in rows], "row_count": len(rows),
-                "truncated": truncated}
+        offset = _offset(cursor)
+        result = client.run(name, params, timeout_ms=timeout_ms, row_limit=limit or PAGE_ROWS, offset=offset)
+        records, cut = json_records_within(result.columns, result.rows, settings.max_response_bytes)
+        more = result.truncated or cut
+        # The rows are JSON once, as they are measured against the size limit;
+        # FastAPI's encoder would walk every value of every row again.
+        head = json.dumps({"name": name, "params": params, "columns": result.columns}, ensure_ascii=False)
+        tail = json.dumps({"row_count": len(records), "next": _cursor(offset + len(records)) if more else None})
+        return Response(head[:-1] + ', "rows": [' + ", ".join(records) + "], " + tail[1:],
+                        media_type="application/json")
 
     @app.get("/ask", tags=["queries"], summary="Answer a question (Chinese or English) with the named query it asks "
              "for: how it was read, the query, its parameters and rows; 422 with the closest queries when none does",

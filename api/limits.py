@@ -84,6 +84,20 @@ def rows_within(columns: list[str], rows: list[list[Any]], max_bytes: int) -> tu
     return rows, False
 
 
+def json_records_within(columns: list[str], rows: list[list[Any]], max_bytes: int) -> tuple[list[str], bool]:
+    """The first rows, as JSON records, that fit in `max_bytes` as rows_within
+    counts them, and whether rows were left out: each row encoded once, for
+    the answer as for its size."""
+    records, total = [], 0
+    for row in rows:
+        record = json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str)
+        total += len(record.encode()) + 2
+        if total > max_bytes:
+            return records, True
+        records.append(record)
+    return records, False
+
+
 class Busy(Exception):
     """Every slot is taken: the client should try again shortly (429)."""
 

@@ -562,7 +562,7 @@ def resolve_metrics(store: StoreOption = None) -> None:
     console.print(f"{count} metrics")
 
 
-EXPORT_FORMATS = ("jsonl", "ttl", "nt", "jsonld", "cypher", "csv")
+EXPORT_FORMATS = ("jsonl", "ttl", "nt", "jsonld", "cypher", "csv", "parquet")
 
 
 @app.command()
@@ -570,7 +570,8 @@ def export(
     output_format: Annotated[str, typer.Option(
         "--format", "-f",
         help="jsonl (APOC JSON lines), ttl / nt / jsonld (RDF in the ontology's terms), cypher (a cypher-shell "
-             "script that recreates the graph) or csv (files for neo4j-admin database import; needs --output).",
+             "script that recreates the graph), csv (files for neo4j-admin database import; needs --output) or "
+             "parquet (a typed table per label and relationship, joined by ids, for pandas or DuckDB; needs --output).",
     )] = "jsonl",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (a folder for csv) to write; standard output when left out.")] = None,
     store: StoreOption = None,
@@ -581,15 +582,22 @@ def export(
     if output_format not in EXPORT_FORMATS:
         errors.print(f"[red]error:[/red] --format must be one of {', '.join(EXPORT_FORMATS)}")
         raise typer.Exit(2)
-    if output_format == "csv" and output is None:
-        errors.print("[red]error:[/red] --format csv writes one file per label and type: give --output FOLDER")
+    if output_format in ("csv", "parquet") and output is None:
+        errors.print(f"[red]error:[/red] --format {output_format} writes one file per label and type: give --output FOLDER")
         raise typer.Exit(2)
-    if output is not None and output_format != "csv" and not output.resolve().parent.is_dir():
+    folder_format = output_format in ("csv", "parquet")  # one file per label and type, in a folder
+    if output is not None and not folder_format and not output.resolve().parent.is_dir():
         _fail(f"{output.parent}: no such folder to write {output.name} in", 2)
-    if output is not None and output.exists() and output.is_dir() != (output_format == "csv"):
-        _fail(f"{output} is a {'file' if output_format == 'csv' else 'folder'}: csv writes a folder, "
+    if output is not None and output.exists() and output.is_dir() != folder_format:
+        _fail(f"{output} is a {'file' if folder_format else 'folder'}: csv and parquet write a folder, "
               "the other formats a file", 2)
     with _client(store) as client:
+        if output_format == "parquet":
+            from .tables import write_parquet
+
+            counts = write_parquet(client.store, output)
+            errors.print(f"wrote {len(counts)} tables ({sum(counts.values()):,} rows) to {output}")
+            return
         if output_format == "csv":
             output.mkdir(parents=True, exist_ok=True)
             files = exporter.admin_csv(client.store)

@@ -50,9 +50,12 @@ class Client:
         *,
         timeout_ms: int | None = None,
         row_limit: int | None = None,
+        offset: int = 0,
     ) -> QueryResult:
         """A named query if there is one by that name, else the user's own
-        read-only Cypher (guarded: see read_untrusted)."""
+        read-only Cypher (guarded: see read_untrusted). A named query's rows
+        may start at `offset` (a page after the first; the named queries order
+        their rows completely, so pages neither repeat nor skip a row)."""
         named = self.named(name_or_cypher)
         if named is not None:
             rows = _lower(row_limit, self.settings.row_limit)
@@ -62,7 +65,10 @@ class Client:
             # Names are held folded (traditional as simplified): so are the names a query is given.
             bound = {key: fold(value) if isinstance(value, str) else value
                      for key, value in named.bind(params or {}).items()}
-            return self.read(f"{named.cypher}\nLIMIT {rows + 1}", bound, timeout_ms=timeout_ms, row_limit=rows)
+            skip = f"SKIP {int(offset)} " if offset > 0 else ""
+            return self.read(f"{named.cypher}\n{skip}LIMIT {rows + 1}", bound, timeout_ms=timeout_ms, row_limit=rows)
+        if offset:
+            raise ValueError("an offset is for named queries; write SKIP in your own Cypher")
         return self.read_untrusted(name_or_cypher, params, timeout_ms=timeout_ms, row_limit=row_limit)
 
     def read_untrusted(self, cypher: str, params: dict[str, Any] | None = None, **limits: int | None) -> QueryResult:
@@ -97,6 +103,14 @@ class Client:
         return pd.DataFrame(result.rows, columns=result.columns)
 
     # -- the graph ---------------------------------------------------------
+
+    def tables(self, *names: str) -> dict:
+        """The graph as typed tables joined by ids (perfkg.tables): table name ->
+        pandas DataFrame, every table or the ones named (`tables("indicators",
+        "indicator_about_topic")`)."""
+        from perfkg.tables import dataframes
+
+        return dataframes(self.store, list(names) or None)
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Nodes by label (each node once, by its primary label), second labels,

@@ -38,9 +38,39 @@ def test_the_catalogue_over_http(http):
 
 def test_a_named_query_as_json(http):
     body = http.get("/queries/indicators_below_target", params={"department": "荔城", "year": 2021}).json()
-    assert body["row_count"] == 3 and not body["truncated"]
+    assert body["row_count"] == 3 and body["next"] is None
     assert {r["indicator"] for r in body["rows"]} == {"外出招商活动次数", "在册涉毒管控人员帮教服务覆盖率", "开展社区活动次数"}
     assert body["columns"][:3] == ["department", "district", "year"]
+
+
+def test_a_named_query_pages_through_every_row_with_its_cursor(http):
+    whole = list(csv.DictReader(io.StringIO(
+        http.get("/queries/indicators_by_topic", params={"format": "csv"}).text)))
+    assert len(whole) == 125
+    pages, cursor = [], None
+    while True:
+        body = http.get("/queries/indicators_by_topic", params={"limit": 30, **({"cursor": cursor} if cursor else {})}).json()
+        pages.append(body["rows"])
+        cursor = body["next"]
+        if cursor is None:
+            break
+        assert body["row_count"] == 30
+    assert [len(page) for page in pages] == [30] * 4 + [5]
+    assert [row["indicator_id"] for page in pages for row in page] == [row["indicator_id"] for row in whole]
+
+
+def test_a_page_is_500_rows_unless_asked_and_a_bad_cursor_is_refused(http):
+    body = http.get("/queries/indicators_by_topic").json()
+    assert body["row_count"] == 125 and body["next"] is None  # under a page: the whole answer
+    lowered = http.get("/queries/indicators_by_topic", params={"limit": 100}).json()
+    assert lowered["row_count"] == 100 and lowered["next"] is not None
+    rest = http.get("/queries/indicators_by_topic", params={"limit": 100, "cursor": lowered["next"]}).json()
+    assert rest["row_count"] == 25 and rest["next"] is None
+    assert lowered["rows"] + rest["rows"] == body["rows"]
+    # not base64 of offset:N; offset:-1; offset:10000000000
+    for cursor in ("nonsense", "b2Zmc2V0Oi0x", "b2Zmc2V0OjEwMDAwMDAwMDAw"):
+        response = http.get("/queries/indicators_by_topic", params={"cursor": cursor})
+        assert response.status_code == 400 and "cursor" in response.json()["error"]
 
 
 def test_a_named_query_as_csv(http):

@@ -22,7 +22,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("perfkg", "perfkg.cli", "perfkg.docs"),  # entry points: the facade, the CLI, doc generation
     ("perfkg.api", "perfkg.web"),  # HTTP: the API and the explorer it mounts
     ("perfkg.client",),  # the Python client the CLI and API share
-    ("perfkg.export", "perfkg.corpus", "perfkg.source", "perfkg.ask", "perfkg.ingest.runner", "perfkg.ingest.evaluate"),
+    ("perfkg.export", "perfkg.tables", "perfkg.corpus", "perfkg.source", "perfkg.ask", "perfkg.ingest.runner",
+     "perfkg.ingest.evaluate"),
     ("perfkg.ingest.load",),  # facts -> graph
     ("perfkg.ingest.pipeline",),
     ("perfkg.ingest.validate",),

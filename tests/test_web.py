@@ -277,6 +277,23 @@ def test_a_broad_question_lists_its_first_rows_and_counts_them_all(synthetic_htt
     assert f"{len(every)} 个指标未达标" in html and "First 10 rows shown; download for all" in html
 
 
+def test_the_next_pages_of_a_broad_question_list_every_row_once(synthetic_http, monkeypatch):
+    monkeypatch.setattr(explorer_pages, "LIST_ROWS", 10)
+    every = rows_of(synthetic_http, "/queries/indicators_below_target")
+    listed, url, pages = [], "/explore/below-target", 0
+    while url:
+        html = synthetic_http.get(url).text
+        listed += below_target_rows(html)
+        pages += 1
+        found = re.search(r'<a href="([^"]+)" rel="next">', html)
+        url = found and found.group(1).replace("&amp;", "&")
+        if pages > 1:
+            assert 'rel="prev"' in html and f"Rows {10 * (pages - 1) + 1}–" in html
+    assert pages == -(-len(every) // 10)
+    assert listed == [(r["department"], r["district"] or "", str(r["year"]), r["indicator"], r["target"] or "",
+                       r["actual"] or "") for r in every]
+
+
 def test_the_neighbourhood_of_a_department(http, ids):
     department, report = ids["荔城街道"]
     found = http.get(f"/graph/Department/{department}").json()

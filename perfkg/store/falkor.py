@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import os
 import re
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -19,7 +21,7 @@ from redis.retry import Retry
 
 from perfkg.ontology import Schema
 
-from . import server
+from . import compact, server
 from .base import GraphStore, QueryError, QueryResult, QueryTimeout, Statement, StoreError, StoreUnavailable
 from .server import ServerConfig
 from .values import plain
@@ -46,35 +48,42 @@ MAX_PARAMETER_DEPTH = 64
 _INT64 = (-(2 ** 63), 2 ** 63 - 1)
 
 
+def _escape(match: re.Match) -> str:
+    return _ESCAPES[match.group(0)]
+
+
 def _literal(value: Any, depth: int = 0) -> str:
     """A parameter value as FalkorDB reads it in a query's CYPHER header
-    (map keys must be identifiers)."""
+    (map keys must be identifiers). The exact types come first and lists are
+    joined from lists, not generators: a batch of 25 reports is some 100,000
+    values, and writing them was most of the ingest process's own time."""
     if depth > MAX_PARAMETER_DEPTH:
         raise QueryError(f"a parameter value nests more than {MAX_PARAMETER_DEPTH} lists or maps deep")
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str or isinstance(value, str):
         if "\0" in value:
             raise QueryError("a parameter string holds a NUL character, which the embedded store cannot take")
         # (str.translate would be simpler but is many times slower on Chinese text)
-        return '"' + _TO_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], value) + '"'
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        if not _INT64[0] <= value <= _INT64[1]:
-            raise QueryError(f"integer parameter {value} is outside the 64-bit range the database stores")
-        return repr(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise QueryError(f"parameter value {value!r} is not a finite number")
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(_literal(v, depth + 1) for v in value) + "]"
-    if isinstance(value, dict):
+        return '"' + (_TO_ESCAPE.sub(_escape, value) if _TO_ESCAPE.search(value) else value) + '"'
+    if kind is dict or isinstance(value, dict):
         for key in value:
             if not (isinstance(key, str) and key.isidentifier()):
                 raise QueryError(f"invalid map key {key!r} in a parameter")
-        return "{" + ",".join(f"{key}:{_literal(v, depth + 1)}" for key, v in value.items()) + "}"
+        return "{" + ",".join([f"{key}:{_literal(v, depth + 1)}" for key, v in value.items()]) + "}"
+    if value is None:
+        return "null"
+    if kind is bool or isinstance(value, bool):
+        return "true" if value else "false"
+    if kind is int or isinstance(value, int):
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise QueryError(f"integer parameter {value} is outside the 64-bit range the database stores")
+        return repr(value)
+    if kind is float or isinstance(value, float):
+        if not math.isfinite(value):
+            raise QueryError(f"parameter value {value!r} is not a finite number")
+        return repr(value)
+    if kind is list or isinstance(value, (list, tuple)):
+        return "[" + ",".join([_literal(v, depth + 1) for v in value]) + "]"
     raise QueryError(f"parameter values must be strings, numbers, booleans, lists or maps, not {type(value).__name__}")
 
 
@@ -101,6 +110,30 @@ def chain(statements: Sequence[Statement]) -> tuple[str, dict[str, Any]]:
     for index, part in enumerate(parts[1:], start=1):
         query += f"\nWITH count(*) AS _{index}\n" + part
     return query, params
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a reply's lists are made: a large
+    answer is hundreds of thousands of lists, none in a cycle, and the
+    collections their making set off walked all of them again and again
+    (a third of the client's time on the broad listing; BENCHMARKS.md). Left
+    off only if it was off already (another thread reading meanwhile)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _execution_ms(statistics: list[str]) -> float | None:
+    """The server's own time from a reply's statistics."""
+    for line in statistics:
+        if line.startswith("Query internal execution time:"):
+            return float(line.split(":")[1].split()[0])
+    return None
 
 
 def _classify(error: Exception, folder: Path) -> StoreError:
@@ -211,9 +244,8 @@ class FalkorStore(GraphStore):
         query = _params_header(params) + cypher
         try:
             if read_only:
-                result = self._graph.ro_query(query, timeout=timeout_ms)
-            else:
-                result = self._graph.query(query)
+                return self._read_compact(query, timeout_ms, row_limit)
+            result = self._graph.query(query)
         except (ResponseError, RedisTimeoutError, RedisConnectionError) as error:
             classified = _classify(error, self.folder)
             if isinstance(classified, StoreUnavailable) and isinstance(error, RedisConnectionError):
@@ -238,6 +270,25 @@ class FalkorStore(GraphStore):
             log.error("the store's server stopped (%s) and could not be started again: %s", cause, error)
             return
         log.warning("the store's server had stopped (%s): started it again", cause)
+
+    def _read_compact(self, query: str, timeout_ms: int | None, row_limit: int | None) -> QueryResult:
+        """A read as the server's compact reply, its rows made plain values by
+        perfkg.store.compact (falkordb-py's QueryResult makes an object of every
+        cell first: most of a large answer's time)."""
+        command: list[Any] = ["GRAPH.RO_QUERY", self.graph_name, query, "--compact"]
+        if timeout_ms:
+            command += ["timeout", int(timeout_ms)]
+        with _collection_paused():
+            reply = self._graph.execute_command(*command)
+        # A refused query comes back as an error in the reply, not raised.
+        for part in (reply[0], reply[-1]):
+            if isinstance(part, ResponseError):
+                raise part
+        columns, raw_rows = ([name for _, name in reply[0]], reply[1]) if len(reply) > 1 else ([], [])
+        truncated = row_limit is not None and len(raw_rows) > row_limit
+        with _collection_paused():
+            rows = compact.rows(raw_rows, self._graph, row_limit)
+        return QueryResult(columns=columns, rows=rows, truncated=truncated, server_ms=_execution_ms(reply[-1]))
 
     def write_batch(self, statements: Sequence[Statement]) -> None:
         """One query, so one atomic unit: the statements are chained with

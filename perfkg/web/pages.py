@@ -88,13 +88,14 @@ HOME_DEPARTMENTS = 200
 class Table:
     """A named query's result as a page shows it, with its download links."""
 
-    def __init__(self, client: Client, name: str, params: dict, *, row_limit: int | None = None):
+    def __init__(self, client: Client, name: str, params: dict, *, row_limit: int | None = None, start: int = 0):
         self.name = name
         self.params = {k: v for k, v in params.items() if v not in (None, "")}
-        result = client.run(name, self.params, row_limit=row_limit)
+        result = client.run(name, self.params, row_limit=row_limit, offset=start)
         self.columns = result.columns
         self.rows = result.records()
         self.truncated = result.truncated
+        self.start = start  # the rows listed start after this many (a page after the first)
 
     def cut(self, rows: int) -> None:
         """List only the first `rows` rows (the page then says so)."""
@@ -247,13 +248,14 @@ def below_target(
     year: str = Query("", max_length=4),
     district: str = Query("", max_length=100),
     department: str = Query("", max_length=200),
+    start: int = Query(0, ge=0, le=10_000_000, description="List the rows after this many (the next pages)"),
 ):
     client = _client(request)
     scheme = ontology.topics()
     filters = {"topic": topic.strip(), "year": year.strip(), "district": district.strip(),
                "department": department.strip()}
     try:
-        rows = Table(client, "indicators_below_target", filters, row_limit=LIST_ROWS)
+        rows = Table(client, "indicators_below_target", filters, row_limit=LIST_ROWS, start=start)
         figures, chart, below = _figures(client, filters)
     except ParameterError as error:
         return _page(request, "error.html", 400, title="请求有误 Bad request", message=str(error))
@@ -261,6 +263,8 @@ def below_target(
     return _page(
         request, "below_target.html", title="未达标指标 Indicators below target", filters=filters, topic=chosen,
         topics=list(scheme.topics.values()), rows=rows, below=below, figures=figures, chart=chart,
+        previous_page=urls.below_target(**filters, start=max(0, start - LIST_ROWS) or None) if start else None,
+        next_page=urls.below_target(**filters, start=start + len(rows.rows)) if rows.truncated else None,
     )
 
 
