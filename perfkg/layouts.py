@@ -423,11 +423,11 @@ def interleaved(table, choose: Chooser) -> str:
     def flush() -> None:
         if not group:
             return
+        actual = _actual_index(table)
+        for row in group:  # names and targets (the 三级 cell is column 3; values start at 4)
+            out.extend(cell for cell in row[:actual] if cell)
         for row in group:
-            out.extend(cell for cell in row[:_value_start(table)] if cell)
-            out.extend(cell for cell in row[_value_start(table):_actual_index(table)] if cell)
-        for row in group:
-            out.extend(cell for cell in row[_actual_index(table):] if cell)
+            out.extend(cell for cell in row[actual:] if cell)
         group.clear()
 
     in_indicators = False
@@ -449,11 +449,6 @@ def interleaved(table, choose: Chooser) -> str:
 
 def _header_row(table) -> list[str | None]:
     return next(row for row in table if row[0] == "绩效指标")
-
-
-def _value_start(table) -> int:
-    """Index of the first value column (指标值, or 指标性质 when it is split)."""
-    return 4
 
 
 def _actual_index(table) -> int:
@@ -496,16 +491,15 @@ def vertical(table, choose: Chooser) -> str:
 def names_then_values(table, choose: Chooser) -> str:
     """A PDF text run: a row's words on one line, its values on the next."""
     out = []
-    actual = _actual_index(table)
+    header = _header_row(table)
     for row in table:
-        if row[0] is None and len(row) > 3 and row[3] is not None and row is not _header_row(table):
+        if row[0] is None and len(row) > 3 and row[3] is not None and row is not header:
             names = [cell for cell in row[:4] if cell]
             values = [cell for cell in row[4:] if cell]
             out.append(" ".join(names))
             out.append(" ".join(values))
         else:
             out.append(" ".join(_filled(row)))
-    del actual
     return "\n".join(out)
 
 
