@@ -1,9 +1,9 @@
 """One Department node per real office, whichever way its reports write it.
 
-An office is written with or without its places (广州市黄埔区人民政府夏港街道办事处,
-黄埔区夏港街道办事处, 夏港街道办事处), with 办事处 or 人民政府 or not, with （本级）,
+An office is written with or without its places (广州市天河区人民政府石牌街道办事处,
+天河区石牌街道办事处, 石牌街道办事处), with 办事处 or 人民政府 or not, with （本级）,
 in traditional characters. Its identity is what is left of the name once
-those are taken off (夏港街道, 民政局), together with its place from the
+those are taken off (石牌街道, 民政局), together with its place from the
 gazetteer (the county, else the city): two names are one office only on
 that evidence, the same name at the same place. A name whose place is not
 known at all joins only its exact equal (a 民政局 of nowhere is no evidence
@@ -24,7 +24,7 @@ from .places import Division, gazetteer
 _OWN_LEVEL = re.compile(r"[(（]\s*本级\s*[)）]|本级$")
 _NOISE = re.compile(r"[\s\u3000“”\"'‘’《》、，,。.：:；;]")
 _GOVERNMENT = re.compile(r"^(?:人民政府|政府)")
-# The unit's own kind, written one way: 夏港街道办事处 -> 夏港街道, 马踏镇人民政府 -> 马踏镇.
+# The unit's own kind, written one way: 石牌街道办事处 -> 石牌街道, 马踏镇人民政府 -> 马踏镇.
 _SUFFIXES = (("街道办事处", "街道"), ("街道办", "街道"), ("镇人民政府", "镇"), ("乡人民政府", "乡"),
              ("镇政府", "镇"), ("乡政府", "乡"))
 _TOWN = re.compile(r"(?:街道|镇|乡)$")
@@ -46,7 +46,7 @@ class Place:
 @dataclass(frozen=True)
 class Identity:
     id: str
-    core: str  # the name without places and kind words: 夏港街道
+    core: str  # the name without places and kind words: 石牌街道
     place: Place
     basis: str  # why names with this id are one office
     is_place_government: bool = False  # 围场县人民政府: a place, not a reporting office

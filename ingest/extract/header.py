@@ -220,7 +220,7 @@ _GENERIC_PLACE = re.compile(r"^[省市区县州區縣](?!场|政|容|域|级|属
 def short_name(name: str) -> str:
     """The name without its leading places (province, city, district,
     county, and 人民政府 after them), never an abbreviation: 临沧市永德县明朗中学
-    -> 明朗中学, 广州市黄埔区人民政府夏港街道办事处 -> 夏港街道, 井研县马踏镇人民政府
+    -> 明朗中学, 广州市天河区人民政府石牌街道办事处 -> 石牌街道, 井研县马踏镇人民政府
     -> 马踏镇. Traditional characters are kept as written."""
     norm = normalise(name)  # one character for one: offsets hold in `name`
     start = 0
