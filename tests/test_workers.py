@@ -43,21 +43,41 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _children() -> list[int]:
+    """This process's forked children: its extracting workers (same command line), not the
+    store's supervisor or a Neo4j server the session started."""
+    ours = open("/proc/self/cmdline", "rb").read()
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]) == os.getpid() \
+                    and open(f"/proc/{entry}/cmdline", "rb").read() == ours:
+                found.append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 def _kill_the_spinning_worker(stop: threading.Event) -> None:
-    """SIGKILL (as the OOM killer sends it) the extracting worker that has spent more CPU
-    than two reports take: the one stuck on the looping PDF."""
+    """SIGKILL (as the OOM killer sends it) the extracting worker stuck on the looping PDF:
+    the child spinning now (over half of the last second on CPU) that has spent more CPU
+    than two reports take. A worker an earlier test left idle is not it, whatever its total."""
     while not stop.is_set():
-        for entry in os.listdir("/proc"):
+        before = {}
+        for pid in _children():
             try:
-                if not entry.isdigit() or int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]) \
-                        != os.getpid() or b"supervisor" in open(f"/proc/{entry}/cmdline", "rb").read():
-                    continue
-                if _cpu_seconds(int(entry)) > 5:
-                    os.kill(int(entry), signal.SIGKILL)
-                    return
-            except (OSError, ValueError, IndexError):
+                before[pid] = _cpu_seconds(pid)
+            except OSError:
                 continue
-        time.sleep(0.2)
+        time.sleep(1.0)
+        for pid, spent in before.items():
+            try:
+                now = _cpu_seconds(pid)
+            except OSError:
+                continue
+            if now - spent > 0.5 and now > 5:
+                os.kill(pid, signal.SIGKILL)
+                return
 
 
 def test_a_worker_killed_under_a_file_fails_that_file_and_never_the_run(store, tmp_path):
