@@ -537,6 +537,8 @@ def departments(
         json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
+    from rich.table import Table
+
     table = Table(title_justify="left")
     for column in ("name", "place", "reports") + (("aliases", "why") if aliases else ()):
         table.add_column(column, justify="right" if column == "reports" else "left")

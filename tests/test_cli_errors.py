@@ -56,8 +56,8 @@ def test_backup_of_a_missing_store_says_so(tmp_path):
 
 
 def test_a_file_perfkg_does_not_read_is_refused_before_anything_is_written(tmp_path):
-    picture = tmp_path / "scan.png"
-    picture.write_bytes(b"\x89PNG\r\n\x1a\n")
+    picture = tmp_path / "slides.pptx"  # images are read (by OCR); a slide deck is not
+    picture.write_bytes(b"PK\x03\x04")
     store = tmp_path / "graph.db"
     for path in (picture, tmp_path / "nowhere.txt"):
         result = run("ingest", path, store=store)

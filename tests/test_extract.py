@@ -108,7 +108,7 @@ def test_every_fact_quotes_its_file_verbatim_at_the_line_it_names(extractions):
 def test_missing_sections_are_warnings_not_errors():
     from perfkg.ingest.pipeline import extract_text
 
-    extraction = extract_text("二、综合评价分析\n\n服务企业数年度指标值为 203 家，实际完成 212 家。\n")
+    extraction = extract_text("部门整体支出绩效自评报告\n二、综合评价分析\n\n服务企业数年度指标值为 203 家，实际完成 212 家。\n")
     assert len(extraction.indicators) == 1
     assert any("department not found" in w for w in extraction.warnings)
     assert any("key tasks" in w for w in extraction.warnings)
