@@ -17,11 +17,15 @@ pyarrow_parquet = pytest.importorskip("pyarrow.parquet")
 
 
 @pytest.fixture(scope="module")
-def exported(examples, tmp_path_factory):
-    """The example graph exported by the CLI, as it is run."""
+def exported(backend, tmp_path_factory):
+    """The example graph exported by the CLI, as it is run. A module's fixture is made
+    before the per-test reload of the example graph, so it loads it itself (on Neo4j a
+    test before may have emptied the one database)."""
     from typer.testing import CliRunner
 
     from perfkg.cli import app
+
+    examples = backend.examples()
 
     folder = tmp_path_factory.mktemp("parquet")
     env = {"PERFKG_STORE": examples.store, "PERFKG_NEO4J_USER": examples.neo4j_user,
