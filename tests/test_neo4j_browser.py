@@ -1,9 +1,8 @@
 """Neo4j Browser, served by the test server, used as docs/neo4j-browser.md tells a person
 to: driven in headless Chromium (Debian's, through Playwright; no browser download).
 
-It connects with the server's password, sets the guide's parameters, applies
-the style with the guide's one command (`:style` with the address perfkg's API
-serves ontology/perfkg.grass at), runs every query of the guide, and checks
+It connects with the server's password, sets the guide's parameters, drops
+ontology/perfkg.grass onto the window, runs every query of the guide, and checks
 that each indicator drawn has its status's colour. With PERFKG_BROWSER_SCREENSHOTS
 set to a folder (`make browser-screenshots` sets it to docs/), it saves the
 screenshots the guide shows.
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, serving
+from conftest import ROOT
 
 pytestmark = pytest.mark.neo4j
 
@@ -44,11 +43,6 @@ def status_colours() -> dict[str, str]:
                                   ("unknown", "UnknownIndicator"))}
 
 
-def style_command() -> str:
-    """The guide's command that applies the style (its address on port 8000)."""
-    return re.search(r"`(:style http://localhost:8000/\S+)`", GUIDE.read_text(encoding="utf-8")).group(1)
-
-
 @pytest.fixture(scope="module")
 def page(neo4j_backend):
     """Neo4j Browser, connected, the example graph loaded."""
@@ -57,10 +51,8 @@ def page(neo4j_backend):
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set PERFKG_CHROMIUM)")
     from playwright import sync_api
-    from perfkg.api.app import create_app
-
     settings = neo4j_backend.examples()
-    with serving(create_app(settings)) as api, sync_api.sync_playwright() as playwright:
+    with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(60_000)
@@ -72,15 +64,13 @@ def page(neo4j_backend):
         params = guide_blocks()[0]
         for line in params.strip().splitlines():
             run(page, line.rstrip(";"))
-        # What the guide says to do for the style: one command, the sheet fetched from perfkg's API
-        # (Browser allows localhost by default). Browser shows the style it now uses in a frame.
-        command = style_command().replace("localhost:8000", f"localhost:{api.rsplit(':', 1)[1]}")
-        page.click("[data-testid=activeEditor]")
-        page.keyboard.insert_text(command)
-        page.click("[data-testid=editor-Run]")
-        style = page.locator("[data-testid=frame]").filter(has_text="node.NotMetIndicator").first
-        style.wait_for()
-        save(style, "style")
+        # What the guide says to do with the style sheet: drop the file on the window.
+        drop = page.evaluate_handle("text => { const data = new DataTransfer(); "
+                                    "data.items.add(new File([text], 'perfkg.grass', {type: 'text/plain'})); "
+                                    "return data; }", GRASS.read_text(encoding="utf-8"))
+        page.dispatch_event("[data-testid=main]", "dragenter", {"dataTransfer": drop})
+        page.dispatch_event("[data-testid=main]", "drop", {"dataTransfer": drop})
+        page.locator("[data-testid=frame]").first.filter(has_text="node.NotMetIndicator").wait_for()
         yield page
         browser.close()
 
