@@ -25,6 +25,7 @@ CEILING = re.compile(
 # A cell or sentence that itself says the plan or standard was reached.
 _SAYS_MET = re.compile(
     r"超额完成|超指标完成|完成[^，。；,;]{0,16}?(?:任务指标|考核指标|目标任务|年度任务|全年任务|考核任务)"
+    r"|(?:均|已|全部)+完成[^，。；,;\d%]{0,8}?(?:任务|目标|计划)(?![^，。；,;]{0,4}\d)"
     r"|达到[^，。；,;]{0,8}?(?:规定|考核|管养|国家|省|市)?标准|(?<![未不])达标(?!率)"
 )
 _SAYS_NOT_MET = re.compile(r"未(?:能)?(?:完成|达到|达标|实现)|没有完成|差距较大")

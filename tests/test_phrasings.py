@@ -53,6 +53,22 @@ def indicators(text: str) -> list[tuple]:
         # a comma list of plan/actual pairs
         ("培训次数年度指标值为 10 次，实际完成 12 次，走访企业数年度指标值为 100 家，实际完成 90 家。",
          [("培训次数", "10次", "12次", "met"), ("走访企业数", "100家", "90家", "not_met")]),
+        # a task's size, then what is done of it; a later year's task leaves its subject out
+        ("农村公路2022年度改造任务为120公里，目前已完成96公里，完成率80%。2023年度改造任务为80公里，目前建成80公里。",
+         [("农村公路2022年度改造", "120公里", "96公里", "not_met"),
+          ("农村公路2023年度改造", "80公里", "80公里", "met")]),
+        ("全县3.2万户危房改造任务已完成3.5万户。", [("全县危房改造", "3.2万户", "3.5万户", "met")]),
+        # how far each named place has come of the task its paragraph states
+        ("污水管网2023年建设任务为40公里，目前建成30公里，完成率75%。东乡县完成60%，南城区、北镇已完成建设任务，"
+         "其余县区已全部完成。",
+         [("污水管网2023年建设", "40公里", "30公里", "not_met"),
+          ("东乡县污水管网2023年建设", None, "完成60%", "not_met"),
+          ("南城区、北镇污水管网2023年建设", None, "已完成建设任务", "met")]),
+        ("校舍加固2022年度任务为30所，已完成27所，除西县、平乡因资金到位较晚，分别完成各自任务的70%和85%外，其他县已完成。",
+         [("校舍加固2022", "30所", "27所", "not_met"),
+          ("西县校舍加固2022", None, None, "not_met"), ("平乡校舍加固2022", None, None, "not_met")]),
+        # a place completing with no task stated before it is no indicator
+        ("东乡县完成60%，南城区完成80%以上。", []),
     ],
 )
 def test_indicator_statements(text, expected):

@@ -28,6 +28,17 @@ class Context:
     form_blocks: set[int] = field(default_factory=set)
     # The free-text cells of forms' 年度总体目标 blocks: narrative statements to read.
     goal_cells: list = field(default_factory=list)
+    # The tasks narrative statements name, as (position, name): a later clause
+    # of the paragraph that leaves its task out (2020年度建设任务为…; 康县完成60%)
+    # speaks of the last one before it.
+    subjects: list[tuple[int, str]] = field(default_factory=list)
+
+    def subject_at(self, position: int) -> str | None:
+        """The task last stated before `position` in its paragraph."""
+        block = self.doc.block_at(position)
+        earlier = [(at, name) for at, name in self.subjects
+                   if at <= position and block is not None and block.start <= at]
+        return max(earlier)[1] if earlier else None
 
     def add_indicator(self, indicator: Indicator, position: int) -> None:
         """Add a narrative indicator, tied to the task whose section states it."""

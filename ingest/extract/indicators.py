@@ -52,9 +52,14 @@ _TARGET_VALUE = (
 )
 _PLAN_KEYWORD = (
     r"(?:(?:年度|全年|年初)?(?:指标值|目标值|计划值|预期值|考核目标|预期目标|目标任务)|年度目标|全年目标"
-    r"|(?:年度|全年)(?:考核)?任务(?:量|数)?|(?:任务)?(?:计划|目标|预期)(?:完成|达到)?)"
+    r"|(?:年度|全年)(?:考核)?任务(?:量|数)?|(?:任务)?(?:计划|目标|预期)(?:完成|达到)?"
+    # 2019年度建设任务为12.4万亩: the task's own words (建设, 修复) belong to its name
+    r"|任务(?:量|数)?(?=为|是))"
 )
-_ACTUAL_KEYWORD = r"(?:(?:全年|年度)?实际完成(?:值|率)?|实际值|实际|完成值|完成率|已完成|(?:全年|年度|累计)?完成|实现)"
+_ACTUAL_KEYWORD = (
+    r"(?:(?:目前|现|截至目前|截至年底)?(?:(?:全年|年度)?实际完成(?:值|率)?|实际值|实际|完成值|完成率|已完成"
+    r"|(?:全年|年度|累计)?完成|已?建成|实现))"
+)
 
 _PLAN_THEN_ACTUAL = re.compile(
     rf"(?P<kw>{_PLAN_KEYWORD})\s*+(?:为|是|:)?\s*+(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
@@ -75,6 +80,11 @@ _PERCENT_OF_PLAN = re.compile(
     r"(?:完成|占|达到|为)(?:了)?(?P<plan>[^，。；,;]{0,30}?(?:任务|目标|计划)(?:量|数)?[^，。；,;]{0,16}?)的\s*"
     r"(?P<r>\d+(?:\.\d+)?)\s*%"
     r"|完成(?:年度|全年)?(?:考核)?指标率(?:高达|达到|达|为)?\s*(?P<r2>\d+(?:\.\d+)?)\s*%"
+)
+# 全市74.84万亩灾毁农田修复任务已完成63.1万亩: the task's size before its name.
+_SIZED_TASK = re.compile(
+    rf"(?P<t>{_NUM}\s*+(?:万|亿)?\s*+(?:{UNIT_PATTERN}))(?P<name>[\u4e00-\u9fa5]{{2,16}}?(?:任务|计划|目标))的?\s*+"
+    rf"(?:目前|现)?已?(?:完成|建成)了?\s*+(?P<a>{_NUM}\s*+(?:万|亿)?\s*+(?:{UNIT_PATTERN}))"
 )
 _RATE = re.compile(r"(?P<q>[\u4e00-\u9fa5]{0,8}?)完成(?:率|比例)(?:为|是|达到|达|约)?\s*(?:约)?\s*(?P<r>\d+(?:\.\d+)?)\s*%")
 _FULFILLED_TARGET = re.compile(
@@ -107,6 +117,7 @@ def extract_indicators(ctx: Context) -> None:
             _sentence(ctx, sentence)
             _frequency(ctx, sentence)
             _category_statement(ctx, sentence)
+            _places_progress(ctx, sentence)
             _unread_statement(ctx, sentence)
     _goal_pairs(ctx)
     _stated_plans(ctx)
@@ -397,6 +408,13 @@ def _sentence(ctx: Context, sentence: Span) -> None:
         name_start = _clause_start(norm, name_end, s)
         target = "t" if m.group("t") else "t2"
         _emit_pair(ctx, name_start, name_end, m.start(target), m.end(target), m.start("a"), m.end("a"), sentence)
+    for m in _SIZED_TASK.finditer(norm, s, e) if done else ():
+        if ctx.is_claimed(m.start(), m.end()):
+            continue
+        name_start = _clause_start(norm, m.start(), s)
+        name = _bare_name(doc.clean(name_start, m.start("t")) + doc.clean(m.start("name"), m.end("name")))
+        _emit_pair(ctx, name_start, m.end("name"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence,
+                   name=name)
     if not percent and not done:
         return
     for m in _PERCENT_OF_PLAN.finditer(norm, s, e) if percent else ():
@@ -446,17 +464,24 @@ def _sentence(ctx: Context, sentence: Span) -> None:
             _emit_achieved(ctx, sentence, m.start(), m.end(), rate=None, against_plan=False, met=True)
 
 
-def _emit_pair(ctx: Context, name_start, name_end, t_start, t_end, a_start, a_end, sentence: Span) -> None:
+def _emit_pair(ctx: Context, name_start, name_end, t_start, t_end, a_start, a_end, sentence: Span,
+               name: str | None = None) -> None:
     """A plan and an actual; a completion rate after the actual (，完成率95%) is a
-    percent of that plan."""
+    percent of that plan. `name`, when given, is the measure's name put
+    together from words around the plan (全市 + 灾毁农田修复任务)."""
     doc = ctx.doc
-    raw_name = doc.clean(name_start, name_end)
-    names = _split_names(raw_name)
+    if name is None:
+        names = [_with_subject(ctx, n, name_start) for n in _split_names(doc.clean(name_start, name_end))]
+    else:
+        names = [name]
     target = tidy(doc.clean(t_start, t_end)).rstrip("，,")
     actual = tidy(doc.clean(a_start, a_end)).rstrip("，,。")
     clause = doc.enclosing_sentence(name_start, a_end, clauses=True)
     evidence = doc.evidence(clause.start, clause.end)
-    after = plan_facts(doc.norm(a_end, clause.end))
+    # A rate in the clause right after the actual (，完成率95%) is a percent of
+    # this plan; one further on (，分别完成各自任务的94%) is another's.
+    rate_end = _next_clause_end(doc.text.norm, a_end, clause.end)
+    after = plan_facts(doc.norm(a_end, rate_end))
     for name in names:
         if not name or _BUDGET_CONTEXT.search(name) and not target.endswith("%"):
             continue  # an amount of money planned and spent is a fund; a rate (资金拨付及时率) is an indicator
@@ -466,7 +491,30 @@ def _emit_pair(ctx: Context, name_start, name_end, t_start, t_end, a_start, a_en
         indicator = _indicator(name, target, actual, evidence, "narrative", completion_rate=facts.completion_rate,
                                against_plan=facts.against_plan, statement=actual)
         ctx.add_indicator(indicator, name_start)
-    ctx.claim(name_start, clause.end if after.completion_rate is not None else a_end)
+    ctx.claim(name_start, rate_end if after.completion_rate is not None else a_end)
+    ctx.subjects.append((name_start, names[-1]))
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
+
+
+def _with_subject(ctx: Context, name: str, position: int) -> str:
+    """2020年度建设任务 after 高标准农田2019年度建设任务 in one paragraph: the
+    subject said once carries on (高标准农田2020年度建设任务)."""
+    previous = ctx.subject_at(position) if _YEAR.match(name) else None
+    year = _YEAR.search(previous) if previous else None
+    if year is None or year.start() == 0:
+        return name
+    return previous[: year.start()] + name
+
+
+def _next_clause_end(norm: str, position: int, limit: int) -> int:
+    """The end of the comma clause that starts at `position` (after its separator)."""
+    start = position
+    while start < limit and norm[start] in _SEPARATORS + " ":
+        start += 1
+    m = re.compile(f"[{_SEPARATORS}]").search(norm, start, limit)
+    return m.start() if m else limit
 
 
 def _split_names(raw: str) -> list[str]:
@@ -581,6 +629,58 @@ def _emit(ctx: Context, name: str, target: str, actual: str, sentence: Span, sta
                            "narrative", statement=actual)
     ctx.add_indicator(indicator, clause_start)
     ctx.claim(clause_start, end)
+
+
+# -- how far each place has come ---------------------------------------------
+
+# A county, district or town named in a list (康县、西和县; 武都区): not 全县,
+# 其余县区 or 各区, which sum up the places not named.
+_PLACE = r"(?![全本该我各其此余])[\u4e00-\u9fa5]{1,4}?(?:县|区|市|镇|乡)"
+_PLACES = rf"(?:除|其中|另外)?(?P<places>{_PLACE}(?:、{_PLACE})*+)(?:均|也|都)?"
+_PLACE_RATE = re.compile(rf"{_PLACES}(?P<a>已?完成了?\s*(?P<r>{_NUM})\s*%\s*(?:以上|左右|多)?)$")
+_PLACE_DONE = re.compile(rf"{_PLACES}(?P<a>已(?:全部|全面)?完成[\u4e00-\u9fa5]{{0,8}}?(?:任务|目标|计划))$")
+_EACH_RATE = re.compile(rf"分别完成[^，,。；;]{{0,12}}?(?P<rates>{_NUM}\s*%(?:\s*[和、及]\s*{_NUM}\s*%)+)")
+
+
+def _places_progress(ctx: Context, sentence: Span) -> None:
+    """What each place named has done of the task its paragraph states
+    (…建设任务为57.26万亩，…。康县完成60%，武都区、文县完成75%左右；除成县、康县…，
+    分别完成各自任务的94%和80%): one indicator per place or list of places,
+    named by the places and the task."""
+    doc, norm = ctx.doc, ctx.doc.text.norm
+    if not ctx.subjects or "完成" not in norm[sentence.start : sentence.end]:
+        return
+    clauses = _clauses(norm, sentence.start, sentence.end)
+    for index, (a, b) in enumerate(clauses):
+        task = ctx.subject_at(a)
+        if task is None or ctx.is_claimed(a, b):
+            continue
+        text = norm[a:b].strip().rstrip("。！!")
+        offset = a + len(norm[a:b]) - len(norm[a:b].lstrip())
+        rate, done = _PLACE_RATE.match(text), _PLACE_DONE.match(text)
+        found = rate or done
+        if found:
+            name = found.group("places") + task
+            actual = tidy(doc.clean(offset + found.start("a"), offset + found.end("a")))
+            indicator = _indicator(name, None, actual, doc.evidence(a, b), "narrative",
+                                   completion_rate=float(rate.group("r")) if rate else None,
+                                   against_plan=rate is not None, statement=actual)
+            ctx.add_indicator(indicator, a)
+            ctx.claim(a, b)
+            continue
+        places = re.match(_PLACES, text)
+        each = places and next((m for c, d in clauses[index : index + 2] for m in [_EACH_RATE.search(norm, c, d)] if m), None)
+        if not each:
+            continue
+        names = places.group("places").split("、")
+        rates = re.findall(_NUM, each.group("rates"))
+        if len(names) != len(rates):
+            continue
+        evidence = doc.evidence(a, each.end())
+        for place, value in zip(names, rates):
+            ctx.add_indicator(_indicator(place + task, None, None, evidence, "narrative",
+                                         completion_rate=float(value), against_plan=True), a)
+        ctx.claim(a, each.end())
 
 
 # A report written along the form's categories: `数量指标：完成困难群众救助500人次，已完成`,
