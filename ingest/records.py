@@ -629,3 +629,163 @@ def _groups(values: list[Token], targets: list[str], same_unit) -> list[list[Tok
             return None
         groups.append(group)
     return groups if position == len(values) else None
+
+
+_NUMBERED = re.compile(r"^指标\s*(\d+)")
+
+
+def untangle_numbered(region: list[Token], columns: list[str]) -> list[Token]:
+    """Rows of a dump whose numbered names (指标1:…, 指标2:…) and values came apart, put
+    back by the numbers: a stretch of rows that is not name-then-row, from its first such
+    name to the next numbered name that is followed by one row of values (or a category,
+    or the end), holds k rows; its values are either every target then every actual with
+    its scores (T₁…Tₖ A₁ S S … Aₖ S S) or one row after another (T₁ A₁ S S … Tₖ Aₖ S S);
+    whichever parts them exactly is taken. A name wrapped onto a short cell of its own
+    (…事件报告 | 数) is one name; a row whose name was lost is left out."""
+    if not {"name", "target", "actual"} <= set(columns):
+        return region
+    out: list[Token] = []
+    index = 0
+    while index < len(region):
+        number = _number(region[index])
+        if number is None or _one_row_follows(region, index):
+            out.append(region[index])
+            index += 1
+            continue
+        end = _stretch_end(region, index)
+        rows = _numbered_rows(region[index:end], number)
+        # A stretch that does not part is left whole (tried once, so a long one costs one pass).
+        out.extend(region[index:end] if rows is None else [t for row in rows for t in row])
+        index = end
+    return out
+
+
+def _number(token: Token) -> int | None:
+    m = _NUMBERED.match(token.text) if token.kind == "text" else None
+    return int(m.group(1)) if m else None
+
+
+def _cells_of_values(region: list[Token], index: int) -> list[list[Token]]:
+    """The value cells from `index` to the next name, category or header, each with its
+    operator and unit cells: [[≥, 95, %], [97%], [2], [1.9]]."""
+    cells: list[list[Token]] = []
+    while index < len(region) and region[index].kind in ("operator", "value", "number", "unit", "dash", "empty"):
+        token = region[index]
+        if token.kind == "unit" and cells:
+            cells[-1].append(token)
+        elif token.kind == "operator" or not cells or cells[-1][-1].kind != "operator":
+            if token.kind != "empty":
+                cells.append([token])
+        else:
+            cells[-1].append(token)
+        index += 1
+    return cells
+
+
+def _one_row_follows(region: list[Token], index: int) -> bool:
+    """Is a numbered name followed by one row of values and then the next row (a name,
+    a category) or the end?"""
+    cells = _cells_of_values(region, index + 1)
+    after = index + 1 + sum(len(c) for c in cells)
+    while after < len(region) and region[after].kind == "empty":
+        after += 1
+    ends_row = after >= len(region) or region[after].kind in ("text", "category")
+    return 2 <= len(cells) <= 4 and ends_row and not _BARE.fullmatch(cells[0][-1].text)
+
+
+def _stretch_end(region: list[Token], index: int) -> int:
+    end = index + 1
+    while end < len(region):
+        token = region[end]
+        if token.kind == "category" or (_number(token) is not None and _one_row_follows(region, end)):
+            break
+        end += 1
+    return end
+
+
+def _numbered_rows(stretch: list[Token], first: int) -> list[list[Token]] | None:
+    names: dict[int, Token] = {}
+    values: list[list[Token]] = []
+    last: int | None = None
+    for position, token in enumerate(stretch):
+        number = _number(token)
+        if number is not None:
+            names[number] = token
+            last = number
+        elif token.kind == "text" and len(token.text) <= 2 and position and _number(stretch[position - 1]) is not None:
+            names[last] = _joined(names[last], token)  # 指标24:…事件报告 | 数: a name wrapped in its cell
+        elif token.kind in ("operator", "value", "number", "unit", "dash"):
+            if token.kind == "unit" and values:
+                values[-1].append(token)
+            elif values and values[-1][-1].kind == "operator":
+                values[-1].append(token)
+            else:
+                values.append([token])
+        elif token.kind not in ("header", "empty"):
+            return None  # a word the stretch cannot place: leave it as it is
+    count = max(names) - first + 1
+    if count < 2 or any(n < first for n in names):
+        return None
+    parted = _by_columns(values, count) or _by_rows(values, count)
+    if parted is None:
+        return None
+    return [[names[first + i], *[_one_cell(cell) for cell in row]] for i, row in enumerate(parted) if first + i in names]
+
+
+def _one_cell(cell: list[Token]) -> Token:
+    """A value written over cells (不少于12 | 种; ≥ | 95 | %) as the one value it is."""
+    whole = cell[0]
+    for part in cell[1:]:
+        whole = _joined(whole, part, kind="value")
+    return whole
+
+
+def _is_score(cell: list[Token]) -> bool:
+    return len(cell) == 1 and bool(_BARE.fullmatch(cell[0].text))
+
+
+def _scored(values: list[list[Token]], position: int) -> tuple[list[list[Token]], int] | None:
+    """An actual and up to two scores from `position`."""
+    if position >= len(values) or _is_score(values[position]):
+        return None
+    group = [values[position]]
+    position += 1
+    while position < len(values) and len(group) < 3 and _is_score(values[position]):
+        group.append(values[position])
+        position += 1
+    return group, position
+
+
+def _by_columns(values: list[list[Token]], count: int) -> list[list[list[Token]]] | None:
+    """T₁…Tₖ then A₁ S S … Aₖ S S."""
+    if len(values) < 2 * count or any(_is_score(v) for v in values[:count]):
+        return None
+    rows, position = [], count
+    for row in range(count):
+        scored = _scored(values, position)
+        if scored is None:
+            return None
+        rows.append([values[row], *scored[0]])
+        position = scored[1]
+    return rows if position == len(values) and len({len(r) for r in rows}) == 1 else None
+
+
+def _by_rows(values: list[list[Token]], count: int) -> list[list[list[Token]]] | None:
+    """T₁ A₁ S S … Tₖ Aₖ S S."""
+    rows, position = [], 0
+    for _ in range(count):
+        if position >= len(values) or _is_score(values[position]):
+            return None
+        target = values[position]
+        scored = _scored(values, position + 1)
+        if scored is None:
+            return None
+        rows.append([target, *scored[0]])
+        position = scored[1]
+    return rows if position == len(values) and len({len(r) for r in rows}) == 1 else None
+
+
+def _joined(head: Token, tail: Token, *, kind: str | None = None) -> Token:
+    cell = head.cell
+    whole = type(cell)(cell.start, tail.cell.end, cell.text + tail.cell.text, cell.column, cell.header, cell.source)
+    return Token(whole, head.row, head.row_start, kind or head.kind, compact(head.text + tail.text), head.role)

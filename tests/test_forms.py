@@ -237,3 +237,27 @@ def test_a_work_summary_that_states_plans_against_results_is_kind_other_with_its
     assert extraction.kind == "other"
     assert len(extraction.indicators) >= 1
     assert not [w for w in extraction.warnings if "not found" in w and "department" not in w]
+
+
+# A spreadsheet dumped onto one line with single spaces: the first rows' names and values
+# came apart column by column (a merged 二级指标 cell), row 3 lost its name, and two later
+# names came before their rows (one wrapped: 安全责任事故 | 起数).
+NUMBERED_DUMP = (
+    "东平县项目支出绩效自评表 (2022年度) 项目名称 农村道路养护 主管部门 东平县交通运输局 实施单位 东平县公路养护中心 "
+    "年度 实际 指标值 完成值 指标1:养护道路里程 120公里 指标2:修复危桥 不少于5 座 8座 10次 二级指标 三级指标 "
+    "指标4:路政巡查次数 分值 得分 118公里 5 4 6座 5 5 9座 5 5 12次 5 5 指标5:群众满意度 90% 95% 5 5 "
+    "指标6:路面完好率 指标7:安全责任事故 起数 95% 96% 5 5 0起 0起 5 5 质量指标 指标8:养护质量合格率 100% 100% 10 10\n"
+)
+
+
+def test_a_dump_whose_numbered_rows_came_apart_is_put_back_by_the_numbers():
+    found = [(i.name, i.target_text, i.actual_text, i.status) for i in extract_text(NUMBERED_DUMP).indicators]
+    assert found == [
+        ("养护道路里程", "120公里", "118公里", "not_met"),
+        ("修复危桥", "不少于5座", "6座", "met"),
+        ("路政巡查次数", "10次", "12次", "met"),  # row 3's 8座 / 9座 have no name: not an indicator
+        ("群众满意度", "90%", "95%", "met"),
+        ("路面完好率", "95%", "96%", "met"),
+        ("安全责任事故起数", "0起", "0起", "met"),
+        ("养护质量合格率", "100%", "100%", "met"),
+    ]

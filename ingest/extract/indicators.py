@@ -30,7 +30,8 @@ from ..chars import normalise
 from ..numbers import UNIT_PATTERN, Value, chinese_number, compatible_units, quantities, read_value
 from ..outline import under
 from ..status import judge
-from ..records import NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, split_glued, tokens, untangle
+from ..records import (NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, split_glued, tokens, untangle,
+                       untangle_numbered)
 from ..tables import compact
 from .context import Context
 from .forms import boundary, project_at
@@ -169,7 +170,7 @@ def _table(ctx: Context, block, carried: Header | None) -> Header | None:
         if layout == "glued":
             region = split_glued(region, header.columns, _meets)
         elif layout not in ROWS_RELIABLE:
-            region = untangle(region, header.columns, _same_unit)
+            region = untangle_numbered(untangle(region, header.columns, _same_unit), header.columns)
         if region != stream[header.end : end]:
             here = stream[: header.end] + region + stream[end:]  # cells split or reordered: positions move
         records = align(region, header.columns, rows_reliable=layout in ROWS_RELIABLE, grid=layout == "grid")
@@ -806,6 +807,8 @@ _PLANNED = re.compile(
     r"(?P<t>(?:≥|≤|不低于|不少于|不超过)?\s*+\d[\d,]*(?:\.\d+)?\s*+(?:万|亿)?\s*+(?:%|[\u4e00-\u9fa5]{1,3}?)\s*(?:以上|以下|以内|左右)?)"
     r"(?=[，,。；;、\s]|$)")
 _SAME_MEASURE = 3  # characters a result must share with a plan's measure name
+# A sentence labelled as a plan (绩效目标：…, 成效指标：…), in whatever section it stands.
+_PLAN_LABEL = re.compile(r"(?:^|(?<=[。\s]))(?:(?:年度|预期|绩效)目标|(?:产出|效益|成效|满意度)指标)\s*[:：]")
 _INVESTMENT = re.compile(r"投资|预算|拨款|资金")
 # A planned quantity written before what it counts: 目标是169处农村饮水工程维修养护.
 _PLANNED_FIRST = re.compile(
@@ -826,10 +829,18 @@ def _stated_plans(ctx: Context) -> None:
         for block in node.body + ([node.block] if node.block is not None else []):
             if block.kind != "paragraph":
                 continue
-            if not in_plan:
+            if in_plan:
+                plan_spans = [(block.start, block.end)]
+            elif _PLAN_LABEL.search(doc.norm(block.start, block.end)):
+                # 成效指标：群众满意度达90%以上 states a plan wherever it stands; the rest reports
+                plan_spans = []
+                for sentence in doc.sentences(block.start, block.end):
+                    labelled = _PLAN_LABEL.match(doc.norm(sentence.start, sentence.end).lstrip())
+                    (plan_spans if labelled else result_spans).append((sentence.start, sentence.end))
+            else:
                 result_spans.append((block.start, block.end))
                 continue
-            for clause in doc.sentences(block.start, block.end, clauses=True):
+            for clause in (c for a, b in plan_spans for c in doc.sentences(a, b, clauses=True)):
                 for m in [*_PLANNED.finditer(doc.norm(clause.start, clause.end)),
                           *_PLANNED_FIRST.finditer(doc.norm(clause.start, clause.end))]:
                     target = read_value(m.group("t"), is_target=True)
