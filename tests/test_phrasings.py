@@ -123,3 +123,25 @@ def test_a_report_written_along_the_forms_categories_gives_each_plan_and_its_res
     assert found == [("困难群众救助", "500人次", "已完成", "met"), ("资金拨付到位", "2022年12月底前", "已完成", "met"),
                      ("受益群众满意度", "≥90%", "96%", "met"), ("验收合格率", "100%", "未完成", "not_met"),
                      ("资金拨付及时率", "100%", "95%", "not_met")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a plan stated in a part of the goals section, met by the very quantity a later section reports
+        ("某县农村公路项目绩效自评报告\n一、绩效目标分解下达情况\n1、资金下达及项目情况\n"
+         "我县农村公路项目计划投资900万元，实现新建通村道路18.5公里。\n二、绩效目标完成情况分析\n"
+         "年内已完成建设工程18.5公里，质量鉴定为合格。\n",
+         [("新建通村道路", "18.5公里", "18.5公里", "met")]),
+        # a sentence labelled as a plan, in a section that is not the goals section
+        ("某镇养老服务项目绩效自评报告\n一、项目概况\n成效指标：养老服务对象满意度达95%以上。\n"
+         "二、项目绩效情况\n经问卷调查，养老服务对象满意度为91%。\n",
+         [("养老服务对象满意度", "95%以上", "91%", "not_met")]),
+        # a traditional-character mirror's pinyin glosses do not hide the plan
+        ("某縣污水項目績效自評報告\n一、績效目標(biāo)情況\n鋪設(shè)污水管網(wǎng)12公里。\n"
+         "二、績效目標(biāo)完成情況分析\n已鋪設(shè)污水管網(wǎng)12公里。\n",
+         [("铺设污水管网", "12公里", "12公里", "met")]),
+    ],
+)
+def test_a_plan_a_report_states_apart_from_its_result(text, expected):
+    assert indicators(text) == expected

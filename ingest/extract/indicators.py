@@ -26,7 +26,7 @@ import re
 
 from ..view import Doc, Span
 from ..model import Evidence, Indicator, Project
-from ..chars import normalise
+from ..chars import normalise, to_simplified
 from ..numbers import UNIT_PATTERN, Value, chinese_number, compatible_units, quantities, read_value
 from ..outline import under
 from ..status import judge
@@ -823,9 +823,15 @@ def _stated_plans(ctx: Context) -> None:
     doc, out = ctx.doc, ctx.out
     plans: list[tuple[str, str, Span, object]] = []
     result_spans: list[tuple[int, int]] = []
+    plan_nodes: set[int] = set()
     for node in doc.outline.walk():
-        title = node.title(doc.text) if node.block is not None else ""
-        in_plan = bool(_PLAN_SECTION.search(title)) and not _RESULT_SECTION.search(title.replace("下达情况", ""))
+        title = to_simplified(node.title(doc.text)) if node.block is not None else ""
+        reports = _RESULT_SECTION.search(title.replace("下达情况", ""))
+        # A part of a goals section (一、绩效目标分解下达情况 › 1、…下达预算及项目情况) states plans too.
+        in_plan = not reports and (bool(_PLAN_SECTION.search(title)) or
+                                   any(id(a) in plan_nodes for a in node.ancestors()))
+        if in_plan:
+            plan_nodes.add(id(node))
         for block in node.body + ([node.block] if node.block is not None else []):
             if block.kind != "paragraph":
                 continue
@@ -841,8 +847,8 @@ def _stated_plans(ctx: Context) -> None:
                 result_spans.append((block.start, block.end))
                 continue
             for clause in (c for a, b in plan_spans for c in doc.sentences(a, b, clauses=True)):
-                for m in [*_PLANNED.finditer(doc.norm(clause.start, clause.end)),
-                          *_PLANNED_FIRST.finditer(doc.norm(clause.start, clause.end))]:
+                said = strip_glosses(doc.norm(clause.start, clause.end))
+                for m in [*_PLANNED.finditer(said), *_PLANNED_FIRST.finditer(said)]:
                     target = read_value(m.group("t"), is_target=True)
                     if target is None or target.kind != "number" or target.unit in ("万元", "元", "亿元") or \
                             "资金" in m.group("name") or "投资" in m.group("name"):
