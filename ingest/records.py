@@ -54,7 +54,7 @@ _VALUE = re.compile(
 _WORD_VALUE = re.compile(
     r"(?:已|均已|全部|按时|按期|如期|及时|基本|顺利)?(?:完成|达标|合格|实现|到位|发放|落实|建成|办结|验收)"
     r"|优秀?|良好?|中等?|差|合格|有效|显著|明显|逐步提高|有所提升|明显改善|稳步提升|提高|提升|改善|增强|降低|减少"
-    r"|是|否|无|正常|达到预期(?:指标|目标)?|达成预期(?:指标|目标)?|建设中|未完成|部分完成|良好|满意|较好"
+    r"|是|否|无|正常|清零|归零|达到预期(?:指标|目标)?|达成预期(?:指标|目标)?|建设中|未完成|部分完成|良好|满意|较好"
     r"|(?:全[区市省县镇国]|全国|全省|同类)?(?:排名|排)?(?:前|第)[一二三四五六七八九十\d]+(?:名|位)?"
     r"|(?:达到)?[一二三四五六七八九十\d]级|[A-E]级|[一二三]等奖"
     r"|(?:明显|有所|逐步|稳步|持续|显著)(?:改善|提升|提高|增强|降低|减少|好转)"
@@ -570,7 +570,8 @@ def untangle(region: list[Token], columns: list[str], same_unit) -> list[Token]:
         rows, after = _names_and_targets(region, index)
         if len(rows) >= 2:
             values, end = _value_run(region, after)
-            groups = _groups(values, [target for _, target in rows], same_unit)
+            groups = _groups(values, [target for _, target in rows], same_unit,
+                             scored=bool({"max_score", "score"} & set(columns)))
             if groups is not None:
                 for (name_and_target, _), group in zip(rows, groups):
                     out += [*name_and_target, *group]
@@ -584,7 +585,8 @@ def untangle(region: list[Token], columns: list[str], same_unit) -> list[Token]:
 def _names_and_targets(region: list[Token], index: int) -> tuple[list[tuple[list[Token], str]], int]:
     """Consecutive (name, target) cells from `index`: [(their tokens, the target as written)]."""
     rows = []
-    while index < len(region) and region[index].kind == "text":
+    # A name may read as a funds word (预算执行率): in an indicator table it is a name.
+    while index < len(region) and region[index].kind in ("text", "fundword"):
         j = index + 1
         if j < len(region) and region[j].kind == "operator":
             j += 1
@@ -606,8 +608,10 @@ def _value_run(region: list[Token], index: int) -> tuple[list[Token], int]:
     return [t for t in region[start:index] if t.kind != "empty"], index
 
 
-def _groups(values: list[Token], targets: list[str], same_unit) -> list[list[Token]] | None:
-    """The values cut into one group per row — actual? 分值? 得分? reason? — or None."""
+def _groups(values: list[Token], targets: list[str], same_unit, *, scored: bool) -> list[list[Token]] | None:
+    """The values cut into one group per row — actual? 分值? 得分? reason? — or None. On
+    a form without score columns a row may have nothing (its actual unreported): an
+    actual goes to the first row whose target's unit it shares."""
     groups: list[list[Token]] = []
     position = 0
     for target in targets:
@@ -625,7 +629,7 @@ def _groups(values: list[Token], targets: list[str], same_unit) -> list[list[Tok
         while position < len(values) and values[position].kind == "text":
             group.append(values[position])  # a reason
             position += 1
-        if not group:
+        if not group and scored:
             return None
         groups.append(group)
     return groups if position == len(values) else None

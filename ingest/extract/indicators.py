@@ -211,7 +211,7 @@ def _same_unit(target: str, actual: str) -> bool:
         return True  # 已完成 answers any target
     if t.kind in ("number", "zero") and a.kind in ("number", "zero"):
         return t.unit is not None and compatible_units(t.unit, a.unit)
-    return t.kind == a.kind and t.kind in ("date", "done", "grade", "text")
+    return t.kind == a.kind and t.kind in ("date", "done", "grade", "rank", "text")
 
 
 def _record_project(ctx: Context, record) -> int:

@@ -36,7 +36,8 @@ _VALUE = (r"(?:[≥≤=＝><])?(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?(?:前|�
           r"(?:/[\u4e00-\u9fa5]{1,2})?(?:以上|以下|以内)?")
 # A qualitative value is a cell of its own only where a cut follows it (a digit,
 # another value, the line's end): 及时 inside 资金拨付及时率 or 未及时到位 is no cell.
-_QUALITIES = r"不合格|合格|未完成|已完成|完成|达标|有效|优秀|良好|按时|及时|健全|逐步完善|完善"
+_QUALITIES = (r"不合格|合格|未完成|已完成|完成|达标|有效|优秀|良好|优|良|清零|归零|按时|及时|健全|逐步完善|完善"
+              r"|(?:全[区市县省])?(?:前|第)[一二三四五六七八九十\d]{1,2}(?:名|位)?")
 _WORD_VALUE = rf"(?:{_QUALITIES})(?=\d|[≥≤=><]|{_QUALITIES}|$)"
 # A column head's bracketed tag stays with it: 实际完成值（B）, 项目资金（万元）.
 _TAG = r"(?:[(（](?:[A-Za-z/÷]{1,5}|万元|元|分|%)[)）])?"
