@@ -36,6 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
+from .ingest import national_form
+
 # -- choosing ---------------------------------------------------------------------
 
 
@@ -106,7 +108,6 @@ _SECTORS = (("交通运输局", "公路养护中心", "农村公路养护"), ("�
             ("卫生健康局", "疾病预防控制中心", "基本公共卫生服务"), ("农业农村局", "农业技术推广中心", "农村人居环境整治"),
             ("市场监督管理局", "食品检验所", "食品安全抽检"), ("林业局", "林业站", "森林资源保护"))
 _REASONS = ("受疫情影响部分活动延期", "部分资金未及时到位", "项目前期手续办理耗时较长，下一步加快推进", "实际需求低于预期")
-GRADES = ((90, "优"), (80, "良"), (60, "中"), (0, "差"))
 
 
 @dataclass
@@ -239,17 +240,17 @@ def generate_form(choose: Chooser) -> Form:
     rows = [_row(m, s, choose, year) for m, s in zip(measures, statuses)]
     budget = float(choose.randint(20, 3000))
     spent = round(budget * choose.randint(60, 100) / 100, 2)
-    funds = [("年度资金总额", budget, budget, spent), ("其中：当年财政拨款", budget, budget, spent)]
+    funds = [(label, budget, budget, spent) for label in national_form.FUNDS_ROWS[:2]]
     rate = spent / budget
     execution_score = round(10 * rate, 1)
     scored = sum(r.score or 0 for r in rows)
     weight = sum(r.max_score for r in rows)
     total = round(execution_score + 90 * scored / weight, 1) if weight else execution_score
-    grade = next(name for floor, name in GRADES if total >= floor)
+    grade = next(name for floor, name in national_form.GRADES if total >= floor)
     variant = {
-        "target_header": choose.choice(("年度指标值", "指标值", "年度指标值（A）", "预期值", "目标值")),
-        "actual_header": choose.choice(("实际完成值", "全年实际值", "实际完成值（B）", "完成值", "实施进度")),
-        "reason_header": choose.choice(("偏差原因分析及改进措施", "未完成原因分析", "偏差原因分析及改进措施")),
+        "target_header": choose.choice(national_form.TARGET.wordings),
+        "actual_header": choose.choice(national_form.ACTUAL.wordings),
+        "reason_header": choose.choice(national_form.REASON.wordings),
         "split_target": choose.choice((False, False, True)),  # 指标性质 | 指标值 | 度量单位 cells
         "scores": choose.choice((True, True, False)),
         "reason": choose.choice((True, True, False)),
@@ -298,11 +299,15 @@ COVERED = None  # a slot a merged cell above or to the left covers
 
 def indicator_header(form: Form) -> list[str]:
     v = form.variant
-    head = ["一级指标", "二级指标", "三级指标"]
-    head += ["指标性质", v["target_header"], "度量单位"] if v["split_target"] else [v["target_header"]]
+    nf = national_form
+    head = [nf.LEVEL1.wordings[0], nf.LEVEL2.wordings[0], nf.NAME.wordings[0]]
+    if v["split_target"]:
+        head += [nf.OPERATOR.wordings[0], v["target_header"], nf.UNIT.wordings[0]]
+    else:
+        head.append(v["target_header"])
     head.append(v["actual_header"])
     if v["scores"]:
-        head += ["分值", "得分"]
+        head += [nf.MAX_SCORE.wordings[0], nf.SCORE.wordings[0]]
     if v["reason"]:
         head.append(v["reason_header"])
     return head
@@ -330,17 +335,19 @@ def grid(form: Form) -> list[list[str | None]]:
         cells = list(cells)
         rows.append(cells + [COVERED] * (width - len(cells)))
 
-    line("项目支出绩效自评表")
+    nf = national_form
+    project, supervisor, implementer = nf.IDENTIFICATION
+    line(nf.TITLE)
     line(f"（{form.year}年度）")
-    line("项目名称", form.project)
-    line("主管部门", form.supervisor, "实施单位", form.implementer)
-    line("项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+    line(project, form.project)
+    line(supervisor, form.supervisor, implementer, form.implementer)
+    line(nf.FUNDS_LABEL, "", *nf.FUNDS_COLUMNS)
     for index, (label, initial, budget, spent) in enumerate(form.funds):
         scores = ("10", f"{form.execution_rate:.2f}%", _number(form.execution_score)) if index == 0 else ("—",) * 3
         line(COVERED, label, _number(initial), _number(budget), _number(spent), *scores)
-    line("年度总体目标", "预期目标", "实际完成情况")
+    line(nf.GOAL_LABEL, *nf.GOAL_COLUMNS)
     line(COVERED, form.goal_plan, form.goal_done)
-    line("绩效指标", *header)
+    line(nf.INDICATORS_LABEL, *header)
     previous: tuple[str, str] = ("", "")
     for row in form.rows:
         cells: list[str | None] = indicator_cells(form, row)
@@ -350,8 +357,8 @@ def grid(form: Form) -> list[list[str | None]]:
                 cells[1] = COVERED
         previous = (row.level1, row.level2)
         line(COVERED, *cells)
-    line("总分", "100", _number(form.total))
-    line("自评等级", form.grade)
+    line(nf.TOTAL, "100", _number(form.total))
+    line(nf.GRADE_LABEL, form.grade)
     return rows
 
 
@@ -432,7 +439,7 @@ def interleaved(table, choose: Chooser) -> str:
 
     in_indicators = False
     for row in table:
-        if row[0] == "绩效指标":
+        if row[0] == national_form.INDICATORS_LABEL:
             in_indicators = True
             out.extend(_filled(row))
             continue
@@ -448,7 +455,7 @@ def interleaved(table, choose: Chooser) -> str:
 
 
 def _header_row(table) -> list[str | None]:
-    return next(row for row in table if row[0] == "绩效指标")
+    return next(row for row in table if row[0] == national_form.INDICATORS_LABEL)
 
 
 def _actual_index(table) -> int:
@@ -468,7 +475,7 @@ def vertical(table, choose: Chooser) -> str:
     level = [None, None]
     for row in table:
         if row is header:
-            out.append("绩效指标")
+            out.append(national_form.INDICATORS_LABEL)
             continue
         if row[0] is None and len(row) > 3 and _header_row(table) in table[: table.index(row)]:
             for i, cell in enumerate(row[1:], start=1):

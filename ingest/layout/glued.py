@@ -17,19 +17,18 @@ from typing import Sequence
 
 from ..chars import normalise
 from ..document import Cell, Document, Line, Table
+from .. import national_form
 from ..numbers import UNIT_PATTERN
 from .locations import span_location
 
-# The forms' fixed words, as literals: labels, column heads, categories.
-FORM_WORDS = """
-一级指标 二级指标 三级指标 年度指标值 实际完成值 全年完成值 全年实际完成值 偏差原因分析及改进措施 未完成原因分析
+# The forms' fixed words, as literals: the national form's own (ingest.national_form),
+# then the variants other templates write that the parser reads too.
+FORM_WORDS = tuple(dict.fromkeys(national_form.words() + tuple("""
+年度指标值 实际完成值 全年完成值 全年实际完成值 偏差原因分析及改进措施 未完成原因分析
 指标名称 计量单位 度量单位 指标性质 指标值 指标权重 指标得分 分值 得分 说明 权重 预期值 目标值 计划值 标准值 完成值
 全年实际值 实际值 实施进度 完成进度 指标完成情况 偏差原因
-产出指标 效益指标 满意度指标 数量指标 质量指标 时效指标 成本指标 经济效益指标 社会效益指标 生态效益指标
-可持续影响指标 服务对象满意度指标
-项目名称 主管部门 实施单位 项目资金 年初预算数 全年预算数 全年执行数 全年执行 执行率 年度资金总额 当年财政拨款 财政拨款
-上年结转资金 其他资金 年度总体目标 预期目标 实际完成情况 绩效指标 自评总分 总分
-""".split()
+项目资金 全年执行 当年财政拨款 财政拨款 自评总分
+""".split())))
 _SPACED_WORD = "|".join("\\s*".join(map(re.escape, word)) for word in sorted(FORM_WORDS, key=len, reverse=True))
 _VALUE = (r"(?:[≥≤=＝><])?(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?(?:前|底|末)?|"  # a date is one value
           rf"(?:[≥≤=＝><]|不低于|不少于|不高于|不超过)?\d[\d,]*(?:\.\d+)?(?:(?:万|亿)(?:{UNIT_PATTERN})?|{UNIT_PATTERN})"
