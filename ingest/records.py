@@ -564,22 +564,39 @@ def untangle(region: list[Token], columns: list[str], same_unit) -> list[Token]:
     part so are left as they are."""
     if not {"target", "actual"} <= set(columns):
         return region
+    scored = bool({"max_score", "score"} & set(columns))
     out: list[Token] = []
     index = 0
     while index < len(region):
         rows, after = _names_and_targets(region, index)
-        if len(rows) >= 2:
-            values, end = _value_run(region, after)
-            groups = _groups(values, [target for _, target in rows], same_unit,
-                             scored=bool({"max_score", "score"} & set(columns)))
+        if len(rows) < 2:
+            out.append(region[index])
+            index += 1
+            continue
+        # On a scored form the run's first rows may be rows of their own with nothing
+        # after them: the longest tail whose rows the values part into is the interleaved
+        # part. A tail with more rows than values is never tried, nor more than
+        # _TAILS_TRIED, so a long run costs a bounded number of passes. Without scores
+        # a row may take nothing, and the values go to the first rows they fit: a
+        # shorter tail fits no more than the whole run, so only the run is tried.
+        values, end = _value_run(region, after)
+        first = max(0, len(rows) - len(values))
+        starts = range(first, min(len(rows) - 1, first + _TAILS_TRIED)) if scored else range(1)
+        for start in starts:
+            groups = _groups(values, [target for _, target in rows[start:]], same_unit, scored=scored)
             if groups is not None:
-                for (name_and_target, _), group in zip(rows, groups):
+                out += [t for name_and_target, _ in rows[:start] for t in name_and_target]
+                for (name_and_target, _), group in zip(rows[start:], groups):
                     out += [*name_and_target, *group]
                 index = end
-                continue
-        out.append(region[index])
-        index += 1
+                break
+        else:
+            out += region[index:after]
+            index = after
     return out
+
+
+_TAILS_TRIED = 64
 
 
 def _names_and_targets(region: list[Token], index: int) -> tuple[list[tuple[list[Token], str]], int]:

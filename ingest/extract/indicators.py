@@ -174,18 +174,21 @@ def _table(ctx: Context, block, carried: Header | None) -> Header | None:
         if region != stream[header.end : end]:
             here = stream[: header.end] + region + stream[end:]  # cells split or reordered: positions move
         records = align(region, header.columns, rows_reliable=layout in ROWS_RELIABLE, grid=layout == "grid")
+        # Where each token stands in the stream, by identity: tokens are equal by value, and
+        # list.index over a long one-line dump would cost a pass per record.
+        position = {id(token): i for i, token in enumerate(here)}
         found = 0
         project = None
         for record in records:
             if "task" in record.cells:
                 project = _record_project(ctx, record)
-            row_start = _row_start(here, here.index(record.tokens()[0]))
+            row_start = _row_start(here, position[id(record.tokens()[0])])
             _unreported_actual(record, header.columns)
             indicator = _record_indicator(ctx, record, table_category, row_start)
             if indicator is None:
                 continue
             first = record.tokens()[0]
-            indicator.project = project if project is not None else project_at(ctx, block, here.index(first))
+            indicator.project = project if project is not None else project_at(ctx, block, position[id(first)])
             ctx.out.indicators.append(indicator)
             ctx.claim(first.cell.start, record.tokens()[-1].cell.end)
             found += 1
