@@ -92,6 +92,10 @@ class Indicator:
     task: int | None = None  # index into Extraction.tasks
     project: int | None = None  # index into Extraction.projects
     topics: list[str] = field(default_factory=list)
+    # How it was read and what the checks of its values found (ingest/provenance.py): set
+    # where it is made (a table's layout, a rule), then ocr and flags once the document is read.
+    read_by: str | None = None
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from .extract.tasks import extract_tasks
 from .layout import recover_tables
 from .model import Extraction
 from .numbers import unknown_unit
+from .provenance import mark
 from .readers import read_document
 from .readers.text import text_document
 from .text import Text
@@ -73,6 +74,7 @@ def extract_document(document: Document, *, timings: dict[str, float] | None = N
     clock.lap("validate")
     out.findings = audit(out)  # checks of the report's own arithmetic, on the facts as read
     clock.lap("audit")
+    mark(out, document)  # how each indicator was read, and what its checks found
     return out
 
 

@@ -262,4 +262,5 @@ def table_indicator(ctx: Context, cell: Cell, row: Row, category: str | None, ta
         unit=target.unit if target else None,
         completion_rate=facts.completion_rate,
         task=task,
+        read_by="task_table",
     )
