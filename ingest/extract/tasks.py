@@ -46,8 +46,6 @@ def extract_tasks(ctx: Context) -> None:
             if results.children:
                 _numbered_tasks(ctx, results, with_goals=False)
                 break
-    if not out.tasks and out.expects("tasks"):
-        out.warnings.append("key tasks (重点工作任务) not found")
     _link_result_sections(ctx)
 
 
