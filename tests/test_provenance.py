@@ -220,3 +220,22 @@ def test_the_department_page_marks_a_flagged_indicator(http):
             assert re.search(r'<tr class="\w+ flagged">', text)
     # 000's (可比价增速增长 met on 0.14%, no target), 002's (无偿献血活动) and 003's (清拆违法建设)
     assert len(flagged) == 3, flagged
+
+
+def test_an_ingest_ends_by_counting_the_flagged_indicators_in_the_flags_words(tmp_path):
+    from typer.testing import CliRunner
+
+    from perfkg.cli import app
+
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    (folder / "养老自评表.txt").write_text(FORM, encoding="utf-8")
+    (folder / "另一表.txt").write_text(FORM.replace("社区养老服务", "居家养老服务"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", "--quiet", str(folder), "--store", str(tmp_path / "graph.db")],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    summary = result.output[result.output.index("flagged by a check"):].splitlines()[1:]
+    assert [line.split() for line in summary if line.strip()] == [
+        ["2", "actual", "a", "thousand", "times", "off", "its", "target", labels.FLAGS["far_from_target"][0],
+         "(2", "files)"],
+        ["2", "name", "is", "a", "heading", labels.FLAGS["name_is_heading"][0], "(2", "files)"]]
