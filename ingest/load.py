@@ -298,7 +298,7 @@ def _properties(label: str, item: Any) -> dict[str, Any]:
     if label == "Office":
         return {"name": item.name}
     if label == "Task":
-        return {"name": item.name, "goal": item.goal, "kind": item.kind}
+        return {"name": item.name, "goal": item.goal, "kind": item.kind, "flags": list(item.flags) or None}
     if label == "Indicator":
         return {
             "name": item.name, "category": item.category, "target_text": item.target_text,

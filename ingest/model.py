@@ -52,6 +52,7 @@ class Task:
     goal: str | None = None
     kind: str = "key_task"  # key_task | project
     topics: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # what the check of its name found (ingest/provenance.py)
 
 
 @dataclass

@@ -12,7 +12,8 @@ into `ocr` where the evidence is text OCR recognised.
 actual a thousand times its target, a name that is a heading of the form or
 only a number, a verdict of met or not met with nothing to judge it by. A
 flagged indicator may still be right; the flag says to look at its evidence
-before trusting it.
+before trusting it. A task's name is checked too (a section heading, a
+figure taken for a task).
 """
 
 from __future__ import annotations
@@ -46,36 +47,44 @@ def table_reading(block, header_found: bool) -> str:
 
 
 def mark(out: Extraction, document: Document) -> None:
-    """Set `read_by` to ocr where OCR read the evidence, and every indicator's flags."""
+    """Set `read_by` to ocr where OCR read the evidence, every indicator's flags and every task's."""
     far = {index for finding in out.findings if finding.rule == "actual_far_from_target"
            for kind, index in finding.concerns if kind == "Indicator"}
     for index, indicator in enumerate(out.indicators):
         if _recognised(document, indicator.evidence.start, indicator.evidence.end):
             indicator.read_by = "ocr"
         indicator.flags = flags(indicator, far_from_target=index in far)
+    for task in out.tasks:
+        task.flags = name_flags(task.name, headings=_SECTION_HEADING)
 
 
 def flags(indicator: Indicator, *, far_from_target: bool) -> list[str]:
     """The checks this indicator's values fail, by the ontology's pk:flags names.
     `far_from_target`: the audit found its actual a thousand times off its target."""
-    found = []
-    if far_from_target and _same_unit(indicator):
-        found.append("far_from_target")
-    name = compact(indicator.name)
-    if _HEADING.fullmatch(name) or LEVEL1.fullmatch(name) or LEVEL2.fullmatch(name) \
-            or role_of(name) in _HEADER_ROLES:
-        found.append("name_is_heading")
-    if _VALUE_NAME.fullmatch(name):
-        found.append("name_is_value")
+    found = ["far_from_target"] if far_from_target and _same_unit(indicator) else []
+    found += name_flags(indicator.name)
     if indicator.status in ("met", "not_met") and indicator.completion_rate is None \
             and (indicator.target_text is None or indicator.actual_text is None):
         found.append("status_without_values")
     return found
 
 
+def name_flags(name: str, headings: re.Pattern | None = None) -> list[str]:
+    """What is wrong with a fact's name: a heading of the form (or one of `headings`), or only a value."""
+    name = compact(name)
+    heading = (_HEADING.fullmatch(name) or LEVEL1.fullmatch(name) or LEVEL2.fullmatch(name)
+               or role_of(name) in _HEADER_ROLES or (headings is not None and headings.fullmatch(name)))
+    found = ["name_is_heading"] if heading else []
+    if _VALUE_NAME.fullmatch(name):
+        found.append("name_is_value")
+    return found
+
+
 # Words that head an indicator table or its category columns, never an indicator.
 _HEADING = re.compile(r"(?:[一二三四1-4]级|绩效|年度绩效|年度关键|关键|其他)?指标(?:名称|内容)?|(?:绩效)?(?:目标|指标)(?:完成情况)?")
 _HEADER_ROLES = frozenset({"level1", "level2", "level3", "name", "target", "actual"})
+# The headings of a report's own sections a task list can run into (资金投入情况分析, 项目基本情况).
+_SECTION_HEADING = re.compile(r"(?:资金|项目|预算|绩效|部门|单位)\S{0,6}(?:情况分析|情况|概况|分析)")
 # A name that is only a number, a unit, or a number and its unit (1179宗, 度, 95%).
 _VALUE_NAME = re.compile(rf"[\d.,%％]*(?:{UNIT_PATTERN})?")
 

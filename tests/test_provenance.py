@@ -239,3 +239,11 @@ def test_an_ingest_ends_by_counting_the_flagged_indicators_in_the_flags_words(tm
         ["2", "actual", "a", "thousand", "times", "off", "its", "target", labels.FLAGS["far_from_target"][0],
          "(2", "files)"],
         ["2", "name", "is", "a", "heading", labels.FLAGS["name_is_heading"][0], "(2", "files)"]]
+
+
+def test_a_task_whose_name_is_a_heading_or_a_figure_is_flagged_and_the_five_s_tasks_are_not():
+    tasks = {t.name: t.flags for t in extract_file(CORPUS / "docs" / "d16.txt").tasks}
+    assert tasks["时效指标"] == ["name_is_heading"] and tasks["8,827,620.53"] == ["name_is_value"]
+    assert tasks["村组干部报酬"] == []  # the one real project of that declaration
+    assert [t.flags for t in extract_file(CORPUS / "docs" / "d06.txt").tasks] == [["name_is_heading"]] * 2
+    assert not [t.name for path in EXAMPLES.glob("*.txt") for t in extract_file(path).tasks if t.flags]
