@@ -139,7 +139,8 @@ def _print_summary(outcomes, *, of: int) -> bool:
 
 
 def _print_notices(outcomes) -> None:
-    """What was not read, once: each kind of warning counted over the files, the serious first."""
+    """What was not read, once: each kind of warning counted over the files, the serious first;
+    then the indicators read but flagged by a check of their values, by flag."""
     from perfkg import ontology
     from perfkg.ingest.notices import summary
 
