@@ -73,7 +73,8 @@ def report(client: Client, report_id: str) -> dict | None:
         "RETURN n.id AS id, n.ordinal AS ordinal, n.name AS name, n.category AS category, "
         "n.target_text AS target_text, n.target_value AS target_value, n.target_op AS target_op, "
         "n.actual_text AS actual_text, n.actual_value AS actual_value, n.unit AS unit, "
-        "n.completion_rate AS completion_rate, n.status AS status, n.origin AS origin, task.name AS task, topics, "
+        "n.completion_rate AS completion_rate, n.status AS status, n.origin AS origin, n.read_by AS read_by, "
+        "n.flags AS flags, task.name AS task, topics, "
         "n.evidence AS evidence ORDER BY n.ordinal", params).records()
     found["funds"] = client.read(
         "MATCH (r:Report {id: $id})-[:HAS_FUND]->(n:Fund) OPTIONAL MATCH (task:Task)-[:FUNDED_BY]->(n) "
@@ -136,7 +137,7 @@ def indicators(client: Client, *, topic: str | None, status: str | None, year: i
         match + "RETURN i.id AS id, i.name AS name, i.category AS category, i.target_text AS target_text, "
         "i.target_value AS target_value, i.target_op AS target_op, i.actual_text AS actual_text, "
         "i.actual_value AS actual_value, i.unit AS unit, i.completion_rate AS completion_rate, i.status AS status, "
-        "task.name AS task, project.name AS project, topics, d.id AS department_id, d.short_name AS department, "
+        "i.read_by AS read_by, i.flags AS flags, task.name AS task, project.name AS project, topics, d.id AS department_id, d.short_name AS department, "
         "x.name AS district, r.id AS report_id, r.year AS year, r.kind AS report_kind, r.source_file AS source_file, "
         "i.evidence AS evidence "
         "ORDER BY year DESC, department, i.ordinal, source_file, i.id, task.name SKIP $skip LIMIT $limit",

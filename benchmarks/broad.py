@@ -56,7 +56,7 @@ SQL = {
     "indicators_below_target": _TOPICS + f"""
 SELECT d.short_name AS department, x.name AS district, r.year, i.name AS indicator, i.category,
        i.target_text AS target, i.actual_text AS actual, i.unit, i.completion_rate, t.name AS task,
-       p.name AS project, r.kind AS report_kind, {_TOPIC_LIST} AS topics,
+       p.name AS project, r.kind AS report_kind, {_TOPIC_LIST} AS topics, i.read_by, i.flags,
        r.source_file, i.evidence, r.id AS report_id, i.id AS indicator_id, d.id AS department_id""" + _FROM + """
 LEFT JOIN department_in_district dd ON dd.department_id = d.id
 LEFT JOIN districts x ON x.id = dd.district_id
@@ -68,7 +68,7 @@ ORDER BY r.year DESC, department, indicator, r.source_file, task, indicator_id
     "indicators_by_topic": _TOPICS + f"""
 SELECT d.short_name AS department, r.year, i.name AS indicator, i.category, i.target_text AS target,
        i.actual_text AS actual, i.status, p.name AS project, r.kind AS report_kind, {_TOPIC_LIST} AS topics,
-       r.source_file, i.evidence, i.id AS indicator_id""" + _FROM + _WHERE + """
+       i.read_by, i.flags, r.source_file, i.evidence, i.id AS indicator_id""" + _FROM + _WHERE + """
 ORDER BY r.year DESC, department, indicator, r.source_file, indicator_id
 """,
 }

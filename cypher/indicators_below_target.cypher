@@ -40,6 +40,6 @@ OPTIONAL MATCH (task:Task)-[:MEASURED_BY]->(i)
 RETURN d.short_name AS department, x.name AS district, r.year AS year, i.name AS indicator,
        i.category AS category, i.target_text AS target, i.actual_text AS actual, i.unit AS unit,
        i.completion_rate AS completion_rate, task.name AS task, project.name AS project, r.kind AS report_kind, topics,
-       r.source_file AS source_file, i.evidence AS evidence, r.id AS report_id, i.id AS indicator_id,
-       d.id AS department_id
+       i.read_by AS read_by, i.flags AS flags, r.source_file AS source_file, i.evidence AS evidence, r.id AS report_id,
+       i.id AS indicator_id, d.id AS department_id
 ORDER BY year DESC, department, indicator, source_file, task, indicator_id

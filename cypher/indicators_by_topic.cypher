@@ -33,6 +33,6 @@ WITH d, r, i, project, t ORDER BY t.id
 WITH d, r, i, project, collect(t.id) AS topics
 RETURN d.short_name AS department, r.year AS year, i.name AS indicator, i.category AS category,
        i.target_text AS target, i.actual_text AS actual, i.status AS status, project.name AS project,
-       r.kind AS report_kind, topics,
+       r.kind AS report_kind, topics, i.read_by AS read_by, i.flags AS flags,
        r.source_file AS source_file, i.evidence AS evidence, i.id AS indicator_id
 ORDER BY year DESC, department, indicator, source_file, indicator_id

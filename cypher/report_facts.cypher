@@ -3,7 +3,8 @@
 // @description One row per fact, a part at a time in that order, each part in the order of the report. `name` is the
 //   fact's name or text (a fund's is its kind and source, also given apart as `kind` and `source`); `value` is its number where it has one (an amount in
 //   万元, a score out of `maximum`). `location` says where the evidence is in the source file (`line 12`,
-//   `p. 3, lines 4–5`, `自评表!A12:H12`). `fact_id` is the node's id in the graph; an indicator's `metric_id` the metric it measures.
+//   `p. 3, lines 4–5`, `自评表!A12:H12`). `fact_id` is the node's id in the graph; an indicator's `metric_id` the metric it measures, its `read_by` how it was
+//   read (a table row under its header, a narrative rule, OCR …) and its `flags` what the checks of its values found odd.
 // @param report: string = required — Report id (from department_reports), or part of a report's title or file name
 // @example perfkg query report_facts -p report=荔城
 // The reports first (one by its id, or the few whose title or file names it).
@@ -31,5 +32,6 @@ RETURN label, n.ordinal AS ordinal, coalesce(n.name, n.text, n.kind + ' / ' + n.
        n.category AS category, n.status AS status, n.target_text AS target, n.actual_text AS actual,
        coalesce(n.amount, n.score) AS value, n.max_score AS maximum, n.unit AS unit, n.kind AS kind, n.source AS source,
        n.evidence AS evidence,
-       n.evidence_location AS location, r.source_file AS source_file, n.id AS fact_id, metric.id AS metric_id
+       n.evidence_location AS location, n.read_by AS read_by, n.flags AS flags, r.source_file AS source_file,
+       n.id AS fact_id, metric.id AS metric_id
 ORDER BY source_file, part, ordinal

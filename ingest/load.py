@@ -298,7 +298,7 @@ def _properties(label: str, item: Any) -> dict[str, Any]:
     if label == "Office":
         return {"name": item.name}
     if label == "Task":
-        return {"name": item.name, "goal": item.goal, "kind": item.kind}
+        return {"name": item.name, "goal": item.goal, "kind": item.kind, "flags": list(item.flags) or None}
     if label == "Indicator":
         return {
             "name": item.name, "category": item.category, "target_text": item.target_text,
@@ -306,6 +306,7 @@ def _properties(label: str, item: Any) -> dict[str, Any]:
             "actual_value": item.actual_value, "unit": item.unit, "completion_rate": item.completion_rate,
             "status": item.status, "origin": item.origin, "level1": item.level1, "level2": item.level2,
             "max_score": item.max_score, "score": item.score, "deviation_reason": item.deviation_reason,
+            "read_by": item.read_by, "flags": list(item.flags) or None,
             "evidence_also": [offset for span in item.evidence.also for offset in span] or None,
             **metric_store.indicator_fields(item),
         }

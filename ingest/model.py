@@ -52,6 +52,7 @@ class Task:
     goal: str | None = None
     kind: str = "key_task"  # key_task | project
     topics: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # what the check of its name found (ingest/provenance.py)
 
 
 @dataclass
@@ -92,6 +93,10 @@ class Indicator:
     task: int | None = None  # index into Extraction.tasks
     project: int | None = None  # index into Extraction.projects
     topics: list[str] = field(default_factory=list)
+    # How it was read and what the checks of its values found (ingest/provenance.py): set
+    # where it is made (a table's layout, a rule), then ocr and flags once the document is read.
+    read_by: str | None = None
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -139,6 +144,14 @@ EXPECTED_PARTS = {
     "department_report": frozenset({"duties", "tasks", "problems", "measures", "department_funds"}),
     "department_form": frozenset({"department_funds"}),
 }
+# How a warning names each part: in English, with the headings the genre gives it.
+PART_NAMES = {
+    "duties": "duties (部门职能 / 主要职责)",
+    "tasks": "key tasks (重点工作任务)",
+    "department_funds": "department funds (预算数 / 执行数)",
+    "problems": "problems (存在的主要问题)",
+    "measures": "measures (下一步改进措施)",
+}
 
 
 @dataclass
@@ -184,6 +197,13 @@ class Extraction:
     def expects(self, part: str) -> bool:
         """Does a document of this kind have this part, so that its absence is worth a warning?"""
         return part in EXPECTED_PARTS.get(self.kind, frozenset())
+
+    def missing_parts(self) -> list[str]:
+        """The parts a document of this kind has that none were read of, in PART_NAMES' order."""
+        found = {"duties": bool(self.duties), "tasks": bool(self.tasks), "problems": bool(self.problems),
+                 "measures": bool(self.measures),
+                 "department_funds": any(fund.task is None for fund in self.funds)}
+        return [part for part in PART_NAMES if self.expects(part) and not found[part]]
 
     def counts(self) -> dict[str, int]:
         return {

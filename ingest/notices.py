@@ -22,6 +22,7 @@ KINDS: list[tuple[str, str, re.Pattern]] = [
     ("serious", "part of the file not read (scans, pictures, hidden sheets, text boxes)",
      re.compile(r"no text layer|not read\"?\)?$|picture|chart|text box|hidden sheet|formula cell")),
     ("serious", "a plan-and-result statement no rule read", re.compile(r"statement no rule read")),
+    ("note", "a file that is not a report, skipped", re.compile(r"^not a performance report")),
     ("note", "year not found", re.compile(r"^year not found")),
     ("note", "a section of the document's kind not found", re.compile(r"not found")),
     ("note", "a unit the reader does not know", re.compile(r"^the unit ")),

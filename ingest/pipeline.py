@@ -25,8 +25,9 @@ from .extract.organisation import extract_organisation
 from .extract.scores import extract_scores
 from .extract.tasks import extract_tasks
 from .layout import recover_tables
-from .model import Extraction
+from .model import PART_NAMES, Extraction
 from .numbers import unknown_unit
+from .provenance import mark
 from .readers import read_document
 from .readers.text import text_document
 from .text import Text
@@ -66,6 +67,10 @@ def extract_document(document: Document, *, timings: dict[str, float] | None = N
     for step in STEPS:
         step(ctx)
         clock.lap(step.__name__.removeprefix("extract_"))
+    missing = out.missing_parts()
+    if missing:  # said once, all together: an excerpt of a report lacks most of them at once
+        out.warnings.append(f"not found, of what a {out.kind.replace('_', ' ')} has: "
+                            + "; ".join(PART_NAMES[part] for part in missing))
     _tag_topics(out)
     clock.lap("topics")
     _unknown_units(out)
@@ -73,6 +78,7 @@ def extract_document(document: Document, *, timings: dict[str, float] | None = N
     clock.lap("validate")
     out.findings = audit(out)  # checks of the report's own arithmetic, on the facts as read
     clock.lap("audit")
+    mark(out, document)  # how each indicator was read, and what its checks found
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -42,6 +43,7 @@ class FileOutcome:
     error: str | None = None
     encoding: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # read, extract, load
+    flags: dict[str, int] = field(default_factory=dict)  # indicators flagged by the checks of their values, by flag
 
 
 def check_is_report(extraction: Extraction) -> None:
@@ -194,6 +196,7 @@ def _prepare_one(path: Path, result: Extraction | IngestError,
         department=extraction.department.short_name if extraction.department else None,
         year=extraction.year, counts=extraction.counts(), warnings=list(extraction.warnings),
         encoding=extraction.encoding, seconds=seconds,
+        flags=dict(Counter(flag for indicator in extraction.indicators for flag in indicator.flags)),
     )
     return outcome, to_rows(extraction)
 

@@ -139,16 +139,30 @@ def _print_summary(outcomes, *, of: int) -> bool:
 
 
 def _print_notices(outcomes) -> None:
-    """What was not read, once: each kind of warning counted over the files, the serious first."""
+    """What was not read, once: each kind of warning counted over the files, the serious first;
+    then the indicators read but flagged by a check of their values, by flag."""
+    from perfkg import ontology
     from perfkg.ingest.notices import summary
 
     rows = summary((outcome.path, outcome.warnings) for outcome in outcomes)
-    if not rows:
-        return
-    console.print(f"not read, by kind ({sum(r[2] for r in rows)} warnings over {len(outcomes)} files):")
+    if rows:
+        console.print(f"not read, by kind ({sum(r[2] for r in rows)} warnings over {len(outcomes)} files):")
     for severity, kind, count, files in rows:
         colour = "red" if severity == "serious" else "yellow"
-        console.print(f"  [{colour}]{count:>4}[/{colour}] {kind} [dim]({files} file{'s' if files != 1 else ''})[/dim]")
+        console.print(f"  [{colour}]{count:>4}[/{colour}] {kind} [dim]({_files(files)})[/dim]")
+    flagged = [(flag, sum(o.flags.get(flag, 0) for o in outcomes), sum(1 for o in outcomes if flag in o.flags))
+               for flag in sorted({flag for o in outcomes for flag in o.flags})]
+    if flagged:
+        words = ontology.value_labels().get(("Indicator", "flags"), {})
+        console.print(f"read, but flagged by a check of their values ({sum(f[1] for f in flagged)} indicators; "
+                      "the explorer marks them):")
+    for flag, count, files in sorted(flagged, key=lambda f: -f[1]):
+        zh, en = words.get(flag, (flag, flag))
+        console.print(f"  [yellow]{count:>4}[/yellow] {en} {zh} [dim]({_files(files)})[/dim]")
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'s' if count != 1 else ''}"
 
 
 def _print_outcome(outcome) -> None:

@@ -191,6 +191,17 @@ def test_the_report_s_columns_can_be_hidden_and_evidence_opened(watched, ids):
     assert evidence.locator(".evidence").is_visible()
 
 
+def test_a_flagged_fact_is_marked_in_words_and_how_each_was_read_can_be_shown(watched, ids):
+    # 南洲街道's report sets 310000 万平方米 against 310297 平方米 cleared: flagged.
+    page = watched.open(f"/explore/reports/{ids['南洲街道'][1]}")
+    flagged = page.locator("table.report-facts tr.flagged")
+    assert flagged.count() == 1 and "清拆违法建设" in flagged.inner_text()
+    assert flagged.locator(".flag").is_visible() and "相差千倍" in flagged.locator(".flag").inner_text()
+    assert not page.locator("table.report-facts td.c-read_by").first.is_visible()  # hidden until asked
+    page.check("#show-read_by")
+    assert page.locator("table.report-facts td.c-read_by").first.is_visible()
+
+
 def test_a_small_neighbourhood_is_drawn_at_a_readable_size(watched, ids):
     indicator = api(watched.base, f"/reports/{ids['荔城街道'][1]}")["indicators"][0]["id"]
     page = watched.open(f"/explore/graph/Indicator/{indicator}")

@@ -118,7 +118,8 @@ def test_every_closed_value_has_words_in_both_languages():
     schema = ontology.schema()
     words = ontology.value_labels()
     for (label, prop) in (("Indicator", "status"), ("Indicator", "origin"), ("Report", "kind"), ("Task", "kind"),
-                          ("Fund", "kind"), ("Fund", "source")):
+                          ("Fund", "kind"), ("Fund", "source"), ("Indicator", "read_by"), ("Indicator", "flags"),
+                          ("Task", "flags")):
         allowed = schema.labels[label].properties[prop].allowed
         assert set(words[(label, prop)]) == set(allowed), (label, prop)
         assert all(zh and en and zh != en for zh, en in words[(label, prop)].values()), (label, prop)

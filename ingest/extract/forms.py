@@ -41,8 +41,10 @@ _KINDS = [
     ("department_form", re.compile(r"部门整体(?:支出)?绩效(?:自评|评价)表|整体(?:支出)?绩效(?:自评|评价)表")),
     ("department_report", re.compile(r"部门整体(?:支出)?绩效(?:自评|评价)报告|整体支出绩效")),
     ("project_form", re.compile(r"项目(?:支出)?绩效(?:自评|评价)表|绩效目标自评表|绩效自评表")),
-    ("project_report", re.compile(r"项目(?:支出)?绩效(?:自评|评价)(?:报告|情况)|绩效自评(?:报告|综述)|绩效评价报告")),
+    ("project_report", re.compile(r"项目(?:支出)?绩效(?:自评|评价)(?:总结)?(?:报告|情况)|绩效自评(?:报告|综述)|绩效评价报告")),
 ]
+# A text about one project speaks of it early on: its overview, budget, targets, or its form's 项目完成指标.
+_PROJECT_SUBJECT = re.compile(r"项目(?:概况|基本情况|简介|全年预算|预算数|绩效目标|完成指标)")
 _GRADES = re.compile(r"优秀|良好|合格|不合格|优|良|中|差")
 _SCORE = re.compile(r"(\d{1,3}(?:\.\d+)?)分?")
 
@@ -382,7 +384,7 @@ def _kind(ctx: Context, fields) -> str:
             return kind
     if not out.names_the_genre:
         return "other"  # a work summary, a speech, news or a progress table that states plans against results
-    has_project = bool(out.projects) or "project_name" in fields
+    has_project = bool(out.projects) or "project_name" in fields or bool(_PROJECT_SUBJECT.search(head))
     has_table = any(find_headers(stream) for stream in ctx.streams.values())
     if has_table:
         return "project_form" if has_project else "department_form"

@@ -67,8 +67,6 @@ def extract_funds(ctx: Context) -> None:
         if key not in seen:
             seen.add(key)
             ctx.out.funds.append(fund)
-    if not any(f.task is None for f in ctx.out.funds) and ctx.out.expects("department_funds"):
-        ctx.out.warnings.append("department funds (预算数 / 执行数) not found")
 
 
 def _source(label: str) -> tuple[str | None, str]:

@@ -30,6 +30,7 @@ from ..chars import normalise, to_simplified
 from ..numbers import UNIT_PATTERN, Value, chinese_number, compatible_units, quantities, read_value
 from ..outline import under
 from ..status import judge
+from ..provenance import table_reading
 from ..records import (NUMBERED_NAME, ROWS_RELIABLE, Header, align, find_headers, split_glued, tokens, untangle,
                        untangle_numbered)
 from ..tables import compact
@@ -189,6 +190,7 @@ def _table(ctx: Context, block, carried: Header | None) -> Header | None:
                 continue
             first = record.tokens()[0]
             indicator.project = project if project is not None else project_at(ctx, block, position[id(first)])
+            indicator.read_by = table_reading(block, header_found=bool(header.words))
             ctx.out.indicators.append(indicator)
             ctx.claim(first.cell.start, record.tokens()[-1].cell.end)
             found += 1
@@ -947,6 +949,7 @@ def _indicator(name: str, target_text: str | None, actual_text: str | None, evid
         actual_value=actual_value,
         unit=unit,
         completion_rate=completion_rate,
+        read_by="narrative" if origin == "narrative" else None,  # a table row's: its table's layout (_table)
     )
 
 

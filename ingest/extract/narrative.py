@@ -34,8 +34,6 @@ def extract_narrative(ctx: Context) -> None:
             target.extend(_section_items(ctx, section))
         if not found:
             target.extend(_form_items(ctx, kind))
-        if not target and kind != "outcomes" and out.expects(kind):
-            out.warnings.append(f"{kind} ({'存在的主要问题' if kind == 'problems' else '下一步改进措施'}) not found")
 
 
 def _item(ctx: Context, start: int, end: int) -> TextItem:

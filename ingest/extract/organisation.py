@@ -48,8 +48,6 @@ def extract_organisation(ctx: Context) -> None:
         if key not in seen:
             seen.add(key)
             out.offices.append(office)
-    if not out.duties and out.expects("duties"):
-        out.warnings.append("duties (部门职能 / 主要职责) not found")
 
 
 def _collapse(text: str) -> str:

@@ -46,8 +46,6 @@ def extract_tasks(ctx: Context) -> None:
             if results.children:
                 _numbered_tasks(ctx, results, with_goals=False)
                 break
-    if not out.tasks and out.expects("tasks"):
-        out.warnings.append("key tasks (重点工作任务) not found")
     _link_result_sections(ctx)
 
 
@@ -262,4 +260,5 @@ def table_indicator(ctx: Context, cell: Cell, row: Row, category: str | None, ta
         unit=target.unit if target else None,
         completion_rate=facts.completion_rate,
         task=task,
+        read_by="task_table",
     )

@@ -58,6 +58,8 @@ COLUMNS = {
     "stated": ("报告所填", "Stated"),
     "expected": ("规则应得", "Expected"),
     "figures": ("所涉数字及位置", "Figures, where"),
+    "read_by": ("读取方式", "Read by"),
+    "flags": ("存疑标记", "Flags"),
 }
 
 SEVERITIES = {
@@ -78,6 +80,8 @@ STATUS = values("Indicator", "status")
 REPORT_KINDS = values("Report", "kind")
 FUND_KINDS = values("Fund", "kind")
 FUND_SOURCES = values("Fund", "source")
+READ_BY = values("Indicator", "read_by")
+FLAGS = values("Indicator", "flags")
 
 
 def topic(slug: str) -> tuple[str, str]:

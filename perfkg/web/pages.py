@@ -79,7 +79,7 @@ LIST_ROWS = 500
 
 # The columns of a report's facts a reader may hide (the name is always shown,
 # its evidence on demand); the location starts hidden.
-REPORT_FACT_COLUMNS = ("label", "status", "target", "actual", "value", "location")
+REPORT_FACT_COLUMNS = ("label", "status", "target", "actual", "value", "location", "read_by")
 
 # How many departments the home page lists before it asks for a search.
 HOME_DEPARTMENTS = 200
