@@ -474,9 +474,14 @@ def queries(output_format: Annotated[str, typer.Option("--format", "-f", help="t
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Interface to listen on. Default: $PERFKG_HOST or 127.0.0.1.")] = None,
     port: Annotated[Optional[int], typer.Option(help="Port. Default: $PERFKG_PORT or 8000.")] = None,
+    allow_host: Annotated[Optional[list[str]], typer.Option(
+        "--allow-host", help="A host name clients may reach the server by (the Host header), besides loopback's "
+                             "and the address listened on; repeat for more, '*' for any. Also $PERFKG_ALLOWED_HOSTS "
+                             "(comma-separated).")] = None,
     store: StoreOption = None,
 ) -> None:
     """Serve the HTTP API and the explorer (the explorer at /, OpenAPI docs at /docs)."""
+    import dataclasses
     import os
 
     import uvicorn
@@ -490,6 +495,9 @@ def serve(
         pass
     host = host or os.environ.get("PERFKG_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("PERFKG_PORT") or 8000)
+    # The address listened on is a name the server is reached by (all interfaces name none).
+    listened = () if host in ("0.0.0.0", "::") else (host,)
+    settings = dataclasses.replace(settings, allowed_hosts=(*settings.allowed_hosts, *listened, *(allow_host or ())))
     errors.print(f"perfkg on http://{host}:{port}: the explorer at /, API docs at /docs; store {settings.store}")
     # On SIGTERM, requests still running after a few seconds are abandoned: the
     # store's server, stopped as the application shuts down, ends their queries.
