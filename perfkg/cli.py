@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Iterator, Optional
 
 import typer
-from rich.console import Console
 
 from perfkg.ingest.readers import SUFFIXES
 
 from . import config
+from .terminal import csv_text, json_text, safe_console
 
 if TYPE_CHECKING:
     from .client import Client
@@ -28,8 +28,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # a message in one line, whatever the width
+# Report text and file names are printed with their control characters made visible (perfkg.terminal).
+console = safe_console()
+errors = safe_console(stderr=True, soft_wrap=True)  # a message in one line, whatever the width
 
 StoreOption = Annotated[
     Optional[str],
@@ -243,12 +244,11 @@ def _did_you_mean(name: str, known) -> str:
 
 def _print_rows(columns: list[str], rows: list[list], output_format: str | None) -> None:
     if output_format == "json":
-        json.dump([dict(zip(columns, row)) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text([dict(zip(columns, row)) for row in rows], indent=2) + "\n")
     elif output_format == "csv":
         from .export import csv_lines
 
-        sys.stdout.writelines(csv_lines(columns, rows))
+        sys.stdout.writelines(csv_text(csv_lines(columns, rows), terminal=sys.stdout.isatty()))
     else:
         from . import rows as printed
 
@@ -326,8 +326,7 @@ def ask(
             found = answer(client, question, row_limit=limit)
         except Unroutable as refused:
             if output_format == "json":
-                json.dump(refused.answer(), sys.stdout, ensure_ascii=False, indent=2)
-                sys.stdout.write("\n")
+                sys.stdout.write(json_text(refused.answer(), indent=2) + "\n")
             errors.print(f"[red]cannot answer:[/red] {refused.reason}", soft_wrap=True)
             for s in refused.suggestions:
                 errors.print(f"  perfkg query {s['query']}" + "".join(f" -p {k}={v}" for k, v in s["params"].items())
@@ -336,8 +335,7 @@ def ask(
                 errors.print("  `perfkg queries` lists the named queries")
             raise typer.Exit(1) from None
     if output_format == "json":
-        json.dump({k: v for k, v in found.items() if k != "columns"}, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text({k: v for k, v in found.items() if k != "columns"}, indent=2) + "\n")
         return
     errors.print(found["interpretation"])
     errors.print("perfkg query " + found["query"] + "".join(f" -p {k}={v}" for k, v in found["params"].items()))
@@ -542,8 +540,7 @@ def departments(
     if aliases:
         found = [d for d in found if len(d["aliases"] or []) > 1]
     if output_format == "json":
-        json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(found, indent=2) + "\n")
         return
     from rich.table import Table
 
