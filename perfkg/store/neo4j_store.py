@@ -109,7 +109,10 @@ class Neo4jStore(GraphStore):
         """`call`'s answer, given up CLIENT_GRACE_S after `limit_s` (the limit the server was given)."""
         if limit_s is None:
             return call()
-        waited = self._calls.submit(call)
+        try:
+            waited = self._calls.submit(call)
+        except RuntimeError:  # its threads are shut down with it
+            raise StoreUnavailable("the Neo4j store was closed") from None
         try:
             return waited.result(timeout=limit_s + CLIENT_GRACE_S)
         except FutureTimeout:
