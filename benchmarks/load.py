@@ -135,7 +135,16 @@ async def health(base: str, deadline: float, results: dict) -> None:
             await asyncio.sleep(0.5)
 
 
+async def warm_up(base: str) -> None:
+    """Each request once, unmeasured: Neo4j plans a query the first time it sees it
+    (seconds each on a loaded machine), then reuses the plan."""
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        for _, method, path, kwargs in REQUESTS:
+            await http.request(method, path, **kwargs)
+
+
 async def run(base: str, clients: int, seconds: float, attack: bool) -> dict:
+    await warm_up(base)
     results: dict = {}
     deadline = time.monotonic() + seconds
     await asyncio.gather(*(client(base, deadline, i, results) for i in range(clients)),
