@@ -13,7 +13,7 @@ import typer
 from perfkg.ingest.readers import SUFFIXES
 
 from . import config
-from .terminal import csv_text, json_text, safe_console
+from .terminal import json_text, on_terminal, safe_console, visible
 
 if TYPE_CHECKING:
     from .client import Client
@@ -248,7 +248,7 @@ def _print_rows(columns: list[str], rows: list[list], output_format: str | None)
     elif output_format == "csv":
         from .export import csv_lines
 
-        sys.stdout.writelines(csv_text(csv_lines(columns, rows), terminal=sys.stdout.isatty()))
+        sys.stdout.writelines(on_terminal(csv_lines(columns, rows), terminal=sys.stdout.isatty()))
     else:
         from . import rows as printed
 
@@ -620,8 +620,7 @@ def export(
         else:
             chunks = iter([exporter.rdf(client.store, output_format)])
         if output is None:
-            for chunk in chunks:
-                sys.stdout.write(chunk)
+            sys.stdout.writelines(on_terminal(chunks, terminal=sys.stdout.isatty()))
         else:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.writelines(chunks)
@@ -711,11 +710,10 @@ def evaluate(
     except GoldError as error:
         _fail(str(error), 2)
     if as_json:
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(result, indent=2) + "\n")
     else:
-        for line in render(result):
-            typer.echo(line)
+        for line in render(result):  # names and evidence of the reports: shown, never obeyed
+            typer.echo(visible(line))
 
 
 @app.command(name="eval-identity")
@@ -741,13 +739,13 @@ def evaluate_identity(
         typer.echo(f"  {title:<22} {r['items']:>5} names  precision {r['precision']:.3f} ({r['correct']}/"
                    f"{r['predicted_pairs']})  recall {r['recall']:.3f} ({r['correct']}/{r['true_pairs']})")
     for a, b in result["wrong_merges"]:
-        typer.echo(f"    wrongly merged: {a} / {b}")
+        typer.echo(visible(f"    wrongly merged: {a} / {b}"))
     found = department_merges(synthetic, reports, corpus)
     typer.echo(f"departments: {found['reports']} synthetic reports and {found['corpus']} corpus documents, "
                f"{found['offices']} offices, {found['departments']} department ids; "
                f"{len(found['wrong_merges'])} wrong merges, {len(found['splits'])} offices split   (target: 0 merges)")
     for department, offices in found["wrong_merges"].items():
-        typer.echo(f"    {department} merges {offices}")
+        typer.echo(visible(f"    {department} merges {offices}"))
     all_ = result["all"]
     if all_["precision"] < 0.95 or all_["recall"] < 0.85 or found["wrong_merges"]:
         raise typer.Exit(1)

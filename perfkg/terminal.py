@@ -6,7 +6,7 @@ output, or write the clipboard (OSC 52), and bidirectional overrides that show
 text in another order than it is read. Whatever the command line prints to a
 terminal has them as visible escapes (`\\x1b`, `\\u202e`): every control
 character but newline and tab (C0, DEL, C1), and the bidirectional controls.
-What goes to a pipe or a file as data (CSV) is left whole; JSON escapes them
+What goes to a pipe or a file as data (CSV, an export) is left whole; JSON escapes them
 in its own notation, so it stays exact.
 """
 
@@ -38,8 +38,9 @@ def json_text(value: Any, **options) -> str:
     return json.dumps(value, ensure_ascii=False, **options).translate(_JSON)
 
 
-def csv_text(lines: Iterable[str], terminal: bool) -> Iterable[str]:
-    return (visible(line[:-1]) + "\n" if line.endswith("\n") else visible(line) for line in lines) if terminal else lines
+def on_terminal(chunks: Iterable[str], terminal: bool) -> Iterable[str]:
+    """Data (CSV, an export) as printed: made visible on a terminal, whole to a pipe or a file."""
+    return (visible(chunk) for chunk in chunks) if terminal else chunks
 
 
 class _Shown:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from perfkg.api.app import create_app
 from perfkg.api.edges import host_name, is_loopback
+from perfkg.api.limits import Busy, Full, Turns
 from perfkg.config import Settings
 from perfkg.store import open_store, server
 
@@ -152,3 +153,45 @@ def test_ad_hoc_queries_wait_their_turn_holding_no_thread_and_health_and_named_q
     with serving(app) as url:
         health, named, still_waiting = asyncio.run(scenario(url))
     assert (health, named, still_waiting) == (200, 200, waiting)
+
+
+def test_a_caller_past_its_wait_for_a_turn_is_told_busy_and_the_turn_goes_on():
+    turns = Turns(1, wait_s=0.2, what="ad-hoc queries")
+
+    async def scenario():
+        release = asyncio.Event()
+
+        async def holder():
+            async with turns.slot():
+                await release.wait()
+
+        held = asyncio.create_task(holder())
+        while turns.running == 0:
+            await asyncio.sleep(0.01)
+        with pytest.raises(Busy, match="busy: 1 ad-hoc queries running already"):
+            async with turns.slot():
+                pass
+        release.set()
+        await held
+        async with turns.slot():  # free again
+            return turns.running, turns.waiting
+
+    assert asyncio.run(scenario()) == (1, 0)
+
+
+def test_busy_and_full_are_429_and_503_in_the_one_shape(loaded_store_path):
+    app = create_app(Settings(store=str(loaded_store_path)))
+
+    @app.get("/busy")
+    def busy():
+        raise Busy("busy: 2 ad-hoc queries running already; try again shortly")
+
+    @app.get("/full")
+    def full():
+        raise Full("busy: 2 uploads are being processed and 8 wait already; try again shortly")
+
+    with TestClient(app) as http:
+        for path, status in (("/busy", 429), ("/full", 503)):
+            response = http.get(path)
+            assert response.status_code == status and set(response.json()) == {"error"}
+            assert response.headers["retry-after"] and response.headers["x-frame-options"] == "DENY"

@@ -79,6 +79,9 @@ def test_ingest_show_and_query_on_a_terminal_show_escapes_and_obey_none(hostile)
         shown = on_terminal(["query", source, "--format", output_format], env)
         assert "\\x1b[2J" in unstyled(shown) and "\\u202e" in unstyled(shown)
         assert "\x1b[2J" not in shown and "\u202e" not in shown
+    for output_format in ("jsonl", "cypher", "ttl"):  # an export to a terminal, as data is shown there
+        exported = on_terminal(["export", "--format", output_format], env)
+        assert "\u202e" not in exported and "\x1b[2J" not in exported and "\x9b" not in exported
 
 
 def test_on_a_pipe_csv_is_the_data_whole_and_json_reads_back_exactly(hostile):
