@@ -497,6 +497,9 @@ def serve(
     listened = () if host in ("0.0.0.0", "::") else (host,)
     settings = dataclasses.replace(settings, allowed_hosts=(*settings.allowed_hosts, *listened, *(allow_host or ())))
     errors.print(f"perfkg on http://{host}:{port}: the explorer at /, API docs at /docs; store {settings.store}")
+    if not listened and not settings.allowed_hosts:
+        errors.print("listening on every interface, answering only to loopback's names (localhost, 127.0.0.1, ::1): "
+                     "add the names clients use with --allow-host or PERFKG_ALLOWED_HOSTS")
     # On SIGTERM, requests still running after a few seconds are abandoned: the
     # store's server, stopped as the application shuts down, ends their queries.
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=3)

@@ -5,6 +5,10 @@ that wait their turn without holding a thread of the server."""
 import asyncio
 import os
 import signal
+import socket
+import subprocess
+import sys
+import time
 from dataclasses import replace
 
 import httpx2 as httpx
@@ -17,7 +21,7 @@ from perfkg.api.limits import Busy, Full, Turns
 from perfkg.config import Settings
 from perfkg.store import open_store, server
 
-from conftest import serving
+from conftest import ROOT, serving
 
 HEADERS = {"x-frame-options": "DENY", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
 
@@ -195,3 +199,28 @@ def test_busy_and_full_are_429_and_503_in_the_one_shape(loaded_store_path):
             response = http.get(path)
             assert response.status_code == status and set(response.json()) == {"error"}
             assert response.headers["retry-after"] and response.headers["x-frame-options"] == "DENY"
+
+
+def test_perfkg_serve_answers_to_the_names_it_is_given(loaded_store_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "PERFKG_ALLOWED_HOSTS"}
+    server = subprocess.Popen([sys.executable, "-m", "perfkg.cli", "serve", "--port", str(port), "--store",
+                               str(loaded_store_path), "--allow-host", "reports.example.org"], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(1200):  # a watchdog's bound (120 s), not a measurement
+            try:
+                if httpx.get(base + "/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        answers = {host: httpx.get(base + "/health", headers={"Host": host}).status_code
+                   for host in ("reports.example.org", "reports.example.org:8443", "evil.example")}
+    finally:
+        server.terminate()
+        server.wait(timeout=120)
+    assert answers == {"reports.example.org": 200, "reports.example.org:8443": 200, "evil.example": 400}
