@@ -10,8 +10,8 @@ outside, so their pages can forbid every other origin.
 
 from __future__ import annotations
 
-import json
 import ipaddress
+import json
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
