@@ -123,7 +123,8 @@ def test_a_query_error_does_not_name_where_the_store_is(base, loaded_store_path)
 def test_ad_hoc_queries_wait_their_turn_holding_no_thread_and_health_and_named_queries_answer_meanwhile(
         empty_settings):
     """One ad-hoc turn, taken by a runaway; more waiting clients than the server
-    has threads (anyio's 40); /health and a named query must still answer."""
+    has threads (anyio's 40); /health and a named query must still answer, and
+    a query the guard refuses is refused at once, not queued."""
     settings = replace(empty_settings, query_threads=2, query_timeout_ms=60_000)
     with open_store(settings) as store:
         store.write("UNWIND range(1, 300) AS i CREATE (:Department {id: toString(i), n: i})")
@@ -148,15 +149,16 @@ def test_ad_hoc_queries_wait_their_turn_holding_no_thread_and_health_and_named_q
             await until(lambda: app.state.ad_hoc.waiting == waiting)
             health = await http.get("/health")
             named = await http.get("/queries/indicators_below_target", params={"year": 2021})
+            bomb = await http.post("/cypher", json={"query": "RETURN " + "- " * 20 + "1"})  # refused, not queued
             # still all waiting: what answered did not wait behind them
             still_waiting = app.state.ad_hoc.waiting
             for task in [running, *queued]:
                 task.cancel()
-            return health.status_code, named.status_code, still_waiting
+            return health.status_code, named.status_code, bomb.status_code, still_waiting
 
     with serving(app) as url:
-        health, named, still_waiting = asyncio.run(scenario(url))
-    assert (health, named, still_waiting) == (200, 200, waiting)
+        answered = asyncio.run(scenario(url))
+    assert answered == (200, 200, 400, waiting)
 
 
 def test_a_caller_past_its_wait_for_a_turn_is_told_busy_and_the_turn_goes_on():
