@@ -63,9 +63,10 @@ raise-floor: install  ## record accuracy figures that rose in tests/accuracy-flo
 fuzz: install  ## the hypothesis properties at length (3000 examples each)
 	PERFKG_FUZZ_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py
 
-check-load: install  ## 32 clients for 30 s on the served API, then schemathesis over its OpenAPI schema
+check-load: install  ## 32 then 72 clients for 30 s on the served API, on each store, then schemathesis over its OpenAPI schema
 	$(PY) -m pip install --quiet -e '.[test,check]'
-	$(PY) benchmarks/load.py --clients 32 --seconds 30
+	$(PY) benchmarks/load.py --clients 32,72 --seconds 30
+	$(PY) benchmarks/load.py --clients 32,72 --seconds 30 --neo4j
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/api_fuzz.py --max-examples 50
 
 mutate: install  ## mutation testing of status, numbers, validate, evaluate, the named queries and the body limit (about an hour); summary in var/mutate/summary.md

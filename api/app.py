@@ -35,8 +35,9 @@ from perfkg.ingest.workers import Budget
 from perfkg.store import QueryError, QueryTimeout, StoreError, StoreUnavailable
 
 from . import queries
-from .limits import (Busy, DeadlineStore, Full, Queue, RequestSizeLimit, Slots, json_records_within, rows_within,
-                     started)
+from .edges import Edges
+from .limits import (Busy, DeadlineStore, Full, Queue, RequestSizeLimit, Slots, Turns, json_records_within,
+                     rows_within, started)
 from .source import ReportSource
 
 # The kinds of report, as the ontology's shapes allow them (Report.kind).
@@ -96,6 +97,10 @@ def create_app(settings: config.Settings | None = None, *, create_store: bool = 
     _errors(app)
     _routes(app, settings)
     web.mount(app)
+    # Outside every other layer, FastAPI's handler of unexpected errors included,
+    # so that every answer is checked for its Host and carries the security headers.
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: Edges(build_stack(), settings.allowed_hosts)
     return app
 
 
@@ -128,17 +133,28 @@ def _errors(app: FastAPI) -> None:
     async def timeout(request: Request, error: QueryTimeout):
         return JSONResponse(body(f"the query ran past its time limit and was stopped ({error})"), status_code=408)
 
+    def public(request: Request, error: Exception) -> str:
+        """The error's message without where the store is (its folder or URI)."""
+        message = str(error)
+        location = str(request.app.state.client.store.location)
+        return message.replace(location, "the store") if location else message
+
     @app.exception_handler(QueryError)
     async def query_error(request: Request, error: QueryError):
-        return JSONResponse(body(f"the database refused the query: {error}"), status_code=400)
+        return JSONResponse(body(f"the database refused the query: {public(request, error)}"), status_code=400)
 
+    # What stopped the store (its folder, its server's log, a driver's reply) is
+    # the operator's to read in the server's log, not a client's.
     @app.exception_handler(StoreUnavailable)
     async def unavailable(request: Request, error: StoreUnavailable):
-        return JSONResponse(body(f"the graph store is unavailable: {error}"), status_code=503)
+        log.warning("the graph store is unavailable on %s %s: %s", request.method, request.url.path, error)
+        return JSONResponse(body("the graph store is unavailable or busy; try again shortly (the server's log "
+                                 "says why)"), status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, error: StoreError):
-        return JSONResponse(body(f"graph store error: {error}"), status_code=500)
+        log.error("graph store error on %s %s: %s", request.method, request.url.path, error)
+        return JSONResponse(body(f"graph store error: {public(request, error)}"), status_code=500)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):
@@ -151,7 +167,8 @@ def _errors(app: FastAPI) -> None:
         return JSONResponse(body("internal error; the server logged the details"), status_code=500)
 
 
-def _client(request: Request) -> Client:
+async def _client(request: Request) -> Client:
+    # async: taken in the event loop, so a request waiting its turn holds no thread
     return request.app.state.client
 
 
@@ -197,8 +214,8 @@ def _offset(cursor: str | None) -> int:
 def _routes(app: FastAPI, settings: config.Settings) -> None:
     # Ad-hoc Cypher may hold half the store's query threads; one export runs
     # at a time (a JSON-LD export of 300 reports took 800 MB).
-    ad_hoc = Slots(max(1, settings.query_threads // 2), wait_s=settings.query_timeout_ms / 1000,
-                   what="ad-hoc queries")
+    ad_hoc = app.state.ad_hoc = Turns(max(1, settings.query_threads // 2), wait_s=settings.query_timeout_ms / 1000,
+                                      what="ad-hoc queries")
     exports = Slots(1, wait_s=0, what="export")
     # Uploads are each extracted in a worker process within the file budget; a few at once.
     uploading = Queue(max(1, settings.upload_workers), max(0, settings.upload_queue), what="uploads")
@@ -409,12 +426,23 @@ def _routes(app: FastAPI, settings: config.Settings) -> None:
 
     @app.post("/cypher", tags=["queries"],
               summary="Ad-hoc read-only Cypher with parameters, time- and row-limited")
-    def cypher(body: CypherRequest, client: Client = Depends(_client)) -> dict:
+    async def cypher(body: CypherRequest, client: Client = Depends(_client)) -> dict:
+        from starlette.concurrency import run_in_threadpool
+
         if not body.query.strip():
             raise ApiError(400, "empty query")
-        with ad_hoc:
-            result = client.read_untrusted(body.query, body.params, timeout_ms=body.timeout_ms,
-                                           row_limit=body.row_limit)
-        rows, cut = rows_within(result.columns, result.rows, settings.max_response_bytes)
-        return {"columns": result.columns, "rows": [dict(zip(result.columns, row)) for row in rows],
-                "row_count": len(rows), "truncated": result.truncated or cut}
+
+        def answer() -> Response:
+            result = client.read(body.query, body.params, timeout_ms=body.timeout_ms, row_limit=body.row_limit)
+            records, cut = json_records_within(result.columns, result.rows, settings.max_response_bytes)
+            head = json.dumps({"columns": result.columns}, ensure_ascii=False)
+            tail = json.dumps({"row_count": len(records), "truncated": result.truncated or cut})
+            return Response(head[:-1] + ', "rows": [' + ", ".join(records) + "], " + tail[1:],
+                            media_type="application/json")
+
+        # A query the guard refuses is answered at once, never after waiting for a
+        # turn. The turn is waited for in the event loop; the query and its JSON
+        # are made on a thread, so neither holds up the loop.
+        await run_in_threadpool(client.check_untrusted, body.query, body.params)
+        async with ad_hoc.slot():
+            return await run_in_threadpool(answer)

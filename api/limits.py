@@ -131,11 +131,39 @@ class Queue:
             self._admitted -= 1
 
 
+class Turns:
+    """At most `size` callers at once; the others wait their turn in the event
+    loop, holding none of the server's threads, at most `wait_s`, then are told
+    the service is busy. Ad-hoc Cypher holds at most half the store's query
+    threads this way, so however many runaway queries are sent, the named
+    queries, the API's own and /health always find a thread of the server and
+    of the store."""
+
+    def __init__(self, size: int, wait_s: float, what: str):
+        self._semaphore = asyncio.Semaphore(size)
+        self.size, self.wait_s, self.what = size, wait_s, what
+        self.waiting = self.running = 0
+
+    @asynccontextmanager
+    async def slot(self):
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(self._semaphore.acquire(), self.wait_s)
+        except asyncio.TimeoutError:
+            raise Busy(f"busy: {self.size} {self.what} running already; try again shortly") from None
+        finally:
+            self.waiting -= 1
+        self.running += 1
+        try:
+            yield
+        finally:
+            self.running -= 1
+            self._semaphore.release()
+
+
 class Slots:
-    """At most `size` callers at once; a caller waits at most `wait_s` for a
-    slot, then is told the service is busy. Ad-hoc Cypher holds at most half
-    the store's query threads this way, so however many runaway queries are
-    sent, the named queries and the API's own always find a thread."""
+    """At most `size` callers at once, each holding a thread; a caller waits at
+    most `wait_s` for a slot, then is told the service is busy (429)."""
 
     def __init__(self, size: int, wait_s: float, what: str):
         self._semaphore = threading.BoundedSemaphore(size)

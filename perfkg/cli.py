@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Iterator, Optional
 
 import typer
-from rich.console import Console
 
 from perfkg.ingest.readers import SUFFIXES
 
 from . import config
+from .terminal import json_text, on_terminal, safe_console, visible
 
 if TYPE_CHECKING:
     from .client import Client
@@ -28,8 +28,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # a message in one line, whatever the width
+# Report text and file names are printed with their control characters made visible (perfkg.terminal).
+console = safe_console()
+errors = safe_console(stderr=True, soft_wrap=True)  # a message in one line, whatever the width
 
 StoreOption = Annotated[
     Optional[str],
@@ -257,12 +258,11 @@ def _did_you_mean(name: str, known) -> str:
 
 def _print_rows(columns: list[str], rows: list[list], output_format: str | None) -> None:
     if output_format == "json":
-        json.dump([dict(zip(columns, row)) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text([dict(zip(columns, row)) for row in rows], indent=2) + "\n")
     elif output_format == "csv":
         from .export import csv_lines
 
-        sys.stdout.writelines(csv_lines(columns, rows))
+        sys.stdout.writelines(on_terminal(csv_lines(columns, rows), terminal=sys.stdout.isatty()))
     else:
         from . import rows as printed
 
@@ -340,8 +340,7 @@ def ask(
             found = answer(client, question, row_limit=limit)
         except Unroutable as refused:
             if output_format == "json":
-                json.dump(refused.answer(), sys.stdout, ensure_ascii=False, indent=2)
-                sys.stdout.write("\n")
+                sys.stdout.write(json_text(refused.answer(), indent=2) + "\n")
             errors.print(f"[red]cannot answer:[/red] {refused.reason}", soft_wrap=True)
             for s in refused.suggestions:
                 errors.print(f"  perfkg query {s['query']}" + "".join(f" -p {k}={v}" for k, v in s["params"].items())
@@ -350,8 +349,7 @@ def ask(
                 errors.print("  `perfkg queries` lists the named queries")
             raise typer.Exit(1) from None
     if output_format == "json":
-        json.dump({k: v for k, v in found.items() if k != "columns"}, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text({k: v for k, v in found.items() if k != "columns"}, indent=2) + "\n")
         return
     errors.print(found["interpretation"])
     errors.print("perfkg query " + found["query"] + "".join(f" -p {k}={v}" for k, v in found["params"].items()))
@@ -488,9 +486,14 @@ def queries(output_format: Annotated[str, typer.Option("--format", "-f", help="t
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Interface to listen on. Default: $PERFKG_HOST or 127.0.0.1.")] = None,
     port: Annotated[Optional[int], typer.Option(help="Port. Default: $PERFKG_PORT or 8000.")] = None,
+    allow_host: Annotated[Optional[list[str]], typer.Option(
+        "--allow-host", help="A host name clients may reach the server by (the Host header), besides loopback's "
+                             "and the address listened on; repeat for more, '*' for any. Also $PERFKG_ALLOWED_HOSTS "
+                             "(comma-separated).")] = None,
     store: StoreOption = None,
 ) -> None:
     """Serve the HTTP API and the explorer (the explorer at /, OpenAPI docs at /docs)."""
+    import dataclasses
     import os
 
     import uvicorn
@@ -504,7 +507,13 @@ def serve(
         pass
     host = host or os.environ.get("PERFKG_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("PERFKG_PORT") or 8000)
+    # The address listened on is a name the server is reached by (all interfaces name none).
+    listened = () if host in ("0.0.0.0", "::") else (host,)
+    settings = dataclasses.replace(settings, allowed_hosts=(*settings.allowed_hosts, *listened, *(allow_host or ())))
     errors.print(f"perfkg on http://{host}:{port}: the explorer at /, API docs at /docs; store {settings.store}")
+    if not listened and not settings.allowed_hosts:
+        errors.print("listening on every interface, answering only to loopback's names (localhost, 127.0.0.1, ::1): "
+                     "add the names clients use with --allow-host or PERFKG_ALLOWED_HOSTS")
     # On SIGTERM, requests still running after a few seconds are abandoned: the
     # store's server, stopped as the application shuts down, ends their queries.
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
@@ -548,8 +557,7 @@ def departments(
     if aliases:
         found = [d for d in found if len(d["aliases"] or []) > 1]
     if output_format == "json":
-        json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(found, indent=2) + "\n")
         return
     from rich.table import Table
 
@@ -629,8 +637,7 @@ def export(
         else:
             chunks = iter([exporter.rdf(client.store, output_format)])
         if output is None:
-            for chunk in chunks:
-                sys.stdout.write(chunk)
+            sys.stdout.writelines(on_terminal(chunks, terminal=sys.stdout.isatty()))
         else:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.writelines(chunks)
@@ -720,11 +727,10 @@ def evaluate(
     except GoldError as error:
         _fail(str(error), 2)
     if as_json:
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(result, indent=2) + "\n")
     else:
-        for line in render(result):
-            typer.echo(line)
+        for line in render(result):  # names and evidence of the reports: shown, never obeyed
+            typer.echo(visible(line))
 
 
 @app.command(name="eval-identity")
@@ -750,13 +756,13 @@ def evaluate_identity(
         typer.echo(f"  {title:<22} {r['items']:>5} names  precision {r['precision']:.3f} ({r['correct']}/"
                    f"{r['predicted_pairs']})  recall {r['recall']:.3f} ({r['correct']}/{r['true_pairs']})")
     for a, b in result["wrong_merges"]:
-        typer.echo(f"    wrongly merged: {a} / {b}")
+        typer.echo(visible(f"    wrongly merged: {a} / {b}"))
     found = department_merges(synthetic, reports, corpus)
     typer.echo(f"departments: {found['reports']} synthetic reports and {found['corpus']} corpus documents, "
                f"{found['offices']} offices, {found['departments']} department ids; "
                f"{len(found['wrong_merges'])} wrong merges, {len(found['splits'])} offices split   (target: 0 merges)")
     for department, offices in found["wrong_merges"].items():
-        typer.echo(f"    {department} merges {offices}")
+        typer.echo(visible(f"    {department} merges {offices}"))
     all_ = result["all"]
     if all_["precision"] < 0.95 or all_["recall"] < 0.85 or found["wrong_merges"]:
         raise typer.Exit(1)

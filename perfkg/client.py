@@ -71,12 +71,16 @@ class Client:
             raise ValueError("an offset is for named queries; write SKIP in your own Cypher")
         return self.read_untrusted(name_or_cypher, params, timeout_ms=timeout_ms, row_limit=row_limit)
 
-    def read_untrusted(self, cypher: str, params: dict[str, Any] | None = None, **limits: int | None) -> QueryResult:
-        """Cypher a user wrote: refused before it runs if it reaches outside
-        the database or would cost its parser too much (perfkg.store.guard),
-        then read like any other query (`limits`: timeout_ms, row_limit)."""
+    def check_untrusted(self, cypher: str, params: dict[str, Any] | None = None) -> None:
+        """Refuse Cypher a user wrote that reaches outside the database or would
+        cost the store too much (perfkg.store.guard), naming why."""
         guard.check_parameters(params)
         guard.check(cypher, params)
+
+    def read_untrusted(self, cypher: str, params: dict[str, Any] | None = None, **limits: int | None) -> QueryResult:
+        """Cypher a user wrote: refused before it runs (check_untrusted), then
+        read like any other query (`limits`: timeout_ms, row_limit)."""
+        self.check_untrusted(cypher, params)
         return self.read(cypher, params, **limits)
 
     def read(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 DEFAULT_STORE = "var/perfkg.db"
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+def _names(name: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in os.environ.get(name, "").split(",") if n.strip())
 
 
 def _int(name: str, default: int) -> int:
@@ -51,6 +55,8 @@ class Settings:
     # HTTP: uploads need this key; CORS is off unless origins are listed.
     api_key: str | None = None
     cors_origins: tuple[str, ...] = ()
+    # Host names served besides loopback's ("*": any), as the Host header gives them.
+    allowed_hosts: tuple[str, ...] = field(default_factory=lambda: _names("PERFKG_ALLOWED_HOSTS"))
     max_request_bytes: int = 6 * 1024 * 1024
     # Answers of queries are cut to this many bytes (and say `truncated`);
     # an export of the whole graph stops after this many seconds.
@@ -67,7 +73,6 @@ class Settings:
 
 def from_env() -> Settings:
     env = os.environ
-    origins = tuple(o.strip() for o in env.get("PERFKG_CORS_ORIGINS", "").split(",") if o.strip())
     return Settings(
         store=env.get("PERFKG_STORE") or DEFAULT_STORE,
         graph=env.get("PERFKG_GRAPH") or "perfkg",
@@ -87,7 +92,7 @@ def from_env() -> Settings:
         upload_workers=_int("PERFKG_UPLOAD_WORKERS", 2),
         upload_queue=_int("PERFKG_UPLOAD_QUEUE", 8),
         api_key=env.get("PERFKG_API_KEY") or None,
-        cors_origins=origins,
+        cors_origins=_names("PERFKG_CORS_ORIGINS"),
         max_request_bytes=_int("PERFKG_MAX_REQUEST_BYTES", 6 * 1024 * 1024),
         max_response_bytes=_int("PERFKG_MAX_RESPONSE_BYTES", 16 * 1024 * 1024),
         export_timeout_s=_int("PERFKG_EXPORT_TIMEOUT_S", 120),

@@ -29,6 +29,9 @@ import pytest
 # A command leaves its embedded server running this long for the next one to
 # reuse: in tests, briefly, so the many stores of a run do not pile up.
 os.environ.setdefault("PERFKG_SERVER_IDLE_S", "2")
+# Starlette's TestClient asks for the host `testserver`: served, in tests only
+# (as Django's test runner allows it), besides loopback's names.
+os.environ.setdefault("PERFKG_ALLOWED_HOSTS", "testserver")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "reports"

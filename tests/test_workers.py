@@ -9,7 +9,7 @@ import time
 from perfkg.ingest.runner import ingest
 from perfkg.ingest.workers import Budget
 
-from bad_files import self_referring_pdf
+from bad_files import docx_of, self_referring_pdf
 from conftest import report_path
 
 
@@ -99,42 +99,17 @@ def test_a_file_past_the_memory_budget_is_refused_by_name(store, tmp_path):
     # A table of a million rows: under 1 MB on disk, 60 MB of XML, far past 400 MB once parsed.
     row = '<w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>'
     body = "<w:tbl>" + row * 1_000_000 + "</w:tbl>"
-    folder = _folder(tmp_path, {"wide.docx": _docx(body)})
+    folder = _folder(tmp_path, {"wide.docx": docx_of(body)})
     outcomes = _statuses(ingest(store, [folder], workers=1, budget=Budget(memory_mb=400)))
     assert outcomes["000.txt"][0] == outcomes["004.txt"][0] == "loaded"
     assert outcomes["wide.docx"] == ("failed", "reading and extracting it took more memory than a file may "
                                                "(PERFKG_MAX_FILE_MEMORY_MB): stopped; nothing written")
 
 
-def _deflated(parts: dict[str, str]) -> bytes:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
-
-
-def _docx(body: str) -> bytes:
-    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    return _deflated({
-        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
-        '+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-        'wordprocessingml.document.main+xml"/></Types>',
-        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-        "word/document.xml": f'<?xml version="1.0"?><w:document {namespace}><w:body>{body}</w:body></w:document>',
-    })
-
-
 def test_a_cell_spanning_a_trillion_columns_is_refused_before_any_cell_is_made(store, tmp_path):
     span = '<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="1000000000000"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>'
     before = '<w:tbl><w:tr><w:trPr><w:gridBefore w:val="200000000"/></w:trPr><w:tc><w:p/></w:tc></w:tr></w:tbl>'
-    folder = _folder(tmp_path, {"span.docx": _docx(span), "before.docx": _docx(before)})
+    folder = _folder(tmp_path, {"span.docx": docx_of(span), "before.docx": docx_of(before)})
     outcomes = _statuses(ingest(store, [folder], workers=1))
     assert outcomes["span.docx"] == ("failed", "a table's gridSpan is 1,000,000,000,000 columns, over the limit of "
                                                "1,000 (a damaged file?)")

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field, replace
 from ..document import Document, Location, Source
 from ..errors import IngestError
 from .builder import DocumentBuilder, GridCell, runs
+from .pdf_limits import ReadLimit, bound_pdfminer, check_page_content
 
 DEFAULT_MAX_PAGES = 300
 DEFAULT_MAX_SECONDS = 120
@@ -105,15 +106,20 @@ def read_pdf(name: str, data: bytes, source: Source) -> Document:
 
     limit_pages, limit_seconds = max_pages(), max_seconds()
     started = time.monotonic()
+    bound_pdfminer()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as error:
         raise IngestError(name, _open_problem(error)) from None
+    except ReadLimit as error:
+        raise IngestError(name, str(error)) from None
     except Exception as error:  # pdfminer meets a damaged file with assorted errors
         raise IngestError(name, f"damaged PDF ({type(error).__name__}: {error})") from None
     with pdf:
         try:
             pages = pdf.pages
+        except ReadLimit as error:
+            raise IngestError(name, str(error)) from None
         except Exception as error:
             raise IngestError(name, f"damaged PDF: its pages cannot be listed ({type(error).__name__})") from None
         source.pages = len(pages)
@@ -126,9 +132,12 @@ def read_pdf(name: str, data: bytes, source: Source) -> Document:
                 raise IngestError(name, f"reading took over {limit_seconds} s, at page {number} of {len(pages)} "
                                         "(PERFKG_MAX_READ_SECONDS)")
             try:
+                check_page_content(page, number)
                 found = _page_items(page, number)
                 if not found or _looks_scanned(page):
                     blank_pages.append(number)
+            except ReadLimit as error:
+                raise IngestError(name, str(error)) from None
             except Exception as error:
                 raise IngestError(name, f"damaged PDF: page {number} cannot be read ({type(error).__name__})") from None
             items.append(found)
@@ -224,6 +233,8 @@ def _open_problem(error: Exception) -> str:
     kind = type(cause).__name__
     if "Password" in kind or "Encrypt" in kind:
         return "encrypted PDF (password-protected): remove the password first"
+    if isinstance(cause, ReadLimit):
+        return str(cause)
     return f"damaged PDF ({kind}: {cause})"
 
 

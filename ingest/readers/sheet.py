@@ -20,7 +20,16 @@ import re
 from dataclasses import dataclass, field
 
 from ..document import Location
+from ..errors import IngestError
 from .builder import DocumentBuilder, GridCell, clean_cell, runs
+
+# A report's sheets hold hundreds or thousands of cells; the limits are far
+# above that and far below what a crafted file asks a reader to make (a merge
+# of a whole sheet is 17 billion cells). A cell holds what Excel allows.
+MAX_SHEET_CELLS = 1_000_000
+MAX_SHEET_ROWS = 100_000
+MAX_MERGED_CELLS = 1_000_000
+MAX_CELL_CHARACTERS = 32_767
 
 
 @dataclass
@@ -28,6 +37,18 @@ class Sheet:
     name: str
     values: dict[tuple[int, int], str]  # (row, column), 0-based -> the text the sheet shows; empty cells left out
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first column, last row, last column
+
+
+def covered_cells(merged: list[tuple[int, int, int, int]]) -> int:
+    return sum((r1 - r0 + 1) * (c1 - c0 + 1) for r0, c0, r1, c1 in merged)
+
+
+def check_covered(name: str, where: str, covered: int) -> None:
+    """Refuse merged ranges covering more than MAX_MERGED_CELLS cells in all,
+    before any covered cell is listed."""
+    if covered > MAX_MERGED_CELLS:
+        raise IngestError(name, f"{where}: merged ranges cover {covered:,} cells, over the limit of "
+                                f"{MAX_MERGED_CELLS:,} (a damaged file?)")
 
 
 def column_letter(column: int) -> str:
@@ -38,6 +59,14 @@ def column_letter(column: int) -> str:
         column, rest = divmod(column - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def column_number(letters: str) -> int:
+    """A -> 0, Z -> 25, AA -> 26 (the reverse of column_letter)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number - 1
 
 
 def cell_ref(row: int, column: int, last_row: int | None = None, last_column: int | None = None) -> str:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from ..document import Document, Source
 from ..errors import IngestError
 from .builder import DocumentBuilder
-from .sheet import Sheet, add_sheet, display, is_date_format
+from .sheet import (MAX_CELL_CHARACTERS, MAX_SHEET_CELLS, Sheet, add_sheet, cell_ref, check_covered, covered_cells,
+                    display,
+                    is_date_format)
 
 
 def read_xls(name: str, data: bytes, source: Source) -> Document:
@@ -35,13 +37,21 @@ def read_xls(name: str, data: bytes, source: Source) -> Document:
             if sheet.visibility != 0:
                 out.warnings.append(f"hidden sheet {sheet.name!r} not read")
                 continue
+            merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
+            check_covered(name, f"sheet {sheet.name!r}", covered_cells(merged))
+            if sheet.nrows * sheet.ncols > MAX_SHEET_CELLS:
+                raise IngestError(name, f"sheet {sheet.name!r} spans {sheet.nrows:,} rows by {sheet.ncols:,} columns, "
+                                        f"over the limit of {MAX_SHEET_CELLS:,} cells (a damaged file?)")
             values = {}
             for row in range(sheet.nrows):
                 for column in range(sheet.ncols):
                     text = _cell_text(book, sheet.cell(row, column))
+                    if len(text) > MAX_CELL_CHARACTERS:
+                        raise IngestError(name, f"cell {cell_ref(row, column)} of sheet {sheet.name!r} holds "
+                                                f"{len(text):,} characters, over Excel's limit of "
+                                                f"{MAX_CELL_CHARACTERS:,}")
                     if text.strip():
                         values[(row, column)] = text
-            merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells]
             add_sheet(out, Sheet(sheet.name, values, merged), section=several)
             book.unload_sheet(index)
     finally:

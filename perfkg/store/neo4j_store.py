@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import neo4j
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
@@ -27,6 +29,14 @@ _TIMEOUT_CODES = (
 # db.transaction.timeout is longer or unset. Generous: the heaviest named query plans in
 # under a second on a quiet machine, and took 21 s at a load average of 25 on two cores.
 PLANNING_TIMEOUT_S = 60
+# A call not answered within its time limit and this much more is given up by
+# perfkg itself: a server without that setting, or one whose time-limit monitor
+# has failed, can plan or run a query for ever. The caller is answered then;
+# the call goes on, on one of CALL_THREADS threads, until the server ends it,
+# so however many calls are stuck, perfkg waits on at most that many (as many
+# as the API's threads: a call waiting for one counts against its deadline).
+CLIENT_GRACE_S = 5
+CALL_THREADS = 40
 
 # Plan operators that read from outside the database.
 _OUTSIDE_READS = ("LoadCSV",)
@@ -92,6 +102,22 @@ class Neo4jStore(GraphStore):
         # Query text -> the server's query type ('r', 'rw', 'w', 's', or 'outside' for a
         # read from outside the database). It depends on the text only: asked once per query.
         self._query_types: OrderedDict[str, str] = OrderedDict()
+        self.planning_timeout_s: float = PLANNING_TIMEOUT_S
+        self._calls = ThreadPoolExecutor(max_workers=CALL_THREADS, thread_name_prefix="perfkg-neo4j")
+
+    def _within(self, limit_s: float | None, call: Callable[[], Any]) -> Any:
+        """`call`'s answer, given up CLIENT_GRACE_S after `limit_s` (the limit the server was given)."""
+        if limit_s is None:
+            return call()
+        try:
+            waited = self._calls.submit(call)
+        except RuntimeError:  # its threads are shut down with it
+            raise StoreUnavailable("the Neo4j store was closed") from None
+        try:
+            return waited.result(timeout=limit_s + CLIENT_GRACE_S)
+        except FutureTimeout:
+            raise QueryTimeout(f"Neo4j did not answer within {limit_s:g} s and {CLIENT_GRACE_S} s more: perfkg "
+                               "stopped waiting (the server ends the query at its own time limit)") from None
 
     def _session(self, access_mode: str):
         return self._driver.session(database=self.database, default_access_mode=access_mode)
@@ -105,12 +131,15 @@ class Neo4jStore(GraphStore):
         cached = self._query_types.get(cypher)
         if cached is not None:
             return cached
-        with _store_errors(), self._session(neo4j.READ_ACCESS) as session:
-            tx = session.begin_transaction(timeout=PLANNING_TIMEOUT_S)
-            try:
-                summary = tx.run("EXPLAIN " + cypher, params or {}).consume()
-            finally:
-                tx.close()
+        def plan():
+            with _store_errors(), self._session(neo4j.READ_ACCESS) as session:
+                tx = session.begin_transaction(timeout=self.planning_timeout_s)
+                try:
+                    return tx.run("EXPLAIN " + cypher, params or {}).consume()
+                finally:
+                    tx.close()
+
+        summary = self._within(self.planning_timeout_s, plan)
         query_type = summary.query_type or "rw"
         operators = list(_operators(summary.plan)) if summary.plan else []
         if any(op.startswith(_OUTSIDE_READS) for op in operators):
@@ -133,25 +162,29 @@ class Neo4jStore(GraphStore):
         if query_type != "r":
             raise QueryError("the query would write to the graph; only read-only queries are allowed")
         timeout = timeout_ms / 1000 if timeout_ms else None
-        with _store_errors(), self._session(neo4j.READ_ACCESS) as session:
-            tx = session.begin_transaction(timeout=timeout)
-            try:
-                result = tx.run(cypher, params or {})
-                columns = list(result.keys())
-                rows = []
-                truncated = False
-                for record in result:
-                    if row_limit is not None and len(rows) >= row_limit:
-                        truncated = True
-                        break
-                    rows.append([plain(v) for v in record.values()])
-                server_ms = None
-                if not truncated:  # a cut result is abandoned, not run to its end for a summary
-                    summary = result.consume()
-                    server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
-            finally:
-                tx.close()  # rolls back: a read is never committed
-        return QueryResult(columns=columns, rows=rows, truncated=truncated, server_ms=server_ms)
+
+        def run() -> QueryResult:
+            with _store_errors(), self._session(neo4j.READ_ACCESS) as session:
+                tx = session.begin_transaction(timeout=timeout)
+                try:
+                    result = tx.run(cypher, params or {})
+                    columns = list(result.keys())
+                    rows = []
+                    truncated = False
+                    for record in result:
+                        if row_limit is not None and len(rows) >= row_limit:
+                            truncated = True
+                            break
+                        rows.append([plain(v) for v in record.values()])
+                    server_ms = None
+                    if not truncated:  # a cut result is abandoned, not run to its end for a summary
+                        summary = result.consume()
+                        server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+                finally:
+                    tx.close()  # rolls back: a read is never committed
+            return QueryResult(columns=columns, rows=rows, truncated=truncated, server_ms=server_ms)
+
+        return self._within(timeout, run)
 
     def write(self, cypher, params=None) -> QueryResult:
         with _store_errors():
@@ -188,4 +221,5 @@ class Neo4jStore(GraphStore):
             return False
 
     def close(self) -> None:
+        self._calls.shutdown(wait=False, cancel_futures=True)  # a call still stuck is the server's to end
         self._driver.close()
