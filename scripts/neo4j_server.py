@@ -171,6 +171,9 @@ def _config(bolt_port: int, http_port: int, pagecache: str, extra: dict[str, str
         # the server, no telemetry from Browser.
         "dbms.usage_report.enabled": "false",
         "client.allow_telemetry": "false",
+        # Browser fetches a `:style` or `:play` URL only from these hosts: here, perfkg's API on
+        # this machine (`:style http://localhost:8000/style/perfkg.grass`, docs/neo4j-browser.md).
+        "browser.remote_content_hostname_whitelist": "localhost",
         "server.memory.pagecache.size": pagecache,
         "db.transaction.monitor.check.interval": CHECK_INTERVAL,
         "db.transaction.timeout": TRANSACTION_TIMEOUT,

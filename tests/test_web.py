@@ -351,3 +351,15 @@ def test_the_style_sheet_is_served_for_neo4j_browser_to_fetch(http):
     assert response.status_code == 200 and response.headers["access-control-allow-origin"] == "*"
     assert response.text == (ROOT / "ontology" / "perfkg.grass").read_text(encoding="utf-8")
     assert "/style/perfkg.grass" in http.get("/openapi.json").json()["paths"]
+
+
+def test_the_style_sheet_may_be_fetched_with_the_header_browser_adds(http):
+    # Neo4j Browser adds `sentry-trace` to its requests to localhost once it has run a query,
+    # so the browser asks first (a CORS preflight); without a yes, `:style URL` fails to fetch.
+    response = http.options("/style/perfkg.grass", headers={
+        "Origin": "http://127.0.0.1:7474", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "sentry-trace"})
+    assert response.status_code == 204
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["access-control-allow-headers"] == "*"
+    assert "GET" in response.headers["access-control-allow-methods"]
