@@ -116,6 +116,18 @@ def test_a_text_and_its_evidence_are_printed_once(loaded_store_path):
     assert any(first_duty in (row["evidence"] or "") for row in as_json)  # the data keeps both
 
 
+def test_a_long_value_in_a_record_wraps_beside_its_name(loaded_store_path):
+    profile = run("query", "department_profile", "-p", "department=夏港", "-p", "year=2022", "--format", "records",
+                  "--columns", "part,text", store=loaded_store_path, columns=60)
+    lines = profile.output.splitlines()[:-1]  # the last says how many rows
+    assert len(lines) > 3 * len([line for line in lines if line.startswith("-[ ")])  # some values wrapped
+    from rich.cells import cell_len
+
+    for line in lines:
+        assert line.startswith("-[ ") or re.match(r"^(part|text| {4}) │ ", line), line
+        assert cell_len(line) <= 60, line
+
+
 def test_queries_never_cuts_a_name():
     listed = run("queries").output
     from perfkg.cypher import catalogue
