@@ -128,6 +128,12 @@ def test_a_long_value_in_a_record_wraps_beside_its_name(loaded_store_path):
         assert cell_len(line) <= 60, line
 
 
+def test_an_ingest_in_a_narrow_terminal_names_each_count_whole(tmp_path):
+    result = run("ingest", report_path("004"), "--store", tmp_path / "graph.db", columns=80)
+    assert result.exit_code == 0 and "…" not in result.output, result.output
+    assert "indicators 19" in result.output and "score_items 2" in result.output
+
+
 def test_queries_never_cuts_a_name():
     listed = run("queries").output
     from perfkg.cypher import catalogue
