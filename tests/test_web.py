@@ -363,3 +363,14 @@ def test_the_style_sheet_may_be_fetched_with_the_header_browser_adds(http):
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["access-control-allow-headers"] == "*"
     assert "GET" in response.headers["access-control-allow-methods"]
+
+
+def test_a_metric_page_links_each_department_and_each_indicator_in_its_report(http):
+    [found] = http.get("/queries/metrics", params={"search": "清拆违法建设"}).json()["rows"]
+    html = http.get(f"/explore/metrics/{found['metric_id']}").text
+    assert re.search(r'<p class="crumbs"><a href="/">首页', html)
+    rows = http.get("/queries/metric_over_years", params={"metric": found["metric_id"]}).json()["rows"]
+    assert len(rows) == 2  # 荔城街道's 拆除违法建设 and 南洲街道's 清拆违法建设
+    for row in rows:
+        assert f'<a href="/explore/departments/{row["department_id"]}">{row["department"]}</a>' in html
+        assert f'<a href="/explore/reports/{row["report_id"]}#fact-{row["indicator_id"]}">{row["indicator"]}</a>' in html

@@ -238,7 +238,9 @@ function drawMetricChart(canvas) {
   new Chart(canvas, {
     type: "line",
     data: { labels: data.years, datasets },
-    options: { animation: false, maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } },
+    // offset: a year's points sit in the middle of its column, so one year is not drawn on the axis.
+    options: { animation: false, maintainAspectRatio: false, scales: { x: { offset: true } },
+               plugins: { legend: { position: "bottom" } } },
   });
 }
 
