@@ -374,3 +374,10 @@ def test_a_metric_page_links_each_department_and_each_indicator_in_its_report(ht
     for row in rows:
         assert f'<a href="/explore/departments/{row["department_id"]}">{row["department"]}</a>' in html
         assert f'<a href="/explore/reports/{row["report_id"]}#fact-{row["indicator_id"]}">{row["indicator"]}</a>' in html
+
+
+def test_a_neighbourhood_names_closed_values_in_words(http, ids):
+    found = http.get(f"/graph/Report/{ids['荔城街道'][1]}").json()
+    assert found["node"]["words"]["kind"] == ["部门整体支出绩效自评报告", "department report"]
+    indicators = [node for node in found["nodes"] if node["label"] == "Indicator"]
+    assert indicators and all(node["words"]["status"][0] in ("达标", "未达标", "无法判断") for node in indicators)
