@@ -15,5 +15,5 @@ RETURN m.name AS metric, coalesce(d.short_name, d.name) AS department, r.year AS
        i.target_text AS target, i.actual_text AS actual, i.status AS status, i.target_value AS target_value,
        i.actual_value AS actual_value, i.unit AS unit, i.completion_rate AS completion_rate,
        i.metric_score AS metric_score, d.id AS department_id, m.id AS metric_id, r.source_file AS source_file,
-       i.read_by AS read_by, i.flags AS flags, i.evidence AS evidence, i.id AS indicator_id
+       i.read_by AS read_by, i.flags AS flags, i.evidence AS evidence, i.id AS indicator_id, r.id AS report_id
 ORDER BY year, department, indicator, source_file, indicator_id

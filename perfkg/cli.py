@@ -175,12 +175,20 @@ def _print_outcome(outcome) -> None:
     if outcome.status == "skipped":
         console.print(f"[yellow]skipped[/yellow] {outcome.path}: {'; '.join(outcome.warnings)}")
         return
+    from .rows import fits
+
     title = f"{outcome.path} → {outcome.department or '(department unknown)'} {outcome.year or ''}"
-    table = Table(title=title, title_justify="left", show_header=True, header_style="bold")
-    for key in outcome.counts:
-        table.add_column(key, justify="right")
-    table.add_row(*[str(v) for v in outcome.counts.values()])
-    console.print(table)
+    counts = [str(v) for v in outcome.counts.values()]
+    if fits(list(outcome.counts), [counts], console.width):
+        table = Table(title=title, title_justify="left", show_header=True, header_style="bold")
+        for key in outcome.counts:
+            table.add_column(key, justify="right")
+        table.add_row(*counts)
+        console.print(table)
+    else:  # a table squeezed into the terminal would cut the names of the counts
+        console.print(title, markup=False, highlight=False)
+        console.print("  " + " · ".join(f"{key} {value}" for key, value in zip(outcome.counts, counts)),
+                      markup=False, highlight=False)
     if outcome.encoding and outcome.encoding not in ("utf-8",):
         console.print(f"  decoded as {outcome.encoding}")
     if outcome.status == "replaced":

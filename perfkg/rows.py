@@ -12,6 +12,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 # A table column is not drawn narrower than this (cells), nor wider when it
 # holds long texts: a table that needs more than the terminal is shown as records.
@@ -79,19 +80,21 @@ def table(console: Console, columns: list[str], rows: list[list[str]]) -> None:
 
 
 def records(console: Console, columns: list[str], rows: list[list[str]]) -> None:
-    """One block per row: its number, then each column with a value."""
+    """One block per row: its number, then each column with a value, a long
+    value wrapped beside its name (not under it)."""
     name_width = max(map(cell_len, columns), default=0)
+    value_width = max(MAX_COLUMN, console.width - name_width - 3)
     for number, row in enumerate(rows, 1):
         console.print(f"-[ {number} ]" + "-" * max(0, min(console.width, 60) - len(str(number)) - 5), style="bold",
                       markup=False, highlight=False)
         for column, value in zip(columns, row):
             if value == "":
                 continue
-            lead = column + " " * (name_width - cell_len(column)) + " │ "
-            lines = value.split("\n")
-            console.print(lead + lines[0], markup=False, highlight=False, overflow="fold")
-            for line in lines[1:]:
-                console.print(" " * (name_width + 1) + "│ " + line, markup=False, highlight=False, overflow="fold")
+            lines = [piece.plain.rstrip() for line in value.split("\n")
+                     for piece in Text(line).wrap(console, value_width, overflow="fold")] or [""]
+            name = column + " " * (name_width - cell_len(column)) + " │ "
+            for gutter, line in zip([name] + [" " * (name_width + 1) + "│ "] * len(lines), lines):
+                console.print(gutter + line, markup=False, highlight=False, soft_wrap=True)
 
 
 def show(console: Console, columns: list[str], rows: list[list], output_format: str | None) -> str:

@@ -171,6 +171,9 @@ def _config(bolt_port: int, http_port: int, pagecache: str, extra: dict[str, str
         # the server, no telemetry from Browser.
         "dbms.usage_report.enabled": "false",
         "client.allow_telemetry": "false",
+        # Browser fetches a `:style` or `:play` URL only from these hosts: here, perfkg's API on
+        # this machine (`:style http://localhost:8000/style/perfkg.grass`, docs/neo4j-browser.md).
+        "browser.remote_content_hostname_whitelist": "localhost",
         "server.memory.pagecache.size": pagecache,
         "db.transaction.monitor.check.interval": CHECK_INTERVAL,
         "db.transaction.timeout": TRANSACTION_TIMEOUT,
@@ -206,16 +209,12 @@ def start(home: Path, *, heap: str = "1g", pagecache: str = "512m", extra: dict[
     password = secrets.token_urlsafe(18)
     # Java reads its long class path from an argument file (@file), not the command line.
     (home / "run" / "java.args").write_text(f"-cp {os.pathsep.join(jars)}\n")
-    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-    admin = subprocess.run([java(), f"@{home / 'run' / 'java.args'}", "org.neo4j.cli.AdminTool",
-                            "dbms", "set-initial-password", password], env=env, capture_output=True, text=True)
-    if admin.returncode != 0:
-        raise Unavailable(f"setting the initial password failed: {(admin.stdout + admin.stderr)[-2000:]}")
+    set_initial_password(home, password)
     with open(home / "logs" / "console.log", "w") as console:
         process = subprocess.Popen(
             [java(), f"-Xms{heap}", f"-Xmx{heap}", *JVM_OPTIONS, f"@{home / 'run' / 'java.args'}",
              "org.neo4j.server.CommunityEntryPoint", f"--home-dir={home}", f"--config-dir={home / 'conf'}"],
-            env=env, stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=_env(home), stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=not tied_to_parent, preexec_fn=_die_with_parent if tied_to_parent else None)
     server = Server(home=str(home), pid=process.pid, bolt_port=bolt_port, http_port=http_port, password=password)
     (home / "server.json").write_text(json.dumps(asdict(server), indent=2))
@@ -226,6 +225,21 @@ def start(home: Path, *, heap: str = "1g", pagecache: str = "512m", extra: dict[
         stop(home)
         raise
     return server
+
+
+def _env(home: Path) -> dict[str, str]:
+    return {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+
+
+def set_initial_password(home: Path, password: str) -> None:
+    """Before the first start: the password of user neo4j (written into home/data)."""
+    # The password after `--`: one starting with "-" (one in 64 of token_urlsafe's) would be
+    # read as an option, and the start would fail.
+    admin = subprocess.run([java(), f"@{home / 'run' / 'java.args'}", "org.neo4j.cli.AdminTool", "dbms",
+                            "set-initial-password", "--", password], env=_env(home), capture_output=True, text=True)
+    if admin.returncode != 0:
+        # The reason comes first; a usage text may follow it.
+        raise Unavailable(f"setting the initial password failed: {(admin.stdout + admin.stderr)[:2000]}")
 
 
 def _wait_for_bolt(server: Server, process: subprocess.Popen, wait_s: float) -> None:

@@ -441,7 +441,7 @@ target                               value     count   at least
 indicator F1                         0.727                 0.90  below
 status accuracy on matched           0.750       3/4       0.95  below
 not_met recall                       0.500       1/2       0.90  below
-department                           1.000       8/8       0.90  met
+department                           1.000       1/1       0.90  met
 year                                 0.500       1/2       0.90  below
 execution rate                       1.000       2/2       0.90  met
 self score                           1.000       2/2       0.90  met
@@ -450,22 +450,22 @@ indicators: 5 in the gold, 6 extracted, 4 matched
   precision 0.667  recall 0.800  F1 0.727
   on matched: status 3/4, target 4/4, actual 4/4; not_met found 1/2
   topics: precision — (0/0), recall — (0/0)
-facts: 13 of 14 right (0.929)
-  department 8/8, execution_rate 2/2, self_score 2/2, year 1/2
+facts: 6 of 7 right (0.857)
+  department 1/1, execution_rate 2/2, self_score 2/2, year 1/2
 
 by kind  docs  gold found match     P     R    F1  status not_met facts
-整体        1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.857
-项目报告    1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.857
+整体        1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.750
+项目报告    1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.750
 项目表      1     4     5     3 0.600 0.750 0.667     2/3     1/2 1.000
 
 by layout docs  gold found match     P     R    F1  status not_met facts
-NA           1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.857
+NA           1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.750
 PR           1     4     5     3 0.600 0.750 0.667     2/3     1/2 1.000
-WR           1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.857
+WR           1     1     1     1 1.000 1.000 1.000     1/1     0/0 0.750
 
 document  gold found match     P     R    F1  status not_met facts
 a            4     5     3 0.600 0.750 0.667     2/3     1/2 1.000
-b            1     1     1 1.000 1.000 1.000     1/1     0/0 0.857
+b            1     1     1 1.000 1.000 1.000     1/1     0/0 0.750
 
 a.txt [项目表; PR]
   missed    新建公园: target '5个', actual '6个', met
@@ -501,7 +501,7 @@ target                               value     count   at least
 indicator F1                         0.800                 0.90  below
 status accuracy on matched           1.000       2/2       0.95  met
 not_met recall                       0.000       0/1       0.90  below
-department                           0.917     11/12       0.90  met
+department                           0.000       0/1       0.90  below
 year                                 1.000       3/3       0.90  met
 execution rate                       1.000       3/3       0.90  met
 self score                           0.667       2/3       0.90  below
@@ -510,20 +510,20 @@ indicators: 3 in the gold, 2 extracted, 2 matched
   precision 1.000  recall 0.667  F1 0.800
   on matched: status 2/2, target 2/2, actual 2/2; not_met found 0/1
   topics: precision 1.000 (1/1), recall 1.000 (1/1)
-facts: 20 of 25 right (0.800)
-  counts 1/1, department 11/12, execution_rate 3/3, funds 0/1, score_items 0/1,
+facts: 9 of 14 right (0.643)
+  counts 1/1, department 0/1, execution_rate 3/3, funds 0/1, score_items 0/1,
   self_score 2/3, tasks 0/1, year 3/3
 
 by kind docs  gold found match     P     R    F1  status not_met facts
-整体       2     2     2     2 1.000 1.000 1.000     2/2     0/0 0.722
+整体       2     2     2     2 1.000 1.000 1.000     2/2     0/0 0.545
 项目表     1     1     0     0     — 0.000 0.000     0/0     0/1 1.000
 
 by layout docs  gold found match     P     R    F1  status not_met facts
-NA           2     2     2     2 1.000 1.000 1.000     2/2     0/0 0.722
+NA           2     2     2     2 1.000 1.000 1.000     2/2     0/0 0.545
 unstated     1     1     0     0     — 0.000 0.000     0/0     0/1 1.000
 
 document                gold found match     P     R    F1  status not_met facts
-000_594efdd38f19f6dd_s     1     1     1 1.000 1.000 1.000     1/1     0/0 0.545
+000_594efdd38f19f6dd_s     1     1     1 1.000 1.000 1.000     1/1     0/0 0.375
 quiet                      1     1     1 1.000 1.000 1.000     1/1     0/0 1.000
 last                       1     0     0     — 0.000 0.000     0/0     0/1 1.000
 

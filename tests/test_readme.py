@@ -8,7 +8,6 @@ their data is loaded here as the README says."""
 from __future__ import annotations
 
 import json
-import re
 import shlex
 
 import pytest
@@ -19,29 +18,15 @@ from perfkg.api.app import create_app
 from perfkg.cli import app
 from perfkg.client import Client
 
-from conftest import CORPUS, EXAMPLES, ROOT, FalkorBackend
+from conftest import CORPUS, EXAMPLES, FalkorBackend
+from readme_blocks import README, blocks, command_lines, send_curl
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
 # Tested elsewhere: they load, serve, empty or copy the graph, or measure the extraction.
 ELSEWHERE = {"ingest", "serve", "reset", "backup", "bench-corpus", "eval"}
 
 
-def blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", README, re.S)
-
-
-def lines(program: str) -> list[str]:
-    text = "\n".join(blocks("sh")).replace("\\\n", " ")
-    found = []
-    for line in text.splitlines():
-        for command in line.split("&&"):  # `perfkg ingest x && perfkg serve`
-            if command.strip().startswith(program + " "):
-                found.append(command.strip())
-    return found
-
-
 def perfkg_lines() -> list[list[str]]:
-    return [words for words in (shlex.split(line, comments=True) for line in lines("perfkg"))
+    return [words for words in (shlex.split(line, comments=True) for line in command_lines(README, "perfkg"))
             if words[1] not in ELSEWHERE]
 
 
@@ -56,7 +41,7 @@ def store(tmp_path_factory):
 
 
 def test_the_readme_loads_what_its_examples_need():
-    loaded = {words[2] for words in (shlex.split(line, comments=True) for line in lines("perfkg"))
+    loaded = {words[2] for words in (shlex.split(line, comments=True) for line in command_lines(README, "perfkg"))
               if words[1] == "ingest"}
     assert {"examples/reports", "../shared/corpus/docs"} <= loaded
     assert len(perfkg_lines()) >= 8
@@ -82,24 +67,16 @@ def test_each_perfkg_line_answers(store, tmp_path, words):
         assert result.output.strip(), words
 
 
-@pytest.mark.parametrize("line", lines("curl"))
+@pytest.mark.parametrize("line", command_lines(README, "curl"))
 def test_each_curl_line_answers_with_rows(store, line):
-    words = shlex.split(line)
-    url = next(w for w in words if w.startswith("http://127.0.0.1:8000"))
-    path = url.removeprefix("http://127.0.0.1:8000")
     with TestClient(create_app(store)) as http:
-        if "-X" in words and words[words.index("-X") + 1] == "POST":
-            response = http.post(path, content=words[words.index("-d") + 1],
-                                 headers={"content-type": "application/json"})
-        else:
-            params = [tuple(words[i + 1].split("=", 1)) for i, w in enumerate(words) if w == "--data-urlencode"]
-            response = http.get(path, params=params)
+        response = send_curl(http, line)
     assert response.status_code == 200, (line, response.text)
     body = response.json()
     assert body.get("rows") or body.get("items"), line
 
 
-@pytest.mark.parametrize("cypher", blocks("cypher"))
+@pytest.mark.parametrize("cypher", blocks(README, "cypher"))
 def test_each_cypher_block_answers_with_rows(store, cypher):
     with Client.open(settings=store) as client:
         assert client.read(cypher).rows

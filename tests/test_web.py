@@ -351,3 +351,33 @@ def test_the_style_sheet_is_served_for_neo4j_browser_to_fetch(http):
     assert response.status_code == 200 and response.headers["access-control-allow-origin"] == "*"
     assert response.text == (ROOT / "ontology" / "perfkg.grass").read_text(encoding="utf-8")
     assert "/style/perfkg.grass" in http.get("/openapi.json").json()["paths"]
+
+
+def test_the_style_sheet_may_be_fetched_with_the_header_browser_adds(http):
+    # Neo4j Browser adds `sentry-trace` to its requests to localhost once it has run a query,
+    # so the browser asks first (a CORS preflight); without a yes, `:style URL` fails to fetch.
+    response = http.options("/style/perfkg.grass", headers={
+        "Origin": "http://127.0.0.1:7474", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "sentry-trace"})
+    assert response.status_code == 204
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["access-control-allow-headers"] == "*"
+    assert "GET" in response.headers["access-control-allow-methods"]
+
+
+def test_a_metric_page_links_each_department_and_each_indicator_in_its_report(http):
+    [found] = http.get("/queries/metrics", params={"search": "清拆违法建设"}).json()["rows"]
+    html = http.get(f"/explore/metrics/{found['metric_id']}").text
+    assert re.search(r'<p class="crumbs"><a href="/">首页', html)
+    rows = http.get("/queries/metric_over_years", params={"metric": found["metric_id"]}).json()["rows"]
+    assert len(rows) == 2  # 荔城街道's 拆除违法建设 and 南洲街道's 清拆违法建设
+    for row in rows:
+        assert f'<a href="/explore/departments/{row["department_id"]}">{row["department"]}</a>' in html
+        assert f'<a href="/explore/reports/{row["report_id"]}#fact-{row["indicator_id"]}">{row["indicator"]}</a>' in html
+
+
+def test_a_neighbourhood_names_closed_values_in_words(http, ids):
+    found = http.get(f"/graph/Report/{ids['荔城街道'][1]}").json()
+    assert found["node"]["words"]["kind"] == ["部门整体支出绩效自评报告", "department report"]
+    indicators = [node for node in found["nodes"] if node["label"] == "Indicator"]
+    assert indicators and all(node["words"]["status"][0] in ("达标", "未达标", "无法判断") for node in indicators)

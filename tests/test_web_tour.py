@@ -14,19 +14,9 @@ from conftest import ROOT
 from perfkg.api.app import create_app
 from perfkg.client import parse_param
 from perfkg.config import Settings
+from readme_blocks import README, blocks, command_lines, send_curl
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
 TOUR = README[README.index("## Five-minute tour"):README.index("More of the command line")]
-
-
-def blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", TOUR, re.S)
-
-
-def commands(program: str) -> list[str]:
-    """The tour's command lines that start with `program`, continuation lines joined."""
-    text = "\n".join(blocks("sh")).replace("\\\n", " ")
-    return [line.strip() for line in text.splitlines() if line.strip().startswith(program)]
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +26,11 @@ def http(loaded_store_path):
 
 
 def test_the_tour_shows_a_flagship_question_with_rows_every_way():
-    assert len(commands("perfkg query")) >= 2 and len(commands("curl")) >= 3 and len(blocks("cypher")) >= 1
+    assert len(command_lines(TOUR, "perfkg query")) >= 2 and len(command_lines(TOUR, "curl")) >= 3
+    assert blocks(TOUR, "cypher")
 
 
-@pytest.mark.parametrize("line", commands("perfkg query"))
+@pytest.mark.parametrize("line", command_lines(TOUR, "perfkg query"))
 def test_each_perfkg_query_of_the_tour_returns_rows(loaded_client, line):
     words = shlex.split(line)
     name = words[2]
@@ -47,24 +38,15 @@ def test_each_perfkg_query_of_the_tour_returns_rows(loaded_client, line):
     assert loaded_client.run(name, params).rows, line
 
 
-@pytest.mark.parametrize("line", commands("curl"))
+@pytest.mark.parametrize("line", command_lines(TOUR, "curl"))
 def test_each_curl_of_the_tour_returns_rows(http, line):
-    words = shlex.split(line)
-    url = next(w for w in words if w.startswith("http://127.0.0.1:8000"))
-    path = url.removeprefix("http://127.0.0.1:8000")
-    if "-X" in words and words[words.index("-X") + 1] == "POST":
-        response = http.post(path, content=words[words.index("-d") + 1], headers={"content-type": "application/json"})
-    else:
-        # Without -G, curl would send the --data-urlencode pairs as a POST body.
-        assert "-G" in words or "?" not in url or url.isascii(), f"Chinese in a URL curl sends unencoded: {line}"
-        params = [tuple(words[i + 1].split("=", 1)) for i, w in enumerate(words) if w == "--data-urlencode"]
-        response = http.get(path, params=params)
+    response = send_curl(http, line)
     assert response.status_code == 200, (line, response.text)
     body = response.json()
     assert body.get("rows") or body.get("items"), line
 
 
-@pytest.mark.parametrize("cypher", blocks("cypher"))
+@pytest.mark.parametrize("cypher", blocks(TOUR, "cypher"))
 def test_the_tour_s_cypher_returns_rows(loaded_client, cypher):
     assert loaded_client.read(cypher).rows
 

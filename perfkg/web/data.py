@@ -14,6 +14,7 @@ from perfkg.client import Client
 from perfkg.ingest.chars import fold
 
 from .grass import grass
+from .labels import values as closed_values
 
 # The graph labels a search looks through, and how many hits of each it lists.
 SEARCH_LIMIT = 20
@@ -216,5 +217,8 @@ def neighbourhood(client: Client, label: str, node_id: str, per_type: int = NEIG
 
 def _node(style, node_id: str, labels: list[str], properties: dict, centre: bool = False) -> dict:
     primary = next((l for l in labels if l in ontology.schema().labels), labels[0] if labels else "")
+    # A closed value (a status, a kind) in words, as the ontology gives them: {property: (Chinese, English)}.
+    named = {key: table[value] for key, value in properties.items()
+             if isinstance(value, str) and value in (table := closed_values(primary, key))}
     return {"id": node_id, "label": primary, "labels": labels, "caption": style.caption(labels, properties),
-            "properties": properties, "centre": centre}
+            "properties": properties, "words": named, "centre": centre}

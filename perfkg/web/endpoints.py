@@ -76,3 +76,13 @@ def style_sheet():
     # Browser fetches the sheet from its own page, on another origin: the
     # sheet is public, so any origin may read it.
     return PlainTextResponse(grass.sheet(), headers={"Access-Control-Allow-Origin": "*"})
+
+
+@router.options("/style/perfkg.grass", include_in_schema=False)
+def style_sheet_preflight():
+    # Once Browser has run a query, its error reporter adds a tracing header
+    # (sentry-trace) to every request to a localhost address, so the browser
+    # first asks whether the request may be sent: yes, from any origin, with any header.
+    return Response(status_code=204, headers={"Access-Control-Allow-Origin": "*",
+                                              "Access-Control-Allow-Methods": "GET",
+                                              "Access-Control-Allow-Headers": "*"})

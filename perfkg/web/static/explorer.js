@@ -189,7 +189,13 @@ function describe(node) {
     const term = document.createElement("dt");
     term.textContent = key;
     const text = document.createElement("dd");
-    text.textContent = typeof value === "object" ? JSON.stringify(value) : String(value);
+    const named = node.words && node.words[key];
+    if (named) {  // a closed value: its words, the stored value in the tooltip
+      text.textContent = named[0] + " " + named[1];
+      text.title = String(value);
+    } else {
+      text.textContent = typeof value === "object" ? JSON.stringify(value) : String(value);
+    }
     list.append(term, text);
   }
   const link = document.createElement("a");
@@ -238,7 +244,9 @@ function drawMetricChart(canvas) {
   new Chart(canvas, {
     type: "line",
     data: { labels: data.years, datasets },
-    options: { animation: false, maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } },
+    // offset: a year's points sit in the middle of its column, so one year is not drawn on the axis.
+    options: { animation: false, maintainAspectRatio: false, scales: { x: { offset: true } },
+               plugins: { legend: { position: "bottom" } } },
   });
 }
 
