@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,20 +95,26 @@ def read_page(image) -> Page:
     scale = 72 / DPI
     if _blank(image):
         return Page([], [], image.width * scale, image.height * scale)
-    found, _ = _engine()(np.asarray(image.convert("RGB")))
-    boxes = [(quad, text, float(score)) for quad, text, score in (found or []) if text.strip()]
-    angle = _skew(np.asarray(image.convert("L")))
-    cx, cy = image.width / 2, image.height / 2
-    cos, sin = math.cos(-angle), math.sin(-angle)
+    gray = image.convert("L")
+    # Straightened before it is read: lines of text level, ruling lines upright.
+    gray = gray.rotate(math.degrees(_skew(np.asarray(gray))), resample=Image.BILINEAR, fillcolor=255)
+    # Without the angle classifier: a page's lines are upright once
+    # straightened, and the classifier turns some of them upside down (read
+    # as nothing, they were dropped).
+    found, _ = _engine()(np.asarray(gray.convert("RGB")), use_cls=False)
+    placed = [(min(x for x, _ in quad) * scale, max(x for x, _ in quad) * scale,
+               min(y for _, y in quad) * scale, max(y for _, y in quad) * scale, text.strip(), float(score))
+              for quad, text, score in (found or []) if text.strip()]
+    # A box is as high as the ink of its line: 一 and 题 in one paragraph
+    # give boxes of different heights. Lines within a quarter of the page's
+    # usual height are taken as set in its body size (so that the lines of
+    # one paragraph go on with each other); a title or a note stays its own.
+    usual = statistics.median(bottom - top for _, _, top, bottom, _, _ in placed) if placed else 0.0
     chars: list[dict] = []
-    for quad, text, score in boxes:
-        # Straightened: turned back by the page's skew about its centre.
-        points = [(cx + (x - cx) * cos - (y - cy) * sin, cy + (x - cx) * sin + (y - cy) * cos) for x, y in quad]
-        x0, x1 = min(p[0] for p in points) * scale, max(p[0] for p in points) * scale
-        top, bottom = min(p[1] for p in points) * scale, max(p[1] for p in points) * scale
-        chars.extend(_cut(text.strip(), x0, x1, top, bottom, score))
-    straightened = image.convert("L").rotate(math.degrees(angle), resample=Image.BILINEAR, fillcolor=255)
-    tables = [[tuple(v * scale for v in cell) for cell in table] for table in ruled_tables(np.asarray(straightened))]
+    for x0, x1, top, bottom, text, score in placed:
+        height = usual if abs(bottom - top - usual) <= 0.25 * usual else bottom - top
+        chars.extend(_cut(_THOUSANDS.sub(",", text), x0, x1, top, bottom, height * 0.8, score))
+    tables = [[tuple(v * scale for v in cell) for cell in table] for table in ruled_tables(np.asarray(gray))]
     return Page(chars, tables, image.width * scale, image.height * scale)
 
 
@@ -201,13 +208,16 @@ def _skew(gray) -> float:
     return best
 
 
-def _cut(text: str, x0: float, x1: float, top: float, bottom: float, score: float) -> list[dict]:
+# A full-width comma between digits, three of them after it: OCR's reading
+# of a thousands separator (82,912.04 read 82，912.04).
+_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+
+
+def _cut(text: str, x0: float, x1: float, top: float, bottom: float, size: float, score: float) -> list[dict]:
     """A box's text as characters over its width: a Chinese character one
     unit wide, an ASCII character half a unit (a space a half too)."""
     units = [0.5 if char.isascii() else 1.0 for char in text]
     step = (x1 - x0) / max(sum(units), 0.5)
-    # The box is the text's height with OCR's margin: the characters' size is most of it.
-    size = (bottom - top) * 0.8
     chars = []
     x = x0
     for char, unit in zip(text, units):
