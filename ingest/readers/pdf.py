@@ -718,7 +718,9 @@ def _index(edges: list[float], value: float) -> int:
 
 
 def _write_table(out: DocumentBuilder, parts: list[_TablePart], table_index: int, kind: str) -> None:
-    xs = _clusters([v for part in parts for _, (x0, _, x1, _) in part.cells for v in (x0, x1)])
+    # A table without lines has columns where they start; its last column
+    # ends where its text does on each page: no column edge.
+    xs = _clusters([v for part in parts for _, (x0, _, x1, _) in part.cells for v in ((x0, x1) if part.ruled else (x0,))])
     grid_rows: list[list[GridCell]] = []  # the rows cells start on, the parts' one after another
     previous_part: _TablePart | None = None
     for part in parts:
