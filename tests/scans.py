@@ -50,10 +50,15 @@ def scanned_pdf(pdf: Path, out: Path, **options) -> Path:
     return out
 
 
-def scanned_png(pdf: Path, page: int, **options) -> bytes:
-    """One page of `pdf` scanned, as a .png with its resolution."""
+def scanned_png(pdf: Path, page: int, *, crop: tuple[float, float, float, float] | None = None, **options) -> bytes:
+    """One page of `pdf` scanned, as a .png with its resolution; `crop`:
+    only this part of it (x0, top, x1, bottom in points of the page), as a
+    photograph of a table would be."""
+    image = scanned_pages(pdf, pages=[page], **options)[0]
+    if crop is not None:
+        image = image.crop(tuple(round(v * DPI / 72) for v in crop))
     buffer = io.BytesIO()
-    scanned_pages(pdf, pages=[page], **options)[0].save(buffer, format="PNG", dpi=(DPI, DPI))
+    image.save(buffer, format="PNG", dpi=(DPI, DPI))
     return buffer.getvalue()
 
 

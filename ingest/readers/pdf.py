@@ -1,6 +1,7 @@
 """PDF, read with pdfplumber (pdfminer.six underneath): the text layer's
 characters and the ruling lines drawn on each page; pages without a text
-layer (a scan) are read by OCR (`ocr`) into the same characters.
+layer (a scan) are read by OCR (`ocr`) into the same characters, and the
+grids of ruling lines OCR finds on the image into the same cells.
 
 Tables are the grids the ruling lines draw (pdfplumber's `lines` strategy):
 each cell's bounding box gives its row and column, a merged cell's spans
@@ -11,7 +12,11 @@ row again, whether its borders are drawn open at the break or closed (as
 Word and LibreOffice draw them: the rest of the row has text only in
 columns that go on from the row above). Tables set without lines are found
 from where their words stand: columns start where the pieces of several
-lines start, a row where the step down is larger than within a cell.
+lines start (a piece is cut where a character after a gap stands at a
+known column's start), a row where the step down is larger than within a
+cell; a table that ran to the foot of a page lends its columns to the top
+of the next, where a repeated header or a cell's text running on shows
+only some of them.
 
 Text outside the tables is read as lines (characters on one baseline, left
 to right; a wide gap, as between columns, written as a tab). Lines become
@@ -133,7 +138,7 @@ def read_pdf(name: str, data: bytes, source: Source) -> Document:
                                         "(PERFKG_MAX_READ_SECONDS)")
             try:
                 check_page_content(page, number)
-                found = _page_items(page, number)
+                found = _page_items(page, number, _carried(items[-1] if items else []))
                 if not found or _looks_scanned(page):
                     blank_pages.append(number)
             except ReadLimit as error:
@@ -156,26 +161,33 @@ def read_pdf(name: str, data: bytes, source: Source) -> Document:
         if len(blank_pages) > ocr.max_pages():
             raise IngestError(name, f"{len(blank_pages)} scanned pages, over the OCR limit of {ocr.max_pages()} "
                                     "(PERFKG_MAX_OCR_PAGES)")
-        scanned = _ocr_pages(data, blank_pages)
-        for number, chars, _, height in scanned:
-            items[number - 1] = _place([], chars, number, height)
+        for number, page in zip(blank_pages, _ocr_pages(data, blank_pages)):
+            items[number - 1] = _scanned_items(page, number, _carried(items[number - 2] if number > 1 else []))
         return _written(name, source, items, blank_pages)
     out = DocumentBuilder(source)
     _write(out, items)
     return out.build()
 
 
-def _ocr_pages(data: bytes, numbers: list[int]) -> list[tuple[int, list[dict], float, float]]:
+def _ocr_pages(data: bytes, numbers: list[int]) -> list:
     """The pages (1-based numbers) rendered at the OCR's resolution and read by it."""
     import pypdfium2
 
-    from .ocr import DPI, page_chars
+    from .ocr import DPI, read_page
 
     document = pypdfium2.PdfDocument(data)
     try:
-        return [(number, *page_chars(document[number - 1].render(scale=DPI / 72).to_pil())) for number in numbers]
+        return [read_page(document[number - 1].render(scale=DPI / 72).to_pil()) for number in numbers]
     finally:
         document.close()
+
+
+def _scanned_items(page, number: int, carried: list[float] = ()) -> list:
+    """A page OCR read (an ocr.Page) as the page's lines and table parts, top to bottom."""
+    tables = [((min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells),
+                max(c[3] for c in cells)), cells) for cells in page.tables]
+    parts, free = _ruled_parts(tables, page.chars, number, [])
+    return _place(parts, free, number, page.height, carried)
 
 
 def read_image(name: str, data: bytes, source: Source) -> Document:
@@ -194,8 +206,7 @@ def read_image(name: str, data: bytes, source: Source) -> Document:
     if abs(dpi - ocr.DPI) > 1:  # read as if scanned at the OCR's resolution: sizes in points stay those of print
         image = image.resize((max(1, round(image.width * ocr.DPI / dpi)), max(1, round(image.height * ocr.DPI / dpi))))
     source.pages = 1
-    chars, _, height = ocr.page_chars(image)
-    return _written(name, source, [_place([], chars, 1, height)], [1], kind="image")
+    return _written(name, source, [_scanned_items(ocr.read_page(image), 1)], [1], kind="image")
 
 
 def _written(name: str, source: Source, items: list[list], ocr_pages: list[int], kind: str = "pdf") -> Document:
@@ -245,39 +256,49 @@ def _ranges(numbers: list[int]) -> str:
 # -- one page ----------------------------------------------------------------
 
 
-def _page_items(page, number: int) -> list:
-    """The page's lines and table parts, top to bottom."""
+def _page_items(page, number: int, carried: list[float]) -> list:
+    """The page's lines and table parts, top to bottom (`carried`: see _place)."""
     open_ends = _open_ends(page)
     tables = page.find_tables({"explicit_horizontal_lines": open_ends})
-    boxes = [t.bbox for t in tables]
+    parts, free = _ruled_parts([(t.bbox, t.cells) for t in tables], page.chars, number, open_ends)
+    return _place(parts, free, number, float(page.height), carried)
+
+
+def _ruled_parts(tables: list[tuple[tuple, list[tuple]]], chars: list[dict], number: int,
+                 open_ends: list[float]) -> tuple[list[_TablePart], list[dict]]:
+    """The tables ruling lines draw on a page (each its box and its cells'
+    boxes) as table parts, each cell with the characters inside it; and
+    the characters outside them."""
     table_chars: list[list[dict]] = [[] for _ in tables]
     free: list[dict] = []
-    for char in page.chars:
+    for char in chars:
         if not char["text"].strip() and char["text"] != " ":
             continue
         cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-        for index, (x0, top, x1, bottom) in enumerate(boxes):
+        for index, ((x0, top, x1, bottom), _) in enumerate(tables):
             if x0 <= cx <= x1 and top <= cy <= bottom:
                 table_chars[index].append(char)
                 break
         else:
             free.append(char)
-    items: list = []
-    for table, chars in zip(tables, table_chars):
-        cells = [(_text_of(inside, tabs=False, joiner=_join_wrapped), bbox)
-                 for bbox, inside in zip(table.cells, _chars_by_cell(table.cells, chars))]
-        x0, top, x1, bottom = table.bbox
-        items.append(_TablePart(number, x0, x1, top, bottom, cells,
-                                [y for y in open_ends if top - 1 <= y <= bottom + 1]))
-    return _place(items, free, number, float(page.height))
+    parts = []
+    for ((x0, top, x1, bottom), boxes), inside in zip(tables, table_chars):
+        by_cell = _chars_by_cell(boxes, inside)
+        parts.append(_TablePart(number, x0, x1, top, bottom,
+                                [(_text_of(c, tabs=False, joiner=_join_wrapped), box) for box, c in zip(boxes, by_cell)],
+                                [y for y in open_ends if top - 1 <= y <= bottom + 1],
+                                confidences=[_confidence(c) for c in by_cell]))
+    return parts, free
 
 
-def _place(items: list, chars: list[dict], number: int, height: float) -> list:
+def _place(items: list, chars: list[dict], number: int, height: float, carried: list[float] = ()) -> list:
     """A page's characters outside its ruled tables, as lines and tables set
     without lines, beside the ruled `items`: all of them top to bottom, the
     lines numbered. (A character is a dict as pdfplumber gives it: text,
-    x0, x1, top, bottom, size, fontname; the OCR reader makes them too.)"""
-    text_tables, free_lines = _unruled_tables(_lines(chars), number)
+    x0, x1, top, bottom, size, fontname; the OCR reader makes them too.)
+    `carried`: the column starts of a table without lines the page before
+    ran to its foot, which may go on at the top of this page."""
+    text_tables, free_lines = _unruled_tables(_lines(chars), number, carried)
     items = items + text_tables
     for line_chars in free_lines:
         text = _text_of(line_chars, tabs=True, joiner=None)
@@ -316,10 +337,38 @@ def _pieces(line: list[dict]) -> list[list[dict]]:
     return pieces
 
 
-def _column_starts(pieces: list[list[list[dict]]]) -> list[float]:
+def _cut_at_starts(line: list[list[dict]], starts: list[float]) -> list[list[dict]]:
+    """A line's pieces cut where a character after a gap stands at a
+    column's start: a cell's closing mark hanging past its column's edge
+    can leave less than a column's gap before the next column's text."""
+    cut: list[list[dict]] = []
+    for piece in line:
+        cut.append([piece[0]])
+        for previous, char in zip(piece, piece[1:]):
+            gap = char["x0"] - previous["x1"]
+            if gap > 0.2 * max(char["size"], 1) and any(abs(char["x0"] - x) <= 1.0 for x in starts):
+                cut.append([])
+            cut[-1].append(char)
+    return cut
+
+
+def _column_starts(pieces: list[list[list[dict]]], carried: list[float] = ()) -> list[float]:
     """Where the columns of a table without lines start: the left edges the
-    pieces of its lines share (a column's text is set flush left in it)."""
-    return _clusters([piece[0]["x0"] for line in pieces if len(line) >= 2 for piece in line], tolerance=3.0)
+    pieces of its lines share (a column's text is set flush left in it),
+    and those of the table it goes on from (`carried`)."""
+    return _clusters([piece[0]["x0"] for line in pieces if len(line) >= 2 for piece in line] + list(carried),
+                     tolerance=3.0)
+
+
+def _carried(previous_page: list) -> list[float]:
+    """The column starts of a table without lines that ends the page before
+    (nothing after it but the page number): it may go on at the top of the
+    next page, where a repeated header or a cell's text running on may not
+    show all its columns."""
+    last = previous_page[-1] if previous_page else None
+    if not isinstance(last, _TablePart) or last.ruled:
+        return []
+    return _clusters([bbox[0] for _, bbox in last.cells])
 
 
 def _at_start(piece: list[dict], starts: list[float]) -> int | None:
@@ -329,16 +378,22 @@ def _at_start(piece: list[dict], starts: list[float]) -> int | None:
 
 def _in_one_column(piece: list[dict], starts: list[float]) -> bool:
     """Does a piece of text stand inside one column: from its start, and
-    ending before the next column starts?"""
+    ending before the next column starts? (A closing mark may hang past the
+    column's edge, as a line may not start with it.)"""
     column = _at_start(piece, starts)
-    return column is not None and (column + 1 == len(starts) or piece[-1]["x1"] < starts[column + 1])
+    if column is None:
+        return False
+    body = [c for c in piece if c["text"] not in _CLOSING] or piece
+    return column + 1 == len(starts) or body[-1]["x1"] < starts[column + 1]
 
 
-def _unruled_tables(lines: list[list[dict]], number: int) -> tuple[list[_TablePart], list[list[dict]]]:
+def _unruled_tables(lines: list[list[dict]], number: int,
+                    carried: list[float] = ()) -> tuple[list[_TablePart], list[list[dict]]]:
     """Tables set as columns of text without ruling lines, found by where
     their words stand: a run of close lines, some of them in columns, whose
-    other lines are a cell's text wrapping on at the start of a column. The
-    lines in no such run are given back."""
+    other lines are a cell's text wrapping on at the start of a column. A
+    run from the page's first line may go on with the `carried` columns of
+    the table before. The lines in no such run are given back."""
     pieces = [_pieces(line) for line in lines]
     tables: list[_TablePart] = []
     rest: list[list[dict]] = []
@@ -349,6 +404,7 @@ def _unruled_tables(lines: list[list[dict]], number: int) -> tuple[list[_TablePa
             index += 1
             continue
         run = [index]
+        known = carried if index == 0 else []
         following = index + 1
         while following < len(lines) and pieces[following]:
             line, last = lines[following], lines[run[-1]]
@@ -357,12 +413,13 @@ def _unruled_tables(lines: list[list[dict]], number: int) -> tuple[list[_TablePa
                 break
             if abs(size - statistics.median(c["size"] for c in last)) > 0.15 * size:
                 break  # set in another size: text after the table
-            if len(pieces[following]) == 1 and not _in_one_column(pieces[following][0],
-                                                                   _column_starts([pieces[k] for k in run])):
+            starts = _column_starts([pieces[k] for k in run], known)
+            pieces[following] = _cut_at_starts(pieces[following], starts)
+            if len(pieces[following]) == 1 and not _in_one_column(pieces[following][0], starts):
                 break  # not inside a column: text after the table
             run.append(following)
             following += 1
-        starts = _column_starts([pieces[k] for k in run])
+        starts = _column_starts([pieces[k] for k in run], known)
         in_columns = sum(len(pieces[k]) >= 2 for k in run)
         # One line in columns is a table when text wraps on in a later column
         # (a cell's text running onto the next page under its repeated header).
@@ -672,7 +729,9 @@ def _index(edges: list[float], value: float) -> int:
 
 
 def _write_table(out: DocumentBuilder, parts: list[_TablePart], table_index: int, kind: str) -> None:
-    xs = _clusters([v for part in parts for _, (x0, _, x1, _) in part.cells for v in (x0, x1)])
+    # A table without lines has columns where they start; its last column
+    # ends where its text does on each page: no column edge.
+    xs = _clusters([v for part in parts for _, (x0, _, x1, _) in part.cells for v in ((x0, x1) if part.ruled else (x0,))])
     grid_rows: list[list[GridCell]] = []  # the rows cells start on, the parts' one after another
     previous_part: _TablePart | None = None
     for part in parts:
@@ -732,7 +791,8 @@ def _near(heights: list[float]) -> set[float]:
 
 
 def _texts(cells: list[GridCell]) -> list[tuple[int, str]]:
-    return [(c.column, c.text) for c in cells]
+    """A row's filled cells (a row without lines has as many empty cells as its page found columns)."""
+    return [(c.column, c.text) for c in cells if c.text]
 
 
 def _covering(rows: list[list[GridCell]], column: int) -> GridCell | None:
