@@ -63,7 +63,7 @@ LEFT JOIN districts x ON x.id = dd.district_id
 LEFT JOIN task_measured_by_indicator tm ON tm.indicator_id = i.id
 LEFT JOIN tasks t ON t.id = tm.task_id""" + _WHERE + """
   AND i.status = 'not_met'
-ORDER BY r.year DESC, department, indicator, r.source_file, task, indicator_id
+ORDER BY r.year DESC, department, indicator, r.source_file, indicator_id, task
 """,
     "indicators_by_topic": _TOPICS + f"""
 SELECT d.short_name AS department, r.year, i.name AS indicator, i.category, i.target_text AS target,

@@ -28,6 +28,14 @@ OPTIONAL MATCH and a MATCH after it. Each ends with the RETURN (and ORDER BY)
 of its whole answer: no LIMIT or SKIP after it and no UNION outside a CALL {}
 subquery, because the client appends the row limit as a LIMIT (the database
 then sorts and sends only the rows asked for).
+
+A query whose rows are costly to complete may cut them early with
+`$page_end`, which the client gives every named query: the number of rows up
+to the end of the page asked for (its offset, its rows, and one more that
+tells whether the answer goes on). The cut is an `ORDER BY … LIMIT $page_end`
+over rows that each give one row of the answer or more, ordered as the final
+ORDER BY begins and by a key that no two of them share, so the answer's
+first $page_end rows all come from the rows kept.
 """
 
 from __future__ import annotations
@@ -41,6 +49,8 @@ from typing import Any
 from perfkg import ontology
 
 TYPES = ("string", "integer", "number", "boolean", "topic")
+# The parameter the client gives every named query: see above.
+PAGE_END = "page_end"
 
 
 class ParameterError(ValueError):

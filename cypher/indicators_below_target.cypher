@@ -11,24 +11,44 @@
 // @param project: string = null — Part of the name of the project the indicator measures (project reports and forms), e.g. 饮水
 // @example perfkg query indicators_below_target -p topic=垃圾分类 -p year=2022
 // @example perfkg query indicators_below_target -p department=荔城 --format csv
-// The indicators to look at: when a topic is given, those reached from its
-// Topic nodes through ABOUT; else every not-met one. Collected first, so the rest starts
-// from them, not from every department's every indicator.
-OPTIONAL MATCH (topic:Topic) WHERE topic.id IN $topics
-OPTIONAL MATCH (topic)<-[:ABOUT]-(about:Indicator) WHERE about.status = 'not_met'
-WITH collect(DISTINCT about) AS topical
-OPTIONAL MATCH (every:Indicator)
-WHERE $topics IS NULL AND every.status = 'not_met'
-WITH topical, collect(every) AS every
-UNWIND topical + every AS i
-WITH i
-MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i)
+// The indicators to look at, with their report and department: when a topic is given,
+// those reached from its Topic nodes through ABOUT, collected first, so the rest starts from
+// them, not from every department's every indicator; else every indicator below target,
+// matched in one pass (its UNWIND runs that MATCH once, or not at all when a topic is given).
+// The departments of the district and the indicators of the project asked for are collected
+// once (nothing when not asked): testing each row against them costs far less than matching
+// each row's district and projects before the rows are sorted.
+OPTIONAL MATCH (in_district:Department)-[:IN_DISTRICT]->(district:District)
+WHERE $district IS NOT NULL AND district.name CONTAINS $district
+WITH CASE WHEN $district IS NULL THEN null ELSE collect(in_district) END AS in_district
+OPTIONAL MATCH (named:Project)-[:MEASURED_BY]->(of_project:Indicator)
+WHERE $project IS NOT NULL AND named.name CONTAINS $project
+WITH in_district, CASE WHEN $project IS NULL THEN null ELSE collect(of_project) END AS of_project
+CALL {
+  OPTIONAL MATCH (topic:Topic) WHERE topic.id IN $topics
+  OPTIONAL MATCH (topic)<-[:ABOUT]-(about:NotMetIndicator)
+  WITH collect(DISTINCT about) AS topical
+  UNWIND topical AS i
+  MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i)
+  RETURN d, r, i
+  UNION ALL
+  UNWIND CASE WHEN $topics IS NULL THEN [true] ELSE [] END AS every
+  MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i:NotMetIndicator)
+  RETURN d, r, i
+}
+WITH d, r, i, in_district, of_project
 WHERE ($year IS NULL OR r.year = $year)
   AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
   AND ($report_kind IS NULL OR r.kind = $report_kind)
+  AND ($district IS NULL OR d IN in_district)
+  AND ($project IS NULL OR i IN of_project)
+// Sorted and cut to the page asked for ($page_end: the rows up to its end) before the
+// rest is looked up: each of these rows gives one row of the answer or more, which the
+// final ORDER BY keeps together and in this order.
+WITH d, r, i ORDER BY r.year DESC, d.short_name, i.name, r.source_file, i.id, d.id LIMIT $page_end
+// (A department is in one district at most. An OPTIONAL MATCH with a WHERE of its own
+// would be run row by row on FalkorDB: its projects are filtered after.)
 OPTIONAL MATCH (d)-[:IN_DISTRICT]->(x:District)
-WITH d, r, i, x
-WHERE $district IS NULL OR x.name CONTAINS $district
 OPTIONAL MATCH (project:Project)-[:MEASURED_BY]->(i)
 WITH d, r, i, x, project
 WHERE $project IS NULL OR project.name CONTAINS $project
@@ -40,6 +60,6 @@ OPTIONAL MATCH (task:Task)-[:MEASURED_BY]->(i)
 RETURN d.short_name AS department, x.name AS district, r.year AS year, i.name AS indicator,
        i.category AS category, i.target_text AS target, i.actual_text AS actual, i.unit AS unit,
        i.completion_rate AS completion_rate, task.name AS task, project.name AS project, r.kind AS report_kind, topics,
-       i.read_by AS read_by, i.flags AS flags, r.source_file AS source_file, i.evidence AS evidence, r.id AS report_id,
-       i.id AS indicator_id, d.id AS department_id
-ORDER BY year DESC, department, indicator, source_file, task, indicator_id
+       i.read_by AS read_by, i.flags AS flags, r.source_file AS source_file, i.evidence AS evidence,
+       r.id AS report_id, i.id AS indicator_id, d.id AS department_id
+ORDER BY year DESC, department, indicator, source_file, indicator_id, department_id, task, project

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from perfkg.cypher import NamedQuery, catalogue
+from perfkg.cypher import PAGE_END, NamedQuery, catalogue
 from perfkg.ingest.chars import fold
 
 from . import config
@@ -65,8 +65,10 @@ class Client:
             # Names are held folded (traditional as simplified): so are the names a query is given.
             bound = {key: fold(value) if isinstance(value, str) else value
                      for key, value in named.bind(params or {}).items()}
-            skip = f"SKIP {int(offset)} " if offset > 0 else ""
-            return self.read(f"{named.cypher}\n{skip}LIMIT {rows + 1}", bound, timeout_ms=timeout_ms, row_limit=rows)
+            # As parameters, so every page is one query text, planned once (Neo4j caches plans by text).
+            bound.update({"page_start": int(offset), "page_rows": rows + 1, PAGE_END: int(offset) + rows + 1})
+            return self.read(f"{named.cypher}\nSKIP $page_start LIMIT $page_rows", bound, timeout_ms=timeout_ms,
+                             row_limit=rows)
         if offset:
             raise ValueError("an offset is for named queries; write SKIP in your own Cypher")
         return self.read_untrusted(name_or_cypher, params, timeout_ms=timeout_ms, row_limit=row_limit)

@@ -83,6 +83,19 @@ def test_a_query_cut_at_a_row_limit_gives_the_first_rows_of_its_whole_answer(loa
     assert not loaded_client.run(name, params, row_limit=len(whole.rows)).truncated
 
 
+@pytest.mark.parametrize("params", [{}, {"district": "区"}, {"topic": "social_stability_grid"},
+                                    {"topic": "social_stability_grid", "district": "增城"}, {"department": "街道"}])
+def test_pages_of_the_flagship_are_its_whole_answer_in_order(loaded_client, params):
+    # The query sorts and cuts its rows to the page's end before it looks up their topics,
+    # tasks and projects: pages of one row, one after another, must still give the whole answer.
+    whole = loaded_client.run("indicators_below_target", params).rows
+    assert whole and (params or len(whole) > 3)
+    pages = [loaded_client.run("indicators_below_target", params, row_limit=1, offset=offset)
+             for offset in range(len(whole))]
+    assert [page.rows[0] for page in pages] == whole
+    assert [page.truncated for page in pages] == [True] * (len(whole) - 1) + [False]
+
+
 def test_indicators_below_target(loaded_client):
     expected = {i["name"] for i in gold("004")["indicators"] if i["status"] == "not_met"}
     frame = run(loaded_client, "indicators_below_target", department="荔城", year=2021)

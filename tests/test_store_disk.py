@@ -313,3 +313,40 @@ def test_the_server_s_memory_is_bounded_at_the_process_and_the_store_heals(tmp_p
     assert _gone(pid)
     assert store.read("MATCH (c:City) RETURN c.id").rows == [["kept"]]
     store.close()
+
+
+def _vm_size_mb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmSize:"))) // 1024
+
+
+def _address_space_limit(pid: int) -> int:
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    return int(next(line.split()[3] for line in limits.splitlines() if line.startswith("Max address space")))
+
+
+def _started_size_mb(path: Path) -> int:
+    """The address space of the store's server once it has loaded the store, unbounded."""
+    with FalkorStore(path, config=ServerConfig(memory_mb=0)) as store:
+        return _vm_size_mb(store.server_pid)
+
+
+def test_a_store_grown_past_the_server_s_memory_bound_opens_whole_after_a_stop_and_a_kill(tmp_path):
+    # The bound was set on the server before it loaded the store: a store whose data had
+    # grown past it (10,000 reports) ran out of memory loading and was refused as damaged.
+    # Here the bound lies halfway between what the server takes on an empty store and on this one.
+    FalkorStore(tmp_path / "empty.db", create=True).close()
+    grown = tmp_path / "grown.db"
+    with FalkorStore(grown, create=True, config=ServerConfig(memory_mb=0)) as store:
+        store.write("UNWIND range(1, 1000000) AS i "
+                    "CREATE (:City {id: toString(i), name: '广州市第' + toString(i) + '区的一个相当长的名字，为了占用内存'})")
+    empty_mb, loaded_mb = _started_size_mb(tmp_path / "empty.db"), _started_size_mb(grown)
+    assert loaded_mb > empty_mb + 30
+    config = ServerConfig(memory_mb=(empty_mb + loaded_mb) // 2)
+    with FalkorStore(grown, config=config) as again:  # after a normal stop: the log compacted into a snapshot
+        assert count(again) == 1000000
+        pid = again.server_pid
+        assert config.memory_mb * 1024 * 1024 < _address_space_limit(pid) < 10 * loaded_mb * 1024 * 1024
+        _crash(again)
+    with FalkorStore(grown, config=config) as healed:
+        assert count(healed) == 1000000

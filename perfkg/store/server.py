@@ -24,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -261,28 +262,50 @@ def _wait_for_supervisor(folder: Path) -> None:
             _STARTED[folder] = supervisor
 
 
+def _bound(folder: Path, memory_mb: int) -> None:
+    """Bound the loaded server's address space, so that an allocation past it fails at
+    once (the server stops, its acknowledged writes in its log) instead of taking the
+    machine: FalkorDB checks a query's memory cap after its allocations, and one nested
+    comprehension reached 15.8 GB. The bound is `memory_mb`, or twice what the server took
+    to load the store when that is more (0: none). Set before the load, as it was, a store
+    whose data had grown past it could not start again: its server ran out of memory
+    while loading, and the store was refused as damaged."""
+    pid = server_pid(folder)
+    if memory_mb <= 0 or pid is None:
+        return
+    with open(f"/proc/{pid}/status", "rb") as status:
+        loaded_kb = next(int(line.split()[1]) for line in status if line.startswith(b"VmSize:"))
+    limit = max(memory_mb * 1024 * 1024, 2 * loaded_kb * 1024)
+    resource.prlimit(pid, resource.RLIMIT_AS, (limit, limit))
+
+
 def _start(folder: Path, path: str, config: ServerConfig) -> None:
     redis_server, _ = _engine()
     (folder / "redis.conf").write_text(_config(folder, config), encoding="utf-8")
     since = _log_size(folder)
     supervisor = subprocess.Popen(
         [sys.executable, "-I", str(Path(__file__).with_name("supervisor.py")), redis_server, str(folder),
-         str(config.idle_s), str(config.hung_s), str(config.server_memory_mb())],
+         str(config.idle_s), str(config.hung_s)],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if supervisor.poll() is not None:
             problems = log_problems(folder, since)
             loading = _loading_began(folder, since)
-            if supervisor.returncode > 128 and loading:
+            out_of_memory = any("out of memory" in problem.lower() for problem in problems)
+            if out_of_memory:
+                problems.append("the server ran out of memory loading the store's data: free memory, or open the "
+                                "store on a machine with more")
+            elif supervisor.returncode > 128 and loading:
                 problems.append(f"the server crashed (signal {supervisor.returncode - 128}) while loading the "
                                 f"store's data, which is damaged; restore the store from a backup")
             cause = "; ".join(problems[-3:]) or f"the server exited with status {supervisor.returncode}"
-            damaged = loading and any(word in cause.lower() for word in (
+            damaged = loading and not out_of_memory and any(word in cause.lower() for word in (
                 "aof", "rdb", "append only", "manifest", "checksum", "short read", "bad file format", "damaged"))
             raise (StoreDamaged if damaged else StoreUnavailable)(
                 f"{folder}: the store's server did not start: {cause} (the whole log: {folder / LOG})")
-        if _answers(path):
+        if _answers(path):  # it has loaded the store
+            _bound(folder, config.server_memory_mb())
             _started_here(folder, supervisor)
             return
         time.sleep(0.01)

@@ -1,7 +1,7 @@
 """The embedded store's supervisor: runs its redis-server and stops it when no
 one has used it for a while.
 
-    python supervisor.py REDIS_SERVER STORE_FOLDER IDLE_SECONDS HUNG_SECONDS MEMORY_MB
+    python supervisor.py REDIS_SERVER STORE_FOLDER IDLE_SECONDS HUNG_SECONDS
 
 Started by perfkg.store.server in a session of its own, so a Ctrl-C or a kill
 of the command that started it does not take the server away from other
@@ -33,7 +33,6 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import os
-import resource
 import signal
 import socket
 import subprocess
@@ -150,25 +149,11 @@ def compact(conn: Connection) -> None:
             return
 
 
-def _bounded(memory_mb: int):
-    """What the server runs first: die with this supervisor, and have an address space of
-    at most `memory_mb`, so an allocation past it fails at once (the server stops, its
-    acknowledged writes in its log) instead of taking the machine: FalkorDB checks a
-    query's memory cap after its allocations, and one nested comprehension reached 15.8 GB."""
-    def start() -> None:
-        _die_with_parent()
-        if memory_mb > 0:
-            limit = memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    return start
-
-
-def main(redis_server: str, folder: str, idle_s: float, hung_s: float, memory_mb: int = 0) -> int:
+def main(redis_server: str, folder: str, idle_s: float, hung_s: float) -> int:
     os.chdir(folder)
     with open("server.log", "ab") as log:
         server = subprocess.Popen([redis_server, "redis.conf"], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                  preexec_fn=_bounded(memory_mb))
+                                  preexec_fn=_die_with_parent)
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn = None
@@ -234,4 +219,4 @@ def main(redis_server: str, folder: str, idle_s: float, hung_s: float, memory_mb
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])))
+    sys.exit(main(sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])))
