@@ -85,14 +85,23 @@ def known_gap(store: str, reason: str, *, raises=AssertionError):
     return pytest.mark.known_gap(store=store, reason=reason, raises=raises)
 
 
-def pytest_collection_modifyitems(items):
-    """Turn each `known_gap` mark into an xfail on the parameter of the store it names."""
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Turn each `known_gap` mark into an xfail on the parameter of the store it names.
+    With workers (`make test`: pytest-xdist, `--dist loadgroup`), group the tests: the
+    Neo4j half in one group, so one worker runs it on one server (Community has one
+    database, which two workers would empty under each other), and the rest a module a
+    group, so a module's fixtures are made once."""
+    grouped = config.getoption("dist", "no") == "loadgroup"
     for item in items:
         backend = getattr(item, "callspec", None) and item.callspec.params.get("backend")
         for mark in item.iter_markers("known_gap"):
             if mark.kwargs["store"] == backend:
                 item.add_marker(pytest.mark.xfail(reason=mark.kwargs["reason"], raises=mark.kwargs["raises"],
                                                   strict=True))
+        if grouped:
+            on_neo4j = backend == "neo4j" or "neo4j_backend" in item.fixturenames
+            item.add_marker(pytest.mark.xdist_group("neo4j" if on_neo4j else item.module.__name__))
 
 
 @pytest.fixture(scope="session")
@@ -247,13 +256,18 @@ def neo4j_backend(tmp_path_factory):
         neo4j_server.stop(home)
 
 
+@pytest.fixture(scope="session")
+def falkordb_backend(tmp_path_factory):
+    """The embedded store of this session: its example graph is made once, for the tests of
+    both stores and those of the embedded store alone."""
+    return FalkorBackend(tmp_path_factory)
+
+
 @pytest.fixture(scope="session", params=[pytest.param(name, marks=getattr(pytest.mark, name), id=name)
                                          for name in BACKENDS])
-def backend(request, tmp_path_factory):
+def backend(request):
     """One store under test; every test that uses it runs once per store."""
-    if request.param == "neo4j":
-        return request.getfixturevalue("neo4j_backend")
-    return FalkorBackend(tmp_path_factory)
+    return request.getfixturevalue(f"{request.param}_backend")
 
 
 @pytest.fixture(autouse=True)
@@ -293,10 +307,11 @@ def examples(backend):
 
 
 @pytest.fixture(scope="session")
-def loaded_store_path(tmp_path_factory):
+def loaded_store_path(falkordb_backend):
     """The embedded store holding the five example reports, for the tests written for the
-    embedded store alone (the explorer's pages, the source endpoint)."""
-    return Path(FalkorBackend(tmp_path_factory).examples().store)
+    embedded store alone (the explorer's pages, the source endpoint): the `examples` graph
+    of the embedded store (read only)."""
+    return Path(falkordb_backend.examples().store)
 
 
 @pytest.fixture(scope="session")
