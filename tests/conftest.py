@@ -85,23 +85,35 @@ def known_gap(store: str, reason: str, *, raises=AssertionError):
     return pytest.mark.known_gap(store=store, reason=reason, raises=raises)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    """Turn each `known_gap` mark into an xfail on the parameter of the store it names.
-    With workers (`make test`: pytest-xdist, `--dist loadgroup`), group the tests: the
-    Neo4j half in one group, so one worker runs it on one server (Community has one
-    database, which two workers would empty under each other), and the rest a module a
-    group, so a module's fixtures are made once."""
-    grouped = config.getoption("dist", "no") == "loadgroup"
+def pytest_collection_modifyitems(items):
+    """Turn each `known_gap` mark into an xfail on the parameter of the store it names."""
     for item in items:
         backend = getattr(item, "callspec", None) and item.callspec.params.get("backend")
         for mark in item.iter_markers("known_gap"):
             if mark.kwargs["store"] == backend:
                 item.add_marker(pytest.mark.xfail(reason=mark.kwargs["reason"], raises=mark.kwargs["raises"],
                                                   strict=True))
-        if grouped:
-            on_neo4j = backend == "neo4j" or "neo4j_backend" in item.fixturenames
-            item.add_marker(pytest.mark.xdist_group("neo4j" if on_neo4j else item.module.__name__))
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it, never called
+def pytest_xdist_make_scheduler(config, log):
+    """With workers (`make test`: pytest-xdist), the tests go out in groups: the Neo4j half
+    as one, so one worker runs it on one server (each worker is a session of its own, and
+    a second server would cost a second JVM start), and the rest a module at a time, so a
+    module's fixtures are made once. The biggest group goes out first."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    # Tests that take the Neo4j server directly (`neo4j_backend`, not through `backend`).
+    direct = {path.name for path in Path(__file__).parent.glob("test_*.py")
+              if "neo4j_backend" in path.read_text(encoding="utf-8")}
+
+    class ByStore(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module, _, name = nodeid.partition("::")
+            params = name.partition("[")[2].rstrip("]").split("-")
+            return "neo4j" if "neo4j" in params or Path(module).name in direct else module
+
+    return ByStore(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -245,7 +257,9 @@ def neo4j_backend(tmp_path_factory):
         return
     home = tmp_path_factory.mktemp("neo4j")
     try:
-        server = neo4j_server.start(home, tied_to_parent=True)
+        # Java's quick compiler alone: a test run is short, and the optimising compiler cost
+        # the server more CPU than it saved (a third of the server's CPU over the query tests).
+        server = neo4j_server.start(home, jvm=["-XX:TieredStopAtLevel=1"], tied_to_parent=True)
     except neo4j_server.Unavailable as error:
         if os.environ.get("PERFKG_REQUIRE_NEO4J"):  # CI: never a silent half
             raise
