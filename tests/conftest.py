@@ -29,6 +29,11 @@ import pytest
 # A command leaves its embedded server running this long for the next one to
 # reuse: in tests, briefly, so the many stores of a run do not pile up.
 os.environ.setdefault("PERFKG_SERVER_IDLE_S", "2")
+# A pytest-xdist worker is started with COLUMNS=80 and LINES=24; rich reads them once, when
+# the CLI makes its console, so a test's own COLUMNS would be ignored. As in a run without workers:
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "reports"
