@@ -39,8 +39,12 @@ ingest: $(VENV)/.installed  ## ingest examples/reports only
 serve: $(VENV)/.installed  ## serve the API on the current graph
 	$(PERFKG) serve --host $(PERFKG_HOST) --port $(PERFKG_PORT)
 
-test: install  ## run the test suite on both stores (the Neo4j half starts a Neo4j server: needs Java and Maven)
-	$(PY) -m pytest -q
+# Two processes (pytest-xdist): the Neo4j half in one, on one server, and the other
+# tests a module at a time in whichever is free (tests/conftest.py groups them).
+TEST_WORKERS ?= 2
+
+test: install  ## run the test suite on both stores, in $TEST_WORKERS processes (the Neo4j half starts a Neo4j server: needs Java and Maven)
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 eval: $(VENV)/.installed  ## measure the extraction against the gold of ../shared: the five reports, then the corpus; then metric and department resolution
 	$(PERFKG) eval --gold $(SHARED)/gold --reports $(SHARED)/reports

@@ -193,10 +193,10 @@ def _die_with_parent() -> None:
 
 
 def start(home: Path, *, heap: str = "1g", pagecache: str = "512m", extra: dict[str, str] | None = None,
-          tied_to_parent: bool = False, wait_s: float = 180) -> Server:
+          jvm: list[str] | None = None, tied_to_parent: bool = False, wait_s: float = 180) -> Server:
     """A fresh server in `home` (emptied first), once Bolt answers with its password.
-    `tied_to_parent`: it stops when the calling process dies (tests); otherwise it runs
-    until `stop` (make neo4j)."""
+    `jvm`: more options for Java. `tied_to_parent`: it stops when the calling process dies
+    (tests); otherwise it runs until `stop` (make neo4j)."""
     jars = class_path()
     home = Path(home).resolve()
     if (home / "server.json").exists():
@@ -212,7 +212,7 @@ def start(home: Path, *, heap: str = "1g", pagecache: str = "512m", extra: dict[
     set_initial_password(home, password)
     with open(home / "logs" / "console.log", "w") as console:
         process = subprocess.Popen(
-            [java(), f"-Xms{heap}", f"-Xmx{heap}", *JVM_OPTIONS, f"@{home / 'run' / 'java.args'}",
+            [java(), f"-Xms{heap}", f"-Xmx{heap}", *JVM_OPTIONS, *(jvm or []), f"@{home / 'run' / 'java.args'}",
              "org.neo4j.server.CommunityEntryPoint", f"--home-dir={home}", f"--config-dir={home / 'conf'}"],
             env=_env(home), stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=not tied_to_parent, preexec_fn=_die_with_parent if tied_to_parent else None)

@@ -32,6 +32,11 @@ os.environ.setdefault("PERFKG_SERVER_IDLE_S", "2")
 # Starlette's TestClient asks for the host `testserver`: served, in tests only
 # (as Django's test runner allows it), besides loopback's names.
 os.environ.setdefault("PERFKG_ALLOWED_HOSTS", "testserver")
+# A pytest-xdist worker is started with COLUMNS=80 and LINES=24; rich reads them once, when
+# the CLI makes its console, so a test's own COLUMNS would be ignored. As in a run without workers:
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "reports"
@@ -96,6 +101,27 @@ def pytest_collection_modifyitems(items):
             if mark.kwargs["store"] == backend:
                 item.add_marker(pytest.mark.xfail(reason=mark.kwargs["reason"], raises=mark.kwargs["raises"],
                                                   strict=True))
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it, never called
+def pytest_xdist_make_scheduler(config, log):
+    """With workers (`make test`: pytest-xdist), the tests go out in groups: the Neo4j half
+    as one, so one worker runs it on one server (each worker is a session of its own, and
+    a second server would cost a second JVM start), and the rest a module at a time, so a
+    module's fixtures are made once. The biggest group goes out first."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    # Tests that take the Neo4j server directly (`neo4j_backend`, not through `backend`).
+    direct = {path.name for path in Path(__file__).parent.glob("test_*.py")
+              if "neo4j_backend" in path.read_text(encoding="utf-8")}
+
+    class ByStore(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module, _, name = nodeid.partition("::")
+            params = name.partition("[")[2].rstrip("]").split("-")
+            return "neo4j" if "neo4j" in params or Path(module).name in direct else module
+
+    return ByStore(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -239,7 +265,9 @@ def neo4j_backend(tmp_path_factory):
         return
     home = tmp_path_factory.mktemp("neo4j")
     try:
-        server = neo4j_server.start(home, tied_to_parent=True)
+        # Java's quick compiler alone: a test run is short, and the optimising compiler cost
+        # the server more CPU than it saved (a third of the server's CPU over the query tests).
+        server = neo4j_server.start(home, jvm=["-XX:TieredStopAtLevel=1"], tied_to_parent=True)
     except neo4j_server.Unavailable as error:
         if os.environ.get("PERFKG_REQUIRE_NEO4J"):  # CI: never a silent half
             raise
@@ -250,13 +278,18 @@ def neo4j_backend(tmp_path_factory):
         neo4j_server.stop(home)
 
 
+@pytest.fixture(scope="session")
+def falkordb_backend(tmp_path_factory):
+    """The embedded store of this session: its example graph is made once, for the tests of
+    both stores and those of the embedded store alone."""
+    return FalkorBackend(tmp_path_factory)
+
+
 @pytest.fixture(scope="session", params=[pytest.param(name, marks=getattr(pytest.mark, name), id=name)
                                          for name in BACKENDS])
-def backend(request, tmp_path_factory):
+def backend(request):
     """One store under test; every test that uses it runs once per store."""
-    if request.param == "neo4j":
-        return request.getfixturevalue("neo4j_backend")
-    return FalkorBackend(tmp_path_factory)
+    return request.getfixturevalue(f"{request.param}_backend")
 
 
 @pytest.fixture(autouse=True)
@@ -296,10 +329,11 @@ def examples(backend):
 
 
 @pytest.fixture(scope="session")
-def loaded_store_path(tmp_path_factory):
+def loaded_store_path(falkordb_backend):
     """The embedded store holding the five example reports, for the tests written for the
-    embedded store alone (the explorer's pages, the source endpoint)."""
-    return Path(FalkorBackend(tmp_path_factory).examples().store)
+    embedded store alone (the explorer's pages, the source endpoint): the `examples` graph
+    of the embedded store (read only)."""
+    return Path(falkordb_backend.examples().store)
 
 
 @pytest.fixture(scope="session")
