@@ -124,7 +124,9 @@ def ingest(folder: Path, store: Path) -> dict[str, Any]:
     done = subprocess.run([sys.executable, "-m", "perfkg.cli", "ingest", "--quiet", str(folder), "--store", str(store)],
                           capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - started
-    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-500:]
+    # The line that counts what was loaded (notices of what was flagged may follow it).
+    lines = done.stdout.strip().splitlines()
+    summary = next((line for line in reversed(lines) if "reports loaded" in line), lines[-1] if lines else done.stderr[-500:])
     return {"wall_s": wall, "exit": done.returncode, "summary": summary}
 
 

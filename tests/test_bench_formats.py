@@ -24,7 +24,7 @@ def test_the_formats_benchmark_writes_its_own_section(tmp_path):
     assert results["reading"]["pdf"]["pages"] > 5 and results["reading"]["pdf"]["read_ms"] > 0
     corpus = results["corpus"]
     assert corpus["files"] == 2 and corpus["pages"] > 5
-    assert corpus["pdf"]["summary"] == corpus["txt"]["summary"] == "2 of 2 reports loaded"
+    assert "2 of 2 reports loaded" in corpus["pdf"]["summary"] and "2 of 2 reports loaded" in corpus["txt"]["summary"]
     text = report.read_text(encoding="utf-8")
     assert text.startswith("# Benchmarks\n\nthe main benchmark's part\n")
     assert text.count("<!-- formats -->") == 1 and "## Reading each format" in text and "## 2 PDFs" in text

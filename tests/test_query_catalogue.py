@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from perfkg.cypher import ParameterError, parse
+from perfkg.cypher import WHOLE_ANSWER, ParameterError, parse
 
 HEADER = """// @name sample
 // @summary One line.
@@ -59,7 +59,7 @@ def test_parameters_with_their_types_defaults_and_allowed_values(sample):
 def test_binding_fills_defaults_and_resolves_topics(sample):
     bound = sample.bind({"department": "荔城"})
     assert bound == {"department": "荔城", "year": 2021, "share": 0.5, "strict": False, "status": "not_met",
-                     "topics": ["waste_sorting"], "areas": None}
+                     "topics": ["waste_sorting"], "areas": None, "page_end": WHOLE_ANSWER}  # whole outside pages
     assert sample.bind({"department": "荔城", "year": "", "area": None})["year"] == 2021  # empty means left out
 
 
@@ -103,7 +103,7 @@ def test_an_unknown_topic_is_refused_with_what_to_give():
         query.bind({"topic": "weather"})
     assert str(refused.value) == ("unknown topic 'weather': give a slug (e.g. waste_sorting) or a Chinese label "
                                   "(e.g. 垃圾分类); GET /topics lists them")
-    assert parse("// @name t\n// @summary s\nRETURN 1").bind({}) == {}
+    assert parse("// @name t\n// @summary s\nRETURN 1").bind({}) == {"page_end": WHOLE_ANSWER}
     with pytest.raises(ParameterError, match=r"for t; it takes none$"):
         parse("// @name t\n// @summary s\nRETURN 1").bind({"x": 1})
 
