@@ -686,30 +686,33 @@ def _number(token: Token) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _cells_of_values(region: list[Token], index: int) -> list[list[Token]]:
+_VALUE_KINDS = ("operator", "value", "number", "unit", "dash")
+
+
+def _add_value(cells: list[list[Token]], token: Token) -> None:
+    """A value token onto the cells read so far: a unit, or what an operator leads, joins
+    the cell before it (≥ | 95 | %); anything else starts a cell."""
+    if cells and (token.kind == "unit" or cells[-1][-1].kind == "operator"):
+        cells[-1].append(token)
+    else:
+        cells.append([token])
+
+
+def _cells_of_values(region: list[Token], index: int) -> tuple[list[list[Token]], int]:
     """The value cells from `index` to the next name, category or header, each with its
-    operator and unit cells: [[≥, 95, %], [97%], [2], [1.9]]."""
+    operator and unit cells ([[≥, 95, %], [97%], [2], [1.9]]), and where they end."""
     cells: list[list[Token]] = []
-    while index < len(region) and region[index].kind in ("operator", "value", "number", "unit", "dash", "empty"):
-        token = region[index]
-        if token.kind == "unit" and cells:
-            cells[-1].append(token)
-        elif token.kind == "operator" or not cells or cells[-1][-1].kind != "operator":
-            if token.kind != "empty":
-                cells.append([token])
-        else:
-            cells[-1].append(token)
+    while index < len(region) and region[index].kind in (*_VALUE_KINDS, "empty"):
+        if region[index].kind != "empty":
+            _add_value(cells, region[index])
         index += 1
-    return cells
+    return cells, index
 
 
 def _one_row_follows(region: list[Token], index: int) -> bool:
     """Is a numbered name followed by one row of values and then the next row (a name,
     a category) or the end?"""
-    cells = _cells_of_values(region, index + 1)
-    after = index + 1 + sum(len(c) for c in cells)
-    while after < len(region) and region[after].kind == "empty":
-        after += 1
+    cells, after = _cells_of_values(region, index + 1)
     ends_row = after >= len(region) or region[after].kind in ("text", "category")
     return 2 <= len(cells) <= 4 and ends_row and not _BARE.fullmatch(cells[0][-1].text)
 
@@ -735,13 +738,8 @@ def _numbered_rows(stretch: list[Token], first: int) -> list[list[Token]] | None
             last = number
         elif token.kind == "text" and len(token.text) <= 2 and position and _number(stretch[position - 1]) is not None:
             names[last] = _joined(names[last], token)  # 指标24:…事件报告 | 数: a name wrapped in its cell
-        elif token.kind in ("operator", "value", "number", "unit", "dash"):
-            if token.kind == "unit" and values:
-                values[-1].append(token)
-            elif values and values[-1][-1].kind == "operator":
-                values[-1].append(token)
-            else:
-                values.append([token])
+        elif token.kind in _VALUE_KINDS:
+            _add_value(values, token)
         elif token.kind not in ("header", "empty"):
             return None  # a word the stretch cannot place: leave it as it is
     count = max(names) - first + 1

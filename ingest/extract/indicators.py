@@ -41,6 +41,7 @@ from .statements import TIMELINESS, PlanFacts, measure_name, plan_facts, strip_g
 _SKIP_SECTIONS = ("problems", "measures", "duties", "offices", "funds", "goal", "performance_mgmt")
 _BUDGET_CONTEXT = re.compile(r"预算|执行数|支出|资金|经费|决算")
 _SEPARATORS = "，,；;。：:！？!?"
+_SEPARATOR = re.compile(f"[{_SEPARATORS}]")
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _RANK_OR_GRADE = (
@@ -519,7 +520,7 @@ def _next_clause_end(norm: str, position: int, limit: int) -> int:
     start = position
     while start < limit and norm[start] in _SEPARATORS + " ":
         start += 1
-    m = re.compile(f"[{_SEPARATORS}]").search(norm, start, limit)
+    m = _SEPARATOR.search(norm, start, limit)
     return m.start() if m else limit
 
 
