@@ -411,8 +411,7 @@ def profile(client, name: str, params: dict[str, Any]) -> str:
     from perfkg.store.falkor import _params_header
 
     store = client.store
-    return "\n".join(store._db.connection.execute_command("GRAPH.PROFILE", store.graph_name,
-                                                           _params_header(bound) + query.cypher))
+    return "\n".join(store._pool.call("GRAPH.PROFILE", store.graph_name, _params_header(bound) + query.cypher))
 
 
 def neo4j_beside(args) -> Any:

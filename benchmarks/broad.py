@@ -117,14 +117,36 @@ def pandas_answer(frames: dict, name: str, params: dict[str, Any]):
 
 
 def falkordb_py_read(client, name: str, params: dict[str, Any]):
-    """The named query read through falkordb-py's QueryResult, as perfkg read
-    every answer before it parsed the compact reply itself."""
+    """The named query read through falkordb-py (over redis-py) and its QueryResult,
+    made plain values, as perfkg read every answer before it read the compact
+    reply itself. (falkordb is in the test extra; perfkg does not need it.)"""
     from perfkg.store.falkor import _params_header
 
     query = client.named(name)
-    store = client.store
-    result = store._graph.ro_query(_params_header(query.bind(params)) + query.cypher)
-    return store._to_result(result, None)
+    result = _falkordb_py_graph(client.store).ro_query(_params_header(query.bind(params)) + query.cypher)
+    return [[v if type(v) in _SCALARS else _plain(v) for v in row] for row in result.result_set]
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FALKORDB_PY: dict[str, Any] = {}
+
+
+def _falkordb_py_graph(store):
+    """One falkordb-py client per store, on the store's own server."""
+    if store.location not in _FALKORDB_PY:
+        from falkordb import FalkorDB
+
+        _FALKORDB_PY[store.location] = FalkorDB(unix_socket_path=store._socket).select_graph(store.graph_name)
+    return _FALKORDB_PY[store.location]
+
+
+def _plain(value: Any) -> Any:
+    """A falkordb-py value as perfkg made it plain then (the questions give scalars and lists)."""
+    if isinstance(value, (list, tuple)):
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value if type(value) in _SCALARS else str(value)
 
 
 def measure(store: str, parquet: Path, repeats: int, budget_s: float, http: bool) -> dict[str, Any]:

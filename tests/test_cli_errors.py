@@ -38,6 +38,16 @@ def test_importing_the_command_line_loads_no_heavy_library():
     assert found.stdout.strip() == "[]"
 
 
+def test_a_read_on_the_embedded_store_loads_no_redis_client(loaded_store_path):
+    # The embedded store speaks to its server itself (perfkg/store/resp.py): importing
+    # redis 8 (asyncio, ssl, OpenTelemetry) took a third of a command's start.
+    for command in (["stats"], ["query", "indicators_below_target", "-p", "topic=城市更新"]):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "perfkg.cli", *command,
+                               "--store", str(loaded_store_path)], capture_output=True, text=True, check=True)
+        loaded = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+        assert {name for name in loaded if name.split(".")[0] in ("redis", "falkordb", "neo4j")} == set(), command
+
+
 @pytest.mark.parametrize("command", [
     ["query", "indicators_below_target"], ["query", "MATCH (n) RETURN n"], ["show", "x.txt"], ["stats"],
     ["export"], ["validate"], ["reset", "--yes"], ["serve"],

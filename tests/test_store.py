@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from perfkg.cypher import WHOLE_ANSWER
 from perfkg.store import QueryError, QueryTimeout, Statement
 from perfkg.store.falkor import FalkorStore
 from perfkg.store.server import running
@@ -28,6 +29,10 @@ def test_a_string_with_a_nul_character_is_refused_by_name_by_the_embedded_store(
     with pytest.raises(QueryError, match="NUL"):
         falkor_store.write("CREATE (:City {id: $id})", {"id": "a\0b"})
     assert falkor_store.read("MATCH (n) RETURN count(n)").rows == [[0]]
+
+
+def test_the_limit_of_a_whole_answer_keeps_every_row(store):
+    assert store.read("UNWIND range(1, 5) AS x RETURN x LIMIT $n", {"n": WHOLE_ANSWER}).rows == [[1], [2], [3], [4], [5]]
 
 
 def test_reading_an_empty_graph_gives_no_rows(store):

@@ -9,22 +9,16 @@ import os
 import re
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Iterator, Sequence
-
-from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.retry import Retry
 
 from perfkg.ontology import Schema
 
 from . import compact, server
 from .base import GraphStore, QueryError, QueryResult, QueryTimeout, Statement, StoreError, StoreUnavailable
+from .resp import Disconnected, Pool, ReplyError, ReplyTimeout
 from .server import ServerConfig
-from .values import plain
 
 
 log = logging.getLogger("perfkg.store")
@@ -37,10 +31,6 @@ _SOCKET_TIMEOUT_S = 300
 # characters included, goes in as itself, except NUL, which it cannot read.
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _TO_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
-
-
-# Values that come back from the server as they are (most of them).
-_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 # Parameter values nest at most this deep (the loader's rows nest 3 deep).
@@ -138,9 +128,9 @@ def _execution_ms(statistics: list[str]) -> float | None:
 
 def _classify(error: Exception, folder: Path) -> StoreError:
     message = str(error)
-    if "timed out" in message.lower() or isinstance(error, RedisTimeoutError):
+    if "timed out" in message.lower() or isinstance(error, ReplyTimeout):
         return QueryTimeout(message)
-    if isinstance(error, RedisConnectionError):
+    if isinstance(error, Disconnected):
         return _gone(error, folder)
     if message.startswith("MISCONF") or "writing to the AOF" in message:
         return StoreUnavailable(f"{folder}: the store cannot write to its disk: {message}")
@@ -184,8 +174,6 @@ class FalkorStore(GraphStore):
 
     def __init__(self, path: str | Path, graph: str = "perfkg", *, create: bool = False,
                  config: ServerConfig = ServerConfig()):
-        from falkordb import FalkorDB
-
         folder = Path(path).expanduser().resolve()
         self.location = str(folder)
         self.folder = folder
@@ -204,27 +192,25 @@ class FalkorStore(GraphStore):
         except StoreError:
             os.close(self._folder_fd)
             raise
-        # The server is local: a dropped connection means it is gone, so
-        # retrying with back-off only delays the error.
-        self._db = FalkorDB(unix_socket_path=self._socket, retry=Retry(NoBackoff(), 0),
-                            socket_timeout=_SOCKET_TIMEOUT_S, client_name=server.CLIENT_NAME)
-        self._graph = self._db.select_graph(graph)
+        # The server is local: a dropped connection means it is gone, so no
+        # command is tried again (that would only delay the error).
+        self._pool = Pool(self._socket, _SOCKET_TIMEOUT_S, server.CLIENT_NAME)
+        self._names = compact.Names(self._names_of)
         self._closed = False
         self._lock = threading.Lock()
-        client = self._db.connection
         try:
             # Per-query memory (a query that builds one huge list is stopped
             # by it, not by its time limit, which FalkorDB checks between
             # operations); the server-wide row cap only ever rises.
-            client.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", config.query_memory_mb * 1024 * 1024)
-            current = int(client.execute_command("GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1])
+            self._pool.call("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", config.query_memory_mb * 1024 * 1024)
+            current = int(self._pool.call("GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1])
             if 0 <= current < config.result_rows:
-                client.execute_command("GRAPH.CONFIG", "SET", "RESULTSET_SIZE", config.result_rows)
+                self._pool.call("GRAPH.CONFIG", "SET", "RESULTSET_SIZE", config.result_rows)
             # A read-only query on a graph key that does not exist yet fails
             # ("empty key"): make sure the (empty) graph exists.
-            if not client.exists(graph):
-                self._graph.query("RETURN 1")
-        except (ResponseError, RedisConnectionError) as error:
+            if not self._pool.call("EXISTS", graph):
+                self._pool.call("GRAPH.QUERY", graph, "RETURN 1", "--compact")
+        except (ReplyError, Disconnected) as error:
             self.close()
             raise _classify(error, folder) from error
 
@@ -243,12 +229,12 @@ class FalkorStore(GraphStore):
     def _run(self, cypher, params, *, read_only: bool, timeout_ms=None, row_limit=None) -> QueryResult:
         query = _params_header(params) + cypher
         try:
-            if read_only:
-                return self._read_compact(query, timeout_ms, row_limit)
-            result = self._graph.query(query)
-        except (ResponseError, RedisTimeoutError, RedisConnectionError) as error:
+            return self._query(query, read_only, timeout_ms, row_limit)
+        except (ReplyError, ReplyTimeout, Disconnected) as error:
+            if self._closed:  # by another thread, meanwhile: nothing has stopped
+                raise StoreUnavailable(f"the store at {self.folder} was closed") from error
             classified = _classify(error, self.folder)
-            if isinstance(classified, StoreUnavailable) and isinstance(error, RedisConnectionError):
+            if isinstance(classified, StoreUnavailable) and isinstance(error, Disconnected):
                 self._restart(classified)
             raise classified from error
         except UnicodeEncodeError as error:
@@ -257,7 +243,6 @@ class FalkorStore(GraphStore):
         except UnicodeDecodeError as error:
             raise StoreError(f"{self.folder}: the store returned text that is not UTF-8 ({error}): its data is "
                              "damaged; restore it from a backup") from error
-        return self._to_result(result, row_limit)
 
     def _restart(self, cause: StoreError) -> None:
         """The server has stopped (killed, out of memory, or by its supervisor as
@@ -271,24 +256,31 @@ class FalkorStore(GraphStore):
             return
         log.warning("the store's server had stopped (%s): started it again", cause)
 
-    def _read_compact(self, query: str, timeout_ms: int | None, row_limit: int | None) -> QueryResult:
-        """A read as the server's compact reply, its rows made plain values by
-        perfkg.store.compact (falkordb-py's QueryResult makes an object of every
-        cell first: most of a large answer's time)."""
-        command: list[Any] = ["GRAPH.RO_QUERY", self.graph_name, query, "--compact"]
+    def _query(self, query: str, read_only: bool, timeout_ms: int | None, row_limit: int | None) -> QueryResult:
+        """A query and its answer as the server's compact reply (reads and writes
+        alike), its rows made plain values by perfkg.store.compact."""
+        command: list[Any] = ["GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self.graph_name, query, "--compact"]
         if timeout_ms:
             command += ["timeout", int(timeout_ms)]
-        with _collection_paused():
-            reply = self._graph.execute_command(*command)
-        # A refused query comes back as an error in the reply, not raised.
+        # (A write's reply is small, and the ingest's writer thread is in one most of
+        # the time: collections are paused for reads only.)
+        with _collection_paused() if read_only else nullcontext():
+            reply = self._pool.call(*command)
+        # FalkorDB may give a query's error inside its reply rather than as the reply
+        # (falkordb-py looks in both places).
         for part in (reply[0], reply[-1]):
-            if isinstance(part, ResponseError):
+            if isinstance(part, ReplyError):
                 raise part
         columns, raw_rows = ([name for _, name in reply[0]], reply[1]) if len(reply) > 1 else ([], [])
         truncated = row_limit is not None and len(raw_rows) > row_limit
         with _collection_paused():
-            rows = compact.rows(raw_rows, self._graph, row_limit)
+            rows = compact.rows(raw_rows, self._names, row_limit)
         return QueryResult(columns=columns, rows=rows, truncated=truncated, server_ms=_execution_ms(reply[-1]))
+
+    def _names_of(self, procedure: str) -> list[str]:
+        """The graph's labels, relationship types or property keys, in the order
+        compact replies number them."""
+        return [row[0] for row in self._query(f"CALL {procedure}()", True, None, None).rows]
 
     def write_batch(self, statements: Sequence[Statement]) -> None:
         """One query, so one atomic unit: the statements are chained with
@@ -301,15 +293,6 @@ class FalkorStore(GraphStore):
             return
         self.write(*chain(statements))
 
-    def _to_result(self, result, row_limit: int | None) -> QueryResult:
-        columns = [name for _, name in result.header] if result.header else []
-        rows = result.result_set or []
-        truncated = row_limit is not None and len(rows) > row_limit
-        if truncated:
-            rows = rows[:row_limit]
-        return QueryResult(columns=columns, rows=[[v if type(v) in _SCALARS else plain(v) for v in row] for row in rows],
-                           truncated=truncated, server_ms=result.run_time_ms)
-
     # -- schema ----------------------------------------------------------
 
     def ensure_schema(self, schema: Schema) -> None:
@@ -321,23 +304,29 @@ class FalkorStore(GraphStore):
                 if (label, prop) in existing:
                     continue
                 try:
-                    self._graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
-                except ResponseError as error:  # another process created it first
+                    self.write(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+                except QueryError as error:  # another process created it first
                     if "already indexed" not in str(error):
-                        raise _classify(error) from error
+                        raise
 
     # -- lifecycle -------------------------------------------------------
 
     def server_info(self, section: str) -> dict[str, Any]:
-        """The server's INFO section (memory, persistence, clients ...)."""
-        return self._db.connection.info(section)
+        """The server's INFO section (memory, persistence, clients ...), its
+        numbers as numbers."""
+        found: dict[str, Any] = {}
+        for line in self._pool.call("INFO", section).splitlines():
+            key, colon, value = line.partition(":")
+            if colon and not key.startswith("#"):
+                found[key] = _number(value)
+        return found
 
     def _stop_deleted_store(self) -> None:
         """The store was deleted under its server: stop it now, writing nothing
         (there is nowhere to write, and nothing may reappear at the path)."""
         try:
-            self._db.connection.execute_command("SHUTDOWN", "NOSAVE")
-        except (RedisConnectionError, ResponseError):
+            self._pool.call("SHUTDOWN", "NOSAVE")
+        except (Disconnected, ReplyError):
             pass  # the server closes the connection as it exits
 
     def backup(self, destination: str | Path) -> None:
@@ -346,7 +335,7 @@ class FalkorStore(GraphStore):
 
     def ping(self) -> bool:
         try:
-            return bool(self._db.connection.ping())
+            return self._pool.call("PING") == "PONG"
         except Exception:
             return False
 
@@ -360,10 +349,18 @@ class FalkorStore(GraphStore):
             self._closed = True
             if not (self.folder / server.MANIFEST).exists():
                 self._stop_deleted_store()
-            self._db.connection.connection_pool.disconnect()
+            self._pool.close()
             try:
                 if self.folder.is_dir():
                     server.stop_if_unused(self.folder, self._socket, stop=stop_server)
             finally:
                 if self._folder_fd >= 0:
                     os.close(self._folder_fd)
+
+
+def _number(text: str) -> Any:
+    """An INFO value as redis-py gave it: a number when it reads as one."""
+    try:
+        return float(text) if "." in text else int(text)
+    except ValueError:
+        return text

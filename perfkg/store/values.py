@@ -1,18 +1,18 @@
-"""Turn driver-specific values into plain Python (JSON-ready) values."""
+"""Turn the Neo4j driver's values into plain Python (JSON-ready) values. (The
+embedded store reads its replies into the same plain values: perfkg.store.compact.)"""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-import falkordb
+from neo4j import graph
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def plain(value: Any) -> Any:
-    """Nodes, relationships and paths of either driver become dicts and lists:
+    """Nodes, relationships and paths become dicts and lists:
     a node {"labels": [...], "properties": {...}}, a relationship
     {"type": ..., "properties": {...}}, a path {"nodes": [...], "relationships": [...]}.
     (Scalars, most of any result, are passed over without a call: a result of
@@ -24,30 +24,17 @@ def plain(value: Any) -> Any:
         return [v if type(v) in _SCALARS else plain(v) for v in value]
     if kind is dict:
         return {str(k): v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
-    if kind is falkordb.Node:
-        return {"labels": sorted(value.labels or []), "properties": plain(value.properties)}
-    if kind is falkordb.Edge:
-        return {"type": value.relation, "properties": plain(value.properties)}
-    if kind is falkordb.Path:
-        return {"nodes": [plain(n) for n in value.nodes()], "relationships": [plain(e) for e in value.edges()]}
     if isinstance(value, (str, int, float, bool)):  # subclasses of the scalars
         return value
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
-    # A Neo4j value means its driver is loaded; looking it up rather than importing it
-    # keeps embedded CLI commands from paying for the import. (Its relationships are
-    # of classes made per type at run time, outside the driver's modules.)
-    graph = sys.modules.get("neo4j.graph")
-    if graph is not None and isinstance(value, (graph.Node, graph.Relationship, graph.Path)):
-        return _plain_neo4j(value, graph)
-    return str(value)
-
-
-def _plain_neo4j(value: Any, graph) -> Any:
+    # (Relationships are of classes the driver makes per type at run time.)
     if isinstance(value, graph.Node):
         return {"labels": sorted(value.labels), "properties": plain(dict(value))}
     if isinstance(value, graph.Relationship):
         return {"type": value.type, "properties": plain(dict(value))}
-    return {"nodes": plain(list(value.nodes)), "relationships": plain(list(value.relationships))}
+    if isinstance(value, graph.Path):
+        return {"nodes": plain(list(value.nodes)), "relationships": plain(list(value.relationships))}
+    return str(value)
