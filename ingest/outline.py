@@ -136,8 +136,10 @@ def under(node: Node, kind: str) -> bool:
 
 
 # A point starts a paragraph (a line of the clean text) or follows punctuation.
-_INLINE = re.compile(r"(?:^|(?<=[。；;，,：:\s）)]))(?P<n>[一二三四五六七八九十]{1,2})是", re.M)
-_INLINE_FIRST = re.compile(r"(?:^|(?<=[。；;，,：:\s]))第(?P<n>[一二三四五六七八九十]{1,2})[，,、是]", re.M)
+# (Each pattern opens with the character a match starts with: the search then
+# skips the others at once, where the assertions were tried at every position.)
+_INLINE = re.compile(r"(?=[一二三四五六七八九十])(?:^|(?<=[。；;，,：:\s）)]))(?P<n>[一二三四五六七八九十]{1,2})是", re.M)
+_INLINE_FIRST = re.compile(r"(?=第)(?:^|(?<=[。；;，,：:\s]))第(?P<n>[一二三四五六七八九十]{1,2})[，,、是]", re.M)
 
 
 def enumeration(norm: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -83,6 +83,9 @@ def marker(text: str, pos: int = 0) -> tuple[str, int, int, int] | None:
     return None
 
 
+_AFTER_STOP = re.compile(r"[。；;]\s*")  # its end: where a sentence after a full stop starts
+
+
 def _item_starts(norm: str) -> list[int]:
     """Where the numbered items of a line start, when the PDF ran several
     onto one line: (一)A。(二)B。(三)C。 -> [0, start of (二), start of (三)].
@@ -93,7 +96,7 @@ def _item_starts(norm: str) -> list[int]:
         return [0]
     style, _, ordinal, _ = first
     starts = [0]
-    for m in re.finditer(r"(?<=[。；;])\s*", norm):
+    for m in _AFTER_STOP.finditer(norm):
         following = marker(norm, m.end())
         if following and following[0] == style and following[2] == ordinal + len(starts):
             starts.append(m.end())
@@ -245,8 +248,10 @@ class OffsetMap:
 
 # A pinyin gloss a traditional-character mirror puts after a character
 # (戶(hù), 數(shù)): left out of clean, like markup, so the rules read the words;
-# evidence, quoted from the document's text, keeps it.
-GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,8}[)）]")
+# evidence, quoted from the document's text, keeps it. (The bracket comes first
+# and the character before it is looked at after: a search then skips to the
+# brackets, where a leading look-behind was tried at every position.)
+GLOSS = re.compile(r"[(（](?<=[\u4e00-\u9fff][(（])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,8}[)）]")
 
 
 class Text:

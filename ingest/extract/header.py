@@ -35,8 +35,10 @@ _SPLIT_NAME = re.compile(
 )
 
 _RATE_LABEL = re.compile(r"(?:预算|整体支出|支出|资金)?(?:完成率|执行率)")
+# (It opens with the characters a match starts with, so a search of the whole
+# text skips the others at once.)
 _EXECUTION_RATE = re.compile(
-    r"(?:完成(?:年度|全年|整体)?预算的|(?:预算|整体支出预算|整体预算|支出|资金|项目资金|资金预算)?(?:完成率|执行率|支付率)"
+    r"(?=[完预整支资项执])(?:完成(?:年度|全年|整体)?预算的|(?:预算|整体支出预算|整体预算|支出|资金|项目资金|资金预算)?(?:完成率|执行率|支付率)"
     r"(?:为|是|达到|达)?)\s*:?\s*(?P<v>\d+(?:\.\d+)?)\s*%"
 )
 _ONE_SOURCE = re.compile(r"其中|一般公共预算|政府性基金|其他资金|财政拨款")

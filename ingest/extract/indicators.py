@@ -753,7 +753,7 @@ def _frequency(ctx: Context, sentence: Span) -> None:
 
 
 # A statement of plan and result in the genre's own words: one no rule read is said.
-_PLAN_AND_RESULT = re.compile(r"(?:年度|年初|全年)?(?:指标值|目标值|计划值|预期值)|目标(?:为|是)|计划(?:完成|为)")
+_PLAN_AND_RESULT = re.compile(r"(?=[年全指目计预])(?:(?:年度|年初|全年)?(?:指标值|目标值|计划值|预期值)|目标(?:为|是)|计划(?:完成|为))")
 _RESULT = re.compile(r"实际|完成|达到|实现")
 
 
@@ -784,7 +784,8 @@ def _goal_pairs(ctx: Context) -> None:
             if column >= len(row.cells) or not row.cells[column].text:
                 continue
             cell = row.cells[column]
-            for m in _GOAL_TARGET.finditer(doc.norm(cell.start, cell.end)):
+            goal = doc.norm(cell.start, cell.end)
+            for m in _GOAL_TARGET.finditer(goal) if "%" in goal else ():  # (a search is slow: a name at every position)
                 name = _bare_name(m.group("name"))
                 key = re.sub(r"的", "", _MEASURE_SUFFIX.sub("", name))
                 key = re.sub(r"(?:办理|办结|完成|处理)$", "", key)
@@ -814,7 +815,8 @@ _PLANNED = re.compile(
     r"(?=[，,。；;、\s]|$)")
 _SAME_MEASURE = 3  # characters a result must share with a plan's measure name
 # A sentence labelled as a plan (绩效目标：…, 成效指标：…), in whatever section it stands.
-_PLAN_LABEL = re.compile(r"(?:^|(?<=[。\s]))(?:(?:年度|预期|绩效)目标|(?:产出|效益|成效|满意度)指标)\s*[:：]")
+# (Opening with the characters a label starts with lets a search skip the rest at once.)
+_PLAN_LABEL = re.compile(r"(?=[年预绩产效成满])(?:^|(?<=[。\s]))(?:(?:年度|预期|绩效)目标|(?:产出|效益|成效|满意度)指标)\s*[:：]")
 _INVESTMENT = re.compile(r"投资|预算|拨款|资金")
 # A planned quantity written before what it counts: 目标是169处农村饮水工程维修养护.
 _PLANNED_FIRST = re.compile(

@@ -38,6 +38,8 @@ class PlanFacts:
 
 def plan_facts(text: str) -> PlanFacts:
     """Completion rates and plan quantities in a cell or clause."""
+    if "%" not in text:
+        return PlanFacts()  # every rate is a percent; the searches are slow
     m = _PLAN_RATE.search(text)
     if m:
         rate = float(m.group("r") or m.group("r2") or m.group("r3"))
@@ -71,7 +73,8 @@ def tidy(text: str) -> str:
     """Drop PDF wrap spaces between Chinese characters and around numbers:
     强化社 会管理 -> 强化社会管理, 4.71 亿元 -> 4.71亿元; spaces between two
     Latin words or numbers stay."""
-    return _WRAP_SPACE.sub("", " ".join(text.split()))
+    text = " ".join(text.split())
+    return _WRAP_SPACE.sub("", text) if " " in text else text
 
 
 def measure_name(text: str) -> str:
