@@ -58,7 +58,7 @@ class Node:
         if self.block is None:
             return 0
         norm = text.norm[self.title_start : self.block.end]
-        m = re.search(r"[。：:]", norm)
+        m = _TITLE_END.search(norm)
         return self.title_start + (m.start() if m else len(norm))
 
     def title(self, text: Text) -> str:
@@ -135,6 +135,7 @@ def under(node: Node, kind: str) -> bool:
     return kind in node.path_kinds
 
 
+_TITLE_END = re.compile(r"[。：:]")
 # A point starts a paragraph (a line of the clean text) or follows punctuation.
 # (Each pattern opens with the character a match starts with: the search then
 # skips the others at once, where the assertions were tried at every position.)

@@ -17,6 +17,7 @@ from ..model import DepartmentFacts, Evidence
 from ..places import gazetteer
 from .context import Context
 from ..tables import compact
+from ..text import collapse_ws
 
 _GENRE = re.compile(r"自评报告|自评表|评价报告|绩效报告|自评情况|绩效自评|绩效评价")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -56,7 +57,7 @@ _SELF_GRADE = re.compile(r"自评(?:结果|等级|等次|结论)?(?:为|是|:)?\
 def extract_header(ctx: Context) -> None:
     doc, out = ctx.doc, ctx.out
     title_block = _title(doc)
-    title = collapse(doc.clean(title_block.start, title_block.end)) if title_block else None
+    title = collapse_ws(doc.clean(title_block.start, title_block.end)) if title_block else None
     out.title = title
     out.names_the_genre = "绩效" in doc.text.norm[:4000]
     out.year = _year(doc, title)
@@ -70,10 +71,6 @@ def extract_header(ctx: Context) -> None:
         out.warnings.append("department not found: the report is kept with an unknown department")
     if out.year is None:
         out.warnings.append("year not found")
-
-
-def collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _title(doc: Doc):
@@ -242,13 +239,16 @@ def short_name(name: str) -> str:
     return unit
 
 
+_RATE_LABEL = re.compile(r"(?:预算|整体支出|支出)?(?:完成率|执行率)")
+
+
 def _execution_rate(doc: Doc) -> tuple[float | None, Evidence | None]:
     """The rate, and the form row or sentence that states it."""
     for _, segment in doc.table_segments:
         for row in segment.rows:
             cells = [compact(c.text) for c in row.cells]
             for i, cell in enumerate(cells[:-1]):
-                if re.fullmatch(r"(?:预算|整体支出|支出)?(?:完成率|执行率)", cell):
+                if _RATE_LABEL.fullmatch(cell):
                     m = re.fullmatch(r"(\d+(?:\.\d+)?)%?", cells[i + 1])
                     if m:
                         return float(m.group(1)), doc.evidence(row.start, row.end)
