@@ -59,7 +59,7 @@ _GE_SUFFIX = re.compile(r"^\s*(?:及)?(?:以上|或以上|之上)")
 _LE_SUFFIX = re.compile(r"^\s*(?:及)?(?:以下|或以下|以内|之内)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quantity:
     value: float  # as written, before the multiplier
     unit: str | None  # as written, without the multiplier: 次, %, 平方米, 元
@@ -144,7 +144,7 @@ def chinese_number(text: str) -> int | None:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
     """A target or an actual, read: what kind of value, which way it compares."""
 

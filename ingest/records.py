@@ -65,7 +65,7 @@ _WORD_VALUE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     cell: Cell
     row: int  # the row of the block it is in

@@ -16,7 +16,7 @@ _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』)]*")
 _CLAUSE_END = re.compile(r"[。！？!?；;]+[”’」』)]*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int

@@ -27,7 +27,7 @@ _LEAD = re.compile(r"^(?:全年|今年|年内|本年|累计|共计|合计|共|�
 _TAIL = re.compile(r"(?:共计|合计|累计|共|达到|达|约|为|超|近|逾|的)+$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanFacts:
     """What a statement says about its plan."""
 
