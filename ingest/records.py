@@ -65,7 +65,9 @@ _WORD_VALUE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a table's every cell becomes one, and a frozen dataclass sets each
+# field through object.__setattr__ (five times as slow). Nothing changes a token made.
+@dataclass(slots=True)
 class Token:
     cell: Cell
     row: int  # the row of the block it is in
