@@ -64,8 +64,10 @@ _ACTUAL_KEYWORD = (
     r"|(?:全年|年度|累计)?完成|已?建成|实现))"
 )
 
+# The two patterns after open with the characters a match can start with (a
+# plan word's; a value's or a verb's): a search then skips the others at once.
 _PLAN_THEN_ACTUAL = re.compile(
-    rf"(?P<kw>{_PLAN_KEYWORD})\s*+(?:为|是|:)?\s*+(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
+    rf"(?=[年全指目计预考任])(?P<kw>{_PLAN_KEYWORD})\s*+(?:为|是|:)?\s*+(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
     rf"(?P<akw>{_ACTUAL_KEYWORD})(?:了|为|是|:)?\s*(?P<a>[^；;。，,]+)"
 )
 # 计划完成健康讲座 120 场，实际完成 136 场: the plan word comes before the measure.
@@ -75,6 +77,7 @@ _PLAN_NAME_ACTUAL = re.compile(
 )
 # 服务企业 212 家（目标 203 家） / 实际完成 212 家，年度目标 203 家
 _ACTUAL_THEN_PLAN = re.compile(
+    r"(?=[实完达≥≤><不大小超约全同排前优良合一二两三四五六七八九十百千\d\s])"
     rf"(?:(?P<akw>实际完成|完成|达到)(?:了)?\s*)?(?P<a>{_TARGET_VALUE})\s*"
     rf"(?:[(（]\s*(?:年度|全年)?(?:目标|计划|指标值|目标值)(?:为|是|:|：)?\s*(?P<t>{_TARGET_VALUE})\s*[)）]"
     rf"|(?<=\S)[，,]\s*(?:年度|全年)?(?:目标|计划|指标值|目标值)(?:为|是)?\s*(?P<t2>{_TARGET_VALUE}))"
@@ -386,6 +389,7 @@ def _sentence(ctx: Context, sentence: Span) -> None:
         return
     # Words every match of a pattern below holds: a sentence without one skips its patterns.
     percent, done = "%" in text, "完成" in text
+    plan_named = "目标" in text or "计划" in text or "指标值" in text
     if not has_plan:  # only a completion rate can stand without a plan word
         if not percent:
             return
@@ -408,7 +412,7 @@ def _sentence(ctx: Context, sentence: Span) -> None:
         if ctx.is_claimed(m.start(), m.end()) or _INVESTMENT.search(m.group("name")):
             continue
         _emit_pair(ctx, m.start("name"), m.end("name"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
-    for m in _ACTUAL_THEN_PLAN.finditer(norm, s, e):
+    for m in _ACTUAL_THEN_PLAN.finditer(norm, s, e) if plan_named else ():
         if ctx.is_claimed(m.start(), m.end()) or (m.group("t2") and not m.group("akw")):
             continue  # a bare value then "，目标…" needs the verb to be a pair
         name_end = m.start("akw") if m.group("akw") else m.start("a")
@@ -845,7 +849,7 @@ def _stated_plans(ctx: Context) -> None:
                 continue
             if in_plan:
                 plan_spans = [(block.start, block.end)]
-            elif _PLAN_LABEL.search(doc.norm(block.start, block.end)):
+            elif _labels_plans(doc.norm(block.start, block.end)):
                 # 成效指标：群众满意度达90%以上 states a plan wherever it stands; the rest reports
                 plan_spans = []
                 for sentence in doc.sentences(block.start, block.end):
@@ -876,6 +880,11 @@ def _stated_plans(ctx: Context) -> None:
         evidence = doc.evidence(clause.start, clause.end, also=((plan_clause.start, plan_clause.end),))
         out.indicators.append(_indicator(name, target_text, actual, evidence, "narrative", statement=actual))
         ctx.claim(actual_start, actual_end)
+
+
+def _labels_plans(text: str) -> bool:
+    """Does a paragraph label a plan (绩效目标：…)? Asked of every paragraph: the words are looked for first."""
+    return ("目标" in text or "指标" in text) and ("：" in text or ":" in text) and bool(_PLAN_LABEL.search(text))
 
 
 def _result_for(ctx: Context, name: str, target, spans: list[tuple[int, int]],
