@@ -83,7 +83,9 @@ def marker(text: str, pos: int = 0) -> tuple[str, int, int, int] | None:
     return None
 
 
-_AFTER_STOP = re.compile(r"[。；;]\s*")  # its end: where a sentence after a full stop starts
+# Its end: where a sentence after a full stop starts, with a character a
+# numbering style can start with (most sentences start otherwise: no marker is tried).
+_AFTER_STOP = re.compile(r"[。；;]\s*(?=[第一二三四五六七八九十(\d①-⑳])")
 
 
 def _item_starts(norm: str) -> list[int]:
