@@ -35,7 +35,6 @@ _SPLIT_NAME = re.compile(
     r"(?P<district>[\u4e00-\u9fa5]{1,6}?(?:区|县))?(?P<gov>人民政府)?(?P<unit>.+)$"
 )
 
-_RATE_LABEL = re.compile(r"(?:预算|整体支出|支出|资金)?(?:完成率|执行率)")
 # (It opens with the characters a match starts with, so a search of the whole
 # text skips the others at once.)
 _EXECUTION_RATE = re.compile(
@@ -239,6 +238,7 @@ def short_name(name: str) -> str:
     return unit
 
 
+# A form row's label of the budget's rate (预算执行率 | 98.5).
 _RATE_LABEL = re.compile(r"(?:预算|整体支出|支出)?(?:完成率|执行率)")
 
 
