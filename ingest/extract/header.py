@@ -185,9 +185,9 @@ def department_facts(doc: Doc, name: str) -> DepartmentFacts:
     text = compact(doc.text.norm)
     if county is None and not in_name:
         # The name leaves its place out; the text usually gives the full form.
-        fuller = re.search(r"([\u4e00-\u9fa5]{1,8}?(?:区|县|旗))(?:人民政府)?" + re.escape(normalise(unit)), text)
+        fuller = _place_before(text, normalise(unit))
         if fuller:
-            found = places.find(fuller.group(1), "county")
+            found = places.find(fuller, "county")
             county = found[0][2] if found else None
     if county is not None and county.name.endswith("市") and city is None:
         city, county = county, None  # a county-level city (东阳市) is filed as a city
@@ -202,6 +202,28 @@ def department_facts(doc: Doc, name: str) -> DepartmentFacts:
         district = parts.group("district") if parts else None
         city_name = parts.group("city") if parts else None
     return DepartmentFacts(name=name, short_name=short_name(name), district=district, city=city_name)
+
+
+_PLACE_NAME = re.compile(r"[\u4e00-\u9fa5]{1,8}[区县旗]")
+
+
+def _place_before(text: str, unit: str) -> str | None:
+    """The first county, district or banner the text writes right before the
+    unit's name (天河区 of 天河区人民政府石牌街道办事处): of the places that end
+    where the name or 人民政府 before it starts, the one that starts first,
+    the shortest. (What a search of ([\u4e00-\u9fa5]{1,8}?(?:区|县|旗))(?:人民政府)?
+    and the name finds, without a pattern compiled for each name.)"""
+    best: tuple[int, int] | None = None
+    at = text.find(unit)
+    while at >= 0:
+        ends = (at, at - 4) if at >= 4 and text.startswith("人民政府", at - 4) else (at,)
+        for end in ends:
+            for length in range(2, 10):
+                start = end - length
+                if start >= 0 and (best is None or (start, length) < best) and _PLACE_NAME.fullmatch(text, start, end):
+                    best = (start, length)
+        at = text.find(unit, at + 1)
+    return text[best[0] : best[0] + best[1]] if best else None
 
 
 def _written(name: str, place: str) -> str:
