@@ -429,9 +429,9 @@ def _table(table: model.Table, out: _Builder) -> Block:
         # Trailing slots with no cell at all are no columns of this row.
         while slots and slots[-1] is None:
             slots = slots[:-1]
-        if not any(cell is not None and cell.row == r for cell in slots):
+        first = next((cell for cell in slots if cell is not None and cell.row == r), None)
+        if first is None:
             continue  # a row wholly covered by merged cells above shows nothing
-        first = next(cell for cell in slots if cell is not None and cell.row == r)
         out.new_line(first.start)
         row_start = out.length
         cells: list[Cell] = []
