@@ -29,7 +29,8 @@ from .numbers import chinese_number, quantities
 
 # Where a paragraph may end: sentence punctuation, possibly closed by a quote
 # or bracket.
-_TERMINAL = re.compile(r"[。！？!?；;…]+[”’」』）)\]]*\s*$")
+_TERMINALS = "。！？!?；;…"
+_CLOSERS = "”’」』）)]"
 
 # A numbered heading or item, an inline enumeration head (一是), a table or
 # figure caption: a line starting so begins something new.
@@ -139,12 +140,19 @@ def _title_like(line: str) -> bool:
     return len(body) <= 30 and not re.search(r"[，,。；;、：:]", body)
 
 
+def _ends_sentence(line: str) -> bool:
+    """Does a line (stripped on the right) end a sentence, its punctuation closed
+    by quotes or brackets or not? (A pattern searched from the line's start took longer.)"""
+    body = line.rstrip(_CLOSERS)
+    return body != "" and body[-1] in _TERMINALS
+
+
 def should_join(before: str, after: str) -> bool:
     """Were these two lines one paragraph that a page break or wrap cut?"""
     before, after = before.rstrip(), after.lstrip()
     if not before or not after:
         return False
-    if _TERMINAL.search(before) or MARKER.match(after):
+    if _ends_sentence(before) or MARKER.match(after):
         return False
     if _heading_like(before) or _title_like(before):
         # A heading or title stands alone unless the break cut a word (上下功|夫)
