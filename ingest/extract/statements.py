@@ -77,23 +77,28 @@ def tidy(text: str) -> str:
     return _WRAP_SPACE.sub("", text) if " " in text else text
 
 
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:\s]")
+_HAN = re.compile(r"[\u4e00-\u9fa5]")
+_LAST_NOTE = re.compile(r"[(（][^()（）]*[)）]$")  # a bracketed note ending the clause
+
+
 def measure_name(text: str) -> str:
     """A short name for what a statement measures: its first clause when that
     clause says what was done without a number (开放党风家风展览，…服务近2000人次),
     else the words before the first value (召开党建工作会议10余次 -> 召开党建工作会议)."""
     text = tidy(text)
-    clauses = [c for c in re.split(r"[，,。；;：:\s]", text) if c]
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c]
     if not clauses:
         return text[:40]
     first = clauses[0]
-    if not quantities(first, need_unit=True) and len(re.findall(r"[\u4e00-\u9fa5]", first)) >= 4:
+    if not quantities(first, need_unit=True) and len(_HAN.findall(first)) >= 4:
         return _LEAD.sub("", first).strip("，,、 ")[:40] or first[:40]
     chosen = next((c for c in clauses if quantities(c, need_unit=True)), first)
-    chosen = re.sub(r"[(（][^()（）]*[)）]$", "", chosen)
+    chosen = _LAST_NOTE.sub("", chosen)
     found = quantities(chosen, need_unit=True)
     if found:
         head = _TAIL.sub("", _LEAD.sub("", chosen[: found[0].start]))
-        if len(re.findall(r"[\u4e00-\u9fa5]", head)) >= 4:
+        if len(_HAN.findall(head)) >= 4:
             name = head
         else:
             name = chosen
