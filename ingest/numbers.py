@@ -33,7 +33,9 @@ _UNITS = sorted(
 UNIT_PATTERN = "|".join(re.escape(u) for u in _UNITS)
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# (Opening with the characters a match can start with lets a search skip the others at once.)
 QUANTITY = re.compile(
+    r"(?=[约近超逾共合累\s\d])"
     rf"(?P<approx_pre>约|近|超|逾|共|合计|累计)?\s*"
     rf"(?P<num>{_NUMBER})\s*(?P<more>余|多)?\s*(?:(?P<mult>万|亿|千)(?!元))?\s*(?P<more2>余|多)?\s*"
     # A compound unit keeps its denominator: 吨/日, 个/年, 元/人、天.
