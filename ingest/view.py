@@ -73,7 +73,7 @@ class Doc:
         if gloss:  # a gloss right after the last character is part of what it quotes: 40戶(hù)
             high = gloss.end()
         return Evidence(document.text[low:high], low, high, document.locate(low, high),
-                        tuple(self.text.raw_bounds(s, e) for s, e in also))
+                        tuple([self.text.raw_bounds(s, e) for s, e in also]) if also else ())
 
     def sentences(self, start: int, end: int, *, clauses: bool = False) -> list[Span]:
         """Sentences (split at 。！？, or also at ；; with clauses) of clean[start:end].
