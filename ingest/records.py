@@ -86,6 +86,7 @@ class Token:
 NUMBERED_NAME = re.compile(r"^指标\s*\d+\s*[:：.、]")
 
 
+@lru_cache(maxsize=8192)  # a table's cells repeat (categories, units, operators, header words)
 def token_kind(text: str) -> tuple[str, str | None]:
     """(kind, role) of a cell's compact, normalised text."""
     if not text:
