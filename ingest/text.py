@@ -437,7 +437,11 @@ def _table(table: model.Table, out: _Builder) -> Block:
         # Trailing slots with no cell at all are no columns of this row.
         while slots and slots[-1] is None:
             slots = slots[:-1]
-        first = next((cell for cell in slots if cell is not None and cell.row == r), None)
+        first = None
+        for cell in slots:  # (a loop: a generator per row cost more than the search)
+            if cell is not None and cell.row == r:
+                first = cell
+                break
         if first is None:
             continue  # a row wholly covered by merged cells above shows nothing
         out.new_line(first.start)
@@ -448,7 +452,7 @@ def _table(table: model.Table, out: _Builder) -> Block:
             starts_here = cell is not None and cell.row == r and cell.column == column
             if column:
                 if (starts_here and previous is not None and previous.end <= cell.start
-                        and "\n" not in raw[previous.end : cell.start]):
+                        and raw.find("\n", previous.end, cell.start) < 0):
                     out.copy(previous.end, cell.start)
                 else:
                     out.put("\t", previous.end if previous is not None else first.start)
