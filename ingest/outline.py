@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator
 
 from .numbers import chinese_number
@@ -95,6 +96,7 @@ class Node:
             node = node.parent
 
 
+@lru_cache(maxsize=8192)  # the genre's section headings recur from report to report
 def classify(title: str) -> frozenset[str]:
     if not title or len(title) > 40:
         return frozenset()
