@@ -49,6 +49,12 @@ def _converter():
 
 def to_simplified(text: str) -> str:
     """Traditional characters as simplified, one character for one."""
+    if len(text) <= _SHORT:
+        return _simplified_short(text)
+    return _simplified(text)
+
+
+def _simplified(text: str) -> str:
     if len(text) > 200 and not _TRADITIONAL.search(text):
         return text  # a long text without one common traditional character is simplified
     converted = _converter().convert(text)
@@ -78,13 +84,19 @@ def normalise(text: str) -> str:
     return to_simplified(to_half_width(text))
 
 
-# Cells and tokens are short and repeat across a table, a report and a corpus.
+# Cells, tokens, values and headings are short and repeat across a table, a
+# report and a corpus: the converter is asked once for each.
 _SHORT = 48
 
 
 @lru_cache(maxsize=65536)
 def _normalise_short(text: str) -> str:
-    return to_simplified(to_half_width(text))
+    return _simplified(to_half_width(text))
+
+
+@lru_cache(maxsize=65536)
+def _simplified_short(text: str) -> str:
+    return _simplified(text)
 
 
 @lru_cache(maxsize=65536)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field, fields, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Iterator, Union
 
 MODEL_VERSION = 1
@@ -326,6 +326,13 @@ def _locate_in(text: str, block: Block, start: int, end: int) -> str:
     return location.label()
 
 
+@lru_cache(maxsize=16384)
+def _line_location(kind: str, line: int) -> Location:
+    """A line's location, one object for all documents (it is frozen): making one
+    (thirteen fields, each set through object.__setattr__) cost more than reading the line."""
+    return Location(kind, line=line)
+
+
 def line_blocks(text: str, location_kind: str | None = "text", first_line: int = 1) -> list[Line]:
     """Every non-blank line of `text` as a Line block (what a plain-text reader gives)."""
     blocks: list[Line] = []
@@ -333,7 +340,6 @@ def line_blocks(text: str, location_kind: str | None = "text", first_line: int =
     for number, line in enumerate(text.split("\n"), start=first_line):
         end = offset + len(line)
         if line.strip():
-            location = Location(location_kind, line=number) if location_kind else None
-            blocks.append(Line(offset, end, location))
+            blocks.append(Line(offset, end, _line_location(location_kind, number) if location_kind else None))
         offset = end + 1
     return blocks

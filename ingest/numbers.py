@@ -33,7 +33,9 @@ _UNITS = sorted(
 UNIT_PATTERN = "|".join(re.escape(u) for u in _UNITS)
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# (Opening with the characters a match can start with lets a search skip the others at once.)
 QUANTITY = re.compile(
+    r"(?=[约近超逾共合累\s\d])"
     rf"(?P<approx_pre>约|近|超|逾|共|合计|累计)?\s*"
     rf"(?P<num>{_NUMBER})\s*(?P<more>余|多)?\s*(?:(?P<mult>万|亿|千)(?!元))?\s*(?P<more2>余|多)?\s*"
     # A compound unit keeps its denominator: 吨/日, 个/年, 元/人、天.
@@ -59,7 +61,7 @@ _GE_SUFFIX = re.compile(r"^\s*(?:及)?(?:以上|或以上|之上)")
 _LE_SUFFIX = re.compile(r"^\s*(?:及)?(?:以下|或以下|以内|之内)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quantity:
     value: float  # as written, before the multiplier
     unit: str | None  # as written, without the multiplier: 次, %, 平方米, 元
@@ -144,7 +146,7 @@ def chinese_number(text: str) -> int | None:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
     """A target or an actual, read: what kind of value, which way it compares."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator
 
 from .numbers import chinese_number
@@ -58,7 +59,7 @@ class Node:
         if self.block is None:
             return 0
         norm = text.norm[self.title_start : self.block.end]
-        m = re.search(r"[。：:]", norm)
+        m = _TITLE_END.search(norm)
         return self.title_start + (m.start() if m else len(norm))
 
     def title(self, text: Text) -> str:
@@ -95,6 +96,7 @@ class Node:
             node = node.parent
 
 
+@lru_cache(maxsize=8192)  # the genre's section headings recur from report to report
 def classify(title: str) -> frozenset[str]:
     if not title or len(title) > 40:
         return frozenset()
@@ -135,9 +137,12 @@ def under(node: Node, kind: str) -> bool:
     return kind in node.path_kinds
 
 
+_TITLE_END = re.compile(r"[。：:]")
 # A point starts a paragraph (a line of the clean text) or follows punctuation.
-_INLINE = re.compile(r"(?:^|(?<=[。；;，,：:\s）)]))(?P<n>[一二三四五六七八九十]{1,2})是", re.M)
-_INLINE_FIRST = re.compile(r"(?:^|(?<=[。；;，,：:\s]))第(?P<n>[一二三四五六七八九十]{1,2})[，,、是]", re.M)
+# (Each pattern opens with the character a match starts with: the search then
+# skips the others at once, where the assertions were tried at every position.)
+_INLINE = re.compile(r"(?=[一二三四五六七八九十])(?:^|(?<=[。；;，,：:\s）)]))(?P<n>[一二三四五六七八九十]{1,2})是", re.M)
+_INLINE_FIRST = re.compile(r"(?=第)(?:^|(?<=[。；;，,：:\s]))第(?P<n>[一二三四五六七八九十]{1,2})[，,、是]", re.M)
 
 
 def enumeration(norm: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

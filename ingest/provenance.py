@@ -50,8 +50,11 @@ def mark(out: Extraction, document: Document) -> None:
     """Set `read_by` to ocr where OCR read the evidence, every indicator's flags and every task's."""
     far = {index for finding in out.findings if finding.rule == "actual_far_from_target"
            for kind, index in finding.concerns if kind == "Indicator"}
+    # Most documents hold no OCR text at all: then no evidence need be looked up
+    # (for each indicator, every cell of its table).
+    ocr = any(_recognised_in(block, 0, len(document.text)) for block in document.blocks)
     for index, indicator in enumerate(out.indicators):
-        if _recognised(document, indicator.evidence.start, indicator.evidence.end):
+        if ocr and _recognised(document, indicator.evidence.start, indicator.evidence.end):
             indicator.read_by = "ocr"
         indicator.flags = flags(indicator, far_from_target=index in far)
     for task in out.tasks:
@@ -96,10 +99,12 @@ def _same_unit(indicator: Indicator) -> bool:
 
 def _recognised(document: Document, start: int, end: int) -> bool:
     """Is any of text[start:end] text OCR recognised (a location with OCR's confidence)?"""
-    for block in document.blocks_in(start, end):
-        if block.location is not None and block.location.confidence is not None:
-            return True
-        if isinstance(block, Table) and any(cell.location is not None and cell.location.confidence is not None
-                                            and cell.start < end and start < cell.end for cell in block.cells):
-            return True
-    return False
+    return any(_recognised_in(block, start, end) for block in document.blocks_in(start, end))
+
+
+def _recognised_in(block, start: int, end: int) -> bool:
+    """Did OCR recognise the block, or a cell of it overlapping text[start:end]?"""
+    if block.location is not None and block.location.confidence is not None:
+        return True
+    return isinstance(block, Table) and any(cell.location is not None and cell.location.confidence is not None
+                                            and cell.start < end and start < cell.end for cell in block.cells)

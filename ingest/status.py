@@ -39,7 +39,7 @@ _AS_PLANNED = re.compile(r"按(?:该|此|照|规定|既定|计划|要求|时)?(?
 _AFFIRMS = re.compile(r"提升|提高|改善|增强|完成|达到|实现|有效|合格|达标|到位|落实|满意|好转|优化|健全|规范|稳定|保障")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Judgement:
     status: str  # met | not_met | unknown
     op: str | None  # the comparison used: >= <= = rank<=

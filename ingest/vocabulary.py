@@ -44,6 +44,7 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern]] = [
 _BRACKETED = re.compile(r"[(（][^()（）]{0,12}[)）]")
 
 
+@lru_cache(maxsize=8192)  # every step compacts the same cells again (a report's thousand calls)
 def compact(text: str) -> str:
     """The text without whitespace."""
     return "".join(text.split())
@@ -154,6 +155,7 @@ def fund_column_of(cell: str) -> str | None:
     return _first_match(FUND_COLUMNS, cell, 16)
 
 
+@lru_cache(maxsize=8192)  # the layout stage asks of every short word of every line
 def is_table_word(cell: str) -> bool:
     """A word that heads a column or a block of the genre's tables."""
     return bool(role_of(cell) or category_of(cell) or field_of(cell) or fund_column_of(cell))

@@ -56,4 +56,7 @@ class Context:
         self.claimed.append((start, end))
 
     def is_claimed(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.claimed)
+        for s, e in self.claimed:  # (a loop, not any() over a generator: asked for every match of every rule)
+            if s < end and start < e:
+                return True
+        return False

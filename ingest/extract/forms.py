@@ -209,11 +209,15 @@ def _amount(text: str) -> float:
     return value
 
 
+_MONEY_UNIT = re.compile(r"[(（:：](万元|元|亿元)[)）]?")
+
+
 def _money_unit(stream: list[Token]) -> str:
     for token in stream:
-        m = re.search(r"[(（:：](万元|元|亿元)[)）]?", token.text)
-        if m and ("资金" in token.text or "单位" in token.text or "预算" in token.text):
-            return m.group(1)
+        if "资金" in token.text or "单位" in token.text or "预算" in token.text:
+            m = _MONEY_UNIT.search(token.text)
+            if m:
+                return m.group(1)
     return "万元"
 
 

@@ -13,6 +13,7 @@ pairs, with 其中 splitting the label above it in the same column.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Fund, Task
 from ..numbers import MONEY_IN_WAN, parse_number, quantities
@@ -179,6 +180,7 @@ _RATE_COLUMN = re.compile(r"(?:预算)?(?:执行率|完成率)")
 _TOTAL_ROW = re.compile(r"(?:年度)?(?:资金|预算)?(?:总额|合计|总计)|合计|总计")
 
 
+@lru_cache(maxsize=8192)  # asked of every cell of every table, as a header candidate
 def _column_kind(text: str) -> str | None:
     for kind, pattern in _COLUMN_KINDS:
         if pattern.fullmatch(text):

@@ -17,6 +17,7 @@ from ..model import DepartmentFacts, Evidence
 from ..places import gazetteer
 from .context import Context
 from ..tables import compact
+from ..text import collapse_ws
 
 _GENRE = re.compile(r"自评报告|自评表|评价报告|绩效报告|自评情况|绩效自评|绩效评价")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -34,9 +35,10 @@ _SPLIT_NAME = re.compile(
     r"(?P<district>[\u4e00-\u9fa5]{1,6}?(?:区|县))?(?P<gov>人民政府)?(?P<unit>.+)$"
 )
 
-_RATE_LABEL = re.compile(r"(?:预算|整体支出|支出|资金)?(?:完成率|执行率)")
+# (It opens with the characters a match starts with, so a search of the whole
+# text skips the others at once.)
 _EXECUTION_RATE = re.compile(
-    r"(?:完成(?:年度|全年|整体)?预算的|(?:预算|整体支出预算|整体预算|支出|资金|项目资金|资金预算)?(?:完成率|执行率|支付率)"
+    r"(?=[完预整支资项执])(?:完成(?:年度|全年|整体)?预算的|(?:预算|整体支出预算|整体预算|支出|资金|项目资金|资金预算)?(?:完成率|执行率|支付率)"
     r"(?:为|是|达到|达)?)\s*:?\s*(?P<v>\d+(?:\.\d+)?)\s*%"
 )
 _ONE_SOURCE = re.compile(r"其中|一般公共预算|政府性基金|其他资金|财政拨款")
@@ -54,7 +56,7 @@ _SELF_GRADE = re.compile(r"自评(?:结果|等级|等次|结论)?(?:为|是|:)?\
 def extract_header(ctx: Context) -> None:
     doc, out = ctx.doc, ctx.out
     title_block = _title(doc)
-    title = collapse(doc.clean(title_block.start, title_block.end)) if title_block else None
+    title = collapse_ws(doc.clean(title_block.start, title_block.end)) if title_block else None
     out.title = title
     out.names_the_genre = "绩效" in doc.text.norm[:4000]
     out.year = _year(doc, title)
@@ -68,10 +70,6 @@ def extract_header(ctx: Context) -> None:
         out.warnings.append("department not found: the report is kept with an unknown department")
     if out.year is None:
         out.warnings.append("year not found")
-
-
-def collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _title(doc: Doc):
@@ -187,9 +185,9 @@ def department_facts(doc: Doc, name: str) -> DepartmentFacts:
     text = compact(doc.text.norm)
     if county is None and not in_name:
         # The name leaves its place out; the text usually gives the full form.
-        fuller = re.search(r"([\u4e00-\u9fa5]{1,8}?(?:区|县|旗))(?:人民政府)?" + re.escape(normalise(unit)), text)
+        fuller = _place_before(text, normalise(unit))
         if fuller:
-            found = places.find(fuller.group(1), "county")
+            found = places.find(fuller, "county")
             county = found[0][2] if found else None
     if county is not None and county.name.endswith("市") and city is None:
         city, county = county, None  # a county-level city (东阳市) is filed as a city
@@ -204,6 +202,28 @@ def department_facts(doc: Doc, name: str) -> DepartmentFacts:
         district = parts.group("district") if parts else None
         city_name = parts.group("city") if parts else None
     return DepartmentFacts(name=name, short_name=short_name(name), district=district, city=city_name)
+
+
+_PLACE_NAME = re.compile(r"[\u4e00-\u9fa5]{1,8}[区县旗]")
+
+
+def _place_before(text: str, unit: str) -> str | None:
+    """The first county, district or banner the text writes right before the
+    unit's name (天河区 of 天河区人民政府石牌街道办事处): of the places that end
+    where the name or 人民政府 before it starts, the one that starts first,
+    the shortest. (What a search of ([\u4e00-\u9fa5]{1,8}?(?:区|县|旗))(?:人民政府)?
+    and the name finds, without a pattern compiled for each name.)"""
+    best: tuple[int, int] | None = None
+    at = text.find(unit)
+    while at >= 0:
+        ends = (at, at - 4) if at >= 4 and text.startswith("人民政府", at - 4) else (at,)
+        for end in ends:
+            for length in range(2, 10):
+                start = end - length
+                if start >= 0 and (best is None or (start, length) < best) and _PLACE_NAME.fullmatch(text, start, end):
+                    best = (start, length)
+        at = text.find(unit, at + 1)
+    return text[best[0] : best[0] + best[1]] if best else None
 
 
 def _written(name: str, place: str) -> str:
@@ -240,13 +260,17 @@ def short_name(name: str) -> str:
     return unit
 
 
+# A form row's label of the budget's rate (预算执行率 | 98.5).
+_RATE_LABEL = re.compile(r"(?:预算|整体支出|支出)?(?:完成率|执行率)")
+
+
 def _execution_rate(doc: Doc) -> tuple[float | None, Evidence | None]:
     """The rate, and the form row or sentence that states it."""
     for _, segment in doc.table_segments:
         for row in segment.rows:
             cells = [compact(c.text) for c in row.cells]
             for i, cell in enumerate(cells[:-1]):
-                if re.fullmatch(r"(?:预算|整体支出|支出)?(?:完成率|执行率)", cell):
+                if _RATE_LABEL.fullmatch(cell):
                     m = re.fullmatch(r"(\d+(?:\.\d+)?)%?", cells[i + 1])
                     if m:
                         return float(m.group(1)), doc.evidence(row.start, row.end)

@@ -97,7 +97,7 @@ def _department(ctx: Context) -> str | None:
         [_written(v) for _, v in fields.get("unit_name", [])],
         [found_by_header] if found_by_header else [],  # a 部门名称 cell, or the title's name
         [name for name in (_title_name(ctx),) if name],
-        [_written(m.group("name")) for m in _INTRODUCED.finditer(head)],
+        [_written(m.group("name")) for m in _INTRODUCED.finditer(head)] if "以下简称" in head else [],
         [_written(v) for _, v in fields.get("implementer", [])],
         # A central or provincial 主管部门 supervises the money; it does not report on it.
         [_written(v) for label, v in fields.get("supervisor", []) if not re.match(r"(?:中央|省级|国家)", label)],

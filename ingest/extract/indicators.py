@@ -64,8 +64,10 @@ _ACTUAL_KEYWORD = (
     r"|(?:全年|年度|累计)?完成|已?建成|实现))"
 )
 
+# The two patterns after open with the characters a match can start with (a
+# plan word's; a value's or a verb's): a search then skips the others at once.
 _PLAN_THEN_ACTUAL = re.compile(
-    rf"(?P<kw>{_PLAN_KEYWORD})\s*+(?:为|是|:)?\s*+(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
+    rf"(?=[年全指目计预考任])(?P<kw>{_PLAN_KEYWORD})\s*+(?:为|是|:)?\s*+(?P<t>{_TARGET_VALUE})\s*[，,]\s*"
     rf"(?P<akw>{_ACTUAL_KEYWORD})(?:了|为|是|:)?\s*(?P<a>[^；;。，,]+)"
 )
 # 计划完成健康讲座 120 场，实际完成 136 场: the plan word comes before the measure.
@@ -75,6 +77,7 @@ _PLAN_NAME_ACTUAL = re.compile(
 )
 # 服务企业 212 家（目标 203 家） / 实际完成 212 家，年度目标 203 家
 _ACTUAL_THEN_PLAN = re.compile(
+    r"(?=[实完达≥≤><不大小超约全同排前优良合一二两三四五六七八九十百千\d\s])"
     rf"(?:(?P<akw>实际完成|完成|达到)(?:了)?\s*)?(?P<a>{_TARGET_VALUE})\s*"
     rf"(?:[(（]\s*(?:年度|全年)?(?:目标|计划|指标值|目标值)(?:为|是|:|：)?\s*(?P<t>{_TARGET_VALUE})\s*[)）]"
     rf"|(?<=\S)[，,]\s*(?:年度|全年)?(?:目标|计划|指标值|目标值)(?:为|是)?\s*(?P<t2>{_TARGET_VALUE}))"
@@ -386,6 +389,7 @@ def _sentence(ctx: Context, sentence: Span) -> None:
         return
     # Words every match of a pattern below holds: a sentence without one skips its patterns.
     percent, done = "%" in text, "完成" in text
+    plan_named = "目标" in text or "计划" in text or "指标值" in text
     if not has_plan:  # only a completion rate can stand without a plan word
         if not percent:
             return
@@ -408,7 +412,7 @@ def _sentence(ctx: Context, sentence: Span) -> None:
         if ctx.is_claimed(m.start(), m.end()) or _INVESTMENT.search(m.group("name")):
             continue
         _emit_pair(ctx, m.start("name"), m.end("name"), m.start("t"), m.end("t"), m.start("a"), m.end("a"), sentence)
-    for m in _ACTUAL_THEN_PLAN.finditer(norm, s, e):
+    for m in _ACTUAL_THEN_PLAN.finditer(norm, s, e) if plan_named else ():
         if ctx.is_claimed(m.start(), m.end()) or (m.group("t2") and not m.group("akw")):
             continue  # a bare value then "，目标…" needs the verb to be a pair
         name_end = m.start("akw") if m.group("akw") else m.start("a")
@@ -753,7 +757,7 @@ def _frequency(ctx: Context, sentence: Span) -> None:
 
 
 # A statement of plan and result in the genre's own words: one no rule read is said.
-_PLAN_AND_RESULT = re.compile(r"(?:年度|年初|全年)?(?:指标值|目标值|计划值|预期值)|目标(?:为|是)|计划(?:完成|为)")
+_PLAN_AND_RESULT = re.compile(r"(?=[年全指目计预])(?:(?:年度|年初|全年)?(?:指标值|目标值|计划值|预期值)|目标(?:为|是)|计划(?:完成|为))")
 _RESULT = re.compile(r"实际|完成|达到|实现")
 
 
@@ -784,7 +788,8 @@ def _goal_pairs(ctx: Context) -> None:
             if column >= len(row.cells) or not row.cells[column].text:
                 continue
             cell = row.cells[column]
-            for m in _GOAL_TARGET.finditer(doc.norm(cell.start, cell.end)):
+            goal = doc.norm(cell.start, cell.end)
+            for m in _GOAL_TARGET.finditer(goal) if "%" in goal else ():  # (a search is slow: a name at every position)
                 name = _bare_name(m.group("name"))
                 key = re.sub(r"的", "", _MEASURE_SUFFIX.sub("", name))
                 key = re.sub(r"(?:办理|办结|完成|处理)$", "", key)
@@ -814,7 +819,8 @@ _PLANNED = re.compile(
     r"(?=[，,。；;、\s]|$)")
 _SAME_MEASURE = 3  # characters a result must share with a plan's measure name
 # A sentence labelled as a plan (绩效目标：…, 成效指标：…), in whatever section it stands.
-_PLAN_LABEL = re.compile(r"(?:^|(?<=[。\s]))(?:(?:年度|预期|绩效)目标|(?:产出|效益|成效|满意度)指标)\s*[:：]")
+# (Opening with the characters a label starts with lets a search skip the rest at once.)
+_PLAN_LABEL = re.compile(r"(?=[年预绩产效成满])(?:^|(?<=[。\s]))(?:(?:年度|预期|绩效)目标|(?:产出|效益|成效|满意度)指标)\s*[:：]")
 _INVESTMENT = re.compile(r"投资|预算|拨款|资金")
 # A planned quantity written before what it counts: 目标是169处农村饮水工程维修养护.
 _PLANNED_FIRST = re.compile(
@@ -843,7 +849,7 @@ def _stated_plans(ctx: Context) -> None:
                 continue
             if in_plan:
                 plan_spans = [(block.start, block.end)]
-            elif _PLAN_LABEL.search(doc.norm(block.start, block.end)):
+            elif _labels_plans(doc.norm(block.start, block.end)):
                 # 成效指标：群众满意度达90%以上 states a plan wherever it stands; the rest reports
                 plan_spans = []
                 for sentence in doc.sentences(block.start, block.end):
@@ -874,6 +880,11 @@ def _stated_plans(ctx: Context) -> None:
         evidence = doc.evidence(clause.start, clause.end, also=((plan_clause.start, plan_clause.end),))
         out.indicators.append(_indicator(name, target_text, actual, evidence, "narrative", statement=actual))
         ctx.claim(actual_start, actual_end)
+
+
+def _labels_plans(text: str) -> bool:
+    """Does a paragraph label a plan (绩效目标：…)? Asked of every paragraph: the words are looked for first."""
+    return ("目标" in text or "指标" in text) and ("：" in text or ":" in text) and bool(_PLAN_LABEL.search(text))
 
 
 def _result_for(ctx: Context, name: str, target, spans: list[tuple[int, int]],

@@ -15,6 +15,7 @@ import re
 from ..model import TextItem
 from ..outline import Node, enumeration, inline_items, sections
 from ..tables import compact
+from ..text import collapse_ws
 from .context import Context
 
 _FORM_LABELS = {
@@ -37,8 +38,7 @@ def extract_narrative(ctx: Context) -> None:
 
 
 def _item(ctx: Context, start: int, end: int) -> TextItem:
-    text = re.sub(r"\s+", " ", ctx.doc.clean(start, end)).strip()
-    return TextItem(text=text, evidence=ctx.doc.evidence(start, end))
+    return TextItem(text=collapse_ws(ctx.doc.clean(start, end)), evidence=ctx.doc.evidence(start, end))
 
 
 def _section_items(ctx: Context, section: Node) -> list[TextItem]:

@@ -17,6 +17,7 @@ from ..view import Doc
 from ..model import Extraction, Office, TextItem
 from .context import Context
 from ..outline import Node, inline_items, sections
+from ..text import collapse_ws
 
 OFFICE_SUFFIX = r"(?:办公室|办|科|股|室|中心|队|所|站|组|部|处|局)"
 _OFFICE_NAME = re.compile(rf"[\u4e00-\u9fa5]{{2,14}}?{OFFICE_SUFFIX}(?:[(（][^()（）]{{1,40}}[)）])?")
@@ -37,8 +38,8 @@ def extract_organisation(ctx: Context) -> None:
             # Numbered items are duties even when they name an office (a report
             # may list its offices as its duties); an unnumbered paragraph
             # naming an office is that office alone.
-            if (numbered or not office) and _collapse(doc.clean(start, end)):  # a bare number is no duty
-                out.duties.append(TextItem(text=_collapse(doc.clean(start, end)), evidence=doc.evidence(start, end)))
+            if (numbered or not office) and collapse_ws(doc.clean(start, end)):  # a bare number is no duty
+                out.duties.append(TextItem(text=collapse_ws(doc.clean(start, end)), evidence=doc.evidence(start, end)))
     if not duty_sections:
         _duty_sentence(doc, out)
     offices.extend(_office_lists(doc))
@@ -48,10 +49,6 @@ def extract_organisation(ctx: Context) -> None:
         if key not in seen:
             seen.add(key)
             out.offices.append(office)
-
-
-def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _items(doc: Doc, section: Node) -> list[tuple[int, int, bool]]:
@@ -104,8 +101,11 @@ def _duty_sentence(doc: Doc, out: Extraction) -> None:
         enumeration = inline_items(norm[m.end() :])
         spans = [(start + s, start + e) for s, e in enumeration] or [(start, block.end)]
         for s, e in spans:
-            out.duties.append(TextItem(text=_collapse(doc.clean(s, e)), evidence=doc.evidence(s, e)))
+            out.duties.append(TextItem(text=collapse_ws(doc.clean(s, e)), evidence=doc.evidence(s, e)))
         return
+
+
+_OFFICES_SAID = re.compile(r"内设机构|科室|机构设置|党政机构")
 
 
 def _office_lists(doc: Doc) -> list[Office]:
@@ -113,7 +113,7 @@ def _office_lists(doc: Doc) -> list[Office]:
     found = []
     for block in doc.text.paragraphs():
         norm = doc.norm(block.start, block.end)
-        if not re.search(r"内设机构|科室|机构设置|党政机构", norm):
+        if not _OFFICES_SAID.search(norm):
             continue
         for m in _OFFICE_LIST.finditer(norm):
             listed = m.group("list")

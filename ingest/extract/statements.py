@@ -27,7 +27,7 @@ _LEAD = re.compile(r"^(?:全年|今年|年内|本年|累计|共计|合计|共|�
 _TAIL = re.compile(r"(?:共计|合计|累计|共|达到|达|约|为|超|近|逾|的)+$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanFacts:
     """What a statement says about its plan."""
 
@@ -38,6 +38,8 @@ class PlanFacts:
 
 def plan_facts(text: str) -> PlanFacts:
     """Completion rates and plan quantities in a cell or clause."""
+    if "%" not in text:
+        return PlanFacts()  # every rate is a percent; the searches are slow
     m = _PLAN_RATE.search(text)
     if m:
         rate = float(m.group("r") or m.group("r2") or m.group("r3"))
@@ -71,7 +73,13 @@ def tidy(text: str) -> str:
     """Drop PDF wrap spaces between Chinese characters and around numbers:
     强化社 会管理 -> 强化社会管理, 4.71 亿元 -> 4.71亿元; spaces between two
     Latin words or numbers stay."""
-    return _WRAP_SPACE.sub("", " ".join(text.split()))
+    text = " ".join(text.split())
+    return _WRAP_SPACE.sub("", text) if " " in text else text
+
+
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:\s]")
+_HAN = re.compile(r"[\u4e00-\u9fa5]")
+_LAST_NOTE = re.compile(r"[(（][^()（）]*[)）]$")  # a bracketed note ending the clause
 
 
 def measure_name(text: str) -> str:
@@ -79,18 +87,18 @@ def measure_name(text: str) -> str:
     clause says what was done without a number (开放党风家风展览，…服务近2000人次),
     else the words before the first value (召开党建工作会议10余次 -> 召开党建工作会议)."""
     text = tidy(text)
-    clauses = [c for c in re.split(r"[，,。；;：:\s]", text) if c]
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c]
     if not clauses:
         return text[:40]
     first = clauses[0]
-    if not quantities(first, need_unit=True) and len(re.findall(r"[\u4e00-\u9fa5]", first)) >= 4:
+    if not quantities(first, need_unit=True) and len(_HAN.findall(first)) >= 4:
         return _LEAD.sub("", first).strip("，,、 ")[:40] or first[:40]
     chosen = next((c for c in clauses if quantities(c, need_unit=True)), first)
-    chosen = re.sub(r"[(（][^()（）]*[)）]$", "", chosen)
+    chosen = _LAST_NOTE.sub("", chosen)
     found = quantities(chosen, need_unit=True)
     if found:
         head = _TAIL.sub("", _LEAD.sub("", chosen[: found[0].start]))
-        if len(re.findall(r"[\u4e00-\u9fa5]", head)) >= 4:
+        if len(_HAN.findall(head)) >= 4:
             name = head
         else:
             name = chosen

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import replace
+from operator import attrgetter
 from typing import Sequence
 
 from ..document import Line, Location
 
 
+_START = attrgetter("start")
+
+
 def span_location(lines: Sequence[Line], start: int, end: int) -> Location | None:
     """The location of text[start:end] given the lines it lies on (in order):
     the first line's, running to the last line when they differ."""
-    starts = [line.start for line in lines]
-    first = lines[max(0, bisect_right(starts, start) - 1)]
-    last = lines[max(0, bisect_right(starts, max(start, end - 1)) - 1)]
+    # Searched by each line's start, not in a list of the starts: made for every
+    # cell, that list cost a table's every line per cell.
+    first = lines[max(0, bisect_right(lines, start, key=_START) - 1)]
+    last = lines[max(0, bisect_right(lines, max(start, end - 1), key=_START) - 1)]
     if first.location is None:
         return None
     if last is first or last.location is None or last.location.line is None:

@@ -50,9 +50,10 @@ _SENTENCE_END = re.compile(r"[。；;！!？?]\s*$")
 
 def spaced_tables(document: Document, lines: Sequence[Line], settings: SpacedSettings = SETTINGS) -> list[Table]:
     text = document.text
-    kinds = [_kind(text, line, settings) for line in lines]
+    split = [_tokens(text, line) for line in lines]
+    kinds = [_kind(text, line, tokens, settings) for line, tokens in zip(lines, split)]
     # Only a line that could be a table's counts its words: prose is never an anchor.
-    words = [_table_words(text, line) if kind != "prose" else 0 for line, kind in zip(lines, kinds)]
+    words = [_table_words(text, tokens) if kind != "prose" else 0 for tokens, kind in zip(split, kinds)]
     anchors = _anchors(kinds, words, settings)
     tables = []
     taken = -1
@@ -79,10 +80,9 @@ def _tokens(text: str, line: Line) -> list[tuple[int, int]]:
     return tokens
 
 
-def _kind(text: str, line: Line, settings: SpacedSettings) -> str:
-    """cell (one short cell), row (short cells between spaces) or prose."""
+def _kind(text: str, line: Line, tokens: list[tuple[int, int]], settings: SpacedSettings) -> str:
+    """cell (one short cell), row (short cells between spaces) or prose, by the line's text and its tokens."""
     content = text[line.start : line.end].strip()
-    tokens = _tokens(text, line)
     if len(content) <= settings.max_cell_length and (len(tokens) == 1 or not _SENTENCE_END.search(content)):
         return "cell" if len(tokens) == 1 else "row"
     lengths = [e - s for s, e in tokens]
@@ -92,8 +92,8 @@ def _kind(text: str, line: Line, settings: SpacedSettings) -> str:
     return "prose"
 
 
-def _table_words(text: str, line: Line) -> int:
-    return sum(1 for s, e in _tokens(text, line) if is_table_word(normalise(text[s:e])))
+def _table_words(text: str, tokens: list[tuple[int, int]]) -> int:
+    return sum(1 for s, e in tokens if is_table_word(normalise(text[s:e])))
 
 
 def _anchors(kinds: list[str], words: list[int], settings: SpacedSettings) -> list[int]:
