@@ -52,6 +52,15 @@ def test_the_schema_refuses_what_the_ontology_does_not_declare():
                                         "evidence": "e", "report_id": "r"})
     with pytest.raises(ontology.SchemaViolation, match="not declared"):
         schema.check_node("Street", {"id": "s"})
+    indicator = {"id": "i", "name": "x", "status": "met", "origin": "table", "read_by": "narrative", "ordinal": 1,
+                 "evidence": "e", "report_id": "r", "metric_key": "x"}
+    schema.check_node("Indicator", indicator)
+    for wrong, message in (({"ordinal": "1"}, "must be integer"), ({"ordinal": True}, "must be integer"),
+                           ({"score": "9"}, "must be decimal"), ({"flags": "a"}, "must be a list"),
+                           ({"flags": ["far_from_target", None]}, "must be string"),
+                           ({"flags": ["a"]}, "must be one of"), ({"id": None}, "is required")):
+        with pytest.raises(ontology.SchemaViolation, match=message):
+            schema.check_node("Indicator", {**indicator, **wrong})
     with pytest.raises(ontology.SchemaViolation):
         schema.check_relationship("HAS_INDICATOR", "Department", "Indicator")
 
