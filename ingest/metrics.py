@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -410,10 +412,48 @@ class Group:
             if self.curated and key in self.pinned:
                 found.append(f"{key} ~ {self.representative}: curated in {self.source}")
                 continue
-            best = max((compare(*sorted((key, other))) for other in self.keys if other != key),
-                       key=lambda c: (c.same, c.score, c.a, c.b))
-            found.append(best.explain())
+            found.append(closest(self.keys)[key].explain())
         return found
+
+
+# The closest keys of the groups met lately (Group.merges), by their keys: a
+# metric of hundreds of names is written again by every batch that names it,
+# and comparing each of its names with every other each time was most of a
+# large ingest; a group that grew is brought up from what it was.
+_CLOSEST_GROUPS = 16384
+_closest: OrderedDict[frozenset[str], dict[str, Comparison]] = OrderedDict()
+_last_group: dict[str, frozenset[str]] = {}  # key -> the last group it was found in
+_closest_lock = threading.Lock()
+
+
+def _closeness(comparison: Comparison) -> tuple:
+    return comparison.same, comparison.score, comparison.a, comparison.b
+
+
+def closest(keys: Iterable[str]) -> dict[str, Comparison]:
+    """Each key's comparison with its closest other key of the group: the
+    greatest by (same, score, then the two keys)."""
+    group = frozenset(keys)
+    with _closest_lock:
+        found = _closest.get(group)
+        if found is not None:
+            _closest.move_to_end(group)
+            return found
+        earlier = [s for s in {_last_group.get(k) for k in group} if s is not None and s <= group and s in _closest]
+        prior = max(earlier, key=lambda s: (len(s), sorted(s)), default=frozenset())
+        best = dict(_closest.get(prior, {}))
+        added = group - prior
+        for key in group:
+            for other in (added if key in prior else group - {key}):
+                comparison = compare(*sorted((key, other)))
+                if key not in best or _closeness(comparison) > _closeness(best[key]):
+                    best[key] = comparison
+        _closest[group] = best
+        for key in group:
+            _last_group[key] = group
+        while len(_closest) > _CLOSEST_GROUPS:
+            _closest.popitem(last=False)
+        return best
 
 
 def group(keys: Iterable[str], curated: Curated | None = None, known: dict[str, list[str]] | None = None,

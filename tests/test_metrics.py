@@ -146,6 +146,29 @@ def test_names_that_differ_by_a_character_are_compared_with_the_few_that_hold_th
     assert resolver.compare.cache_info().misses <= 2 * len(pairs)
 
 
+def test_why_a_grown_metric_joined_is_said_as_anew_and_a_metric_named_again_is_not_compared_again():
+    """Group.merges of a metric that grew batch by batch (brought up from
+    what it was) says what working it out anew says; asked again, it compares nothing."""
+    rng = random.Random(3)
+    first = [chr(0x4E00 + 200 + i) for i in range(80)]
+    keys = sorted({resolver.metric_key(n) for n in ["群众满意度", "居民群众满意度"] + [c + "群众满意度" for c in first]
+                   + [rng.choice(first) + rng.choice(first) + "群众满意度" for _ in range(80)]})
+    rng.shuffle(keys)
+    known: dict[str, list[str]] = {}
+    for start in range(0, len(keys), 20):
+        groups = resolver.group(set(keys[start:start + 20]), known=known)
+        for g in groups:
+            g.merges
+        known = {g.id: g.keys for g in groups}
+    largest = max(groups, key=lambda g: len(g.keys))
+    assert len(largest.keys) > 100
+    grown = largest.merges
+    resolver.compare.cache_clear()
+    assert largest.merges == grown and resolver.compare.cache_info().misses == 0
+    resolver._closest.clear()
+    assert largest.merges == grown
+
+
 def _curated(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "metrics.ttl"
     path.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
