@@ -136,6 +136,24 @@ def test_batches_write_the_same_graph_as_one_report_at_a_time(backend):
     assert graphs[0] == graphs[1]
 
 
+def test_a_report_whose_rows_cannot_be_made_fails_alone(store, monkeypatch):
+    """The rows are made in the extracting process: a report they cannot be made of
+    fails there, named, and the others are written."""
+    from perfkg.ingest import runner
+
+    def refuse_004(extraction):
+        if "004" in extraction.source_file:
+            raise ontology.SchemaViolation("Indicator.status must be one of […]")
+        return to_rows(extraction)
+
+    monkeypatch.setattr(runner, "to_rows", refuse_004)  # the workers are forked after this
+    outcomes = ingest(store, [EXAMPLES], workers=1)
+    failed = [o for o in outcomes if o.status == "failed"]
+    assert [Path(o.path).name for o in failed] == [report_path("004").name]
+    assert "making its rows failed: SchemaViolation" in failed[0].error
+    assert store.read("MATCH (r:Report) RETURN count(r)").rows == [[len(outcomes) - 1]]
+
+
 def test_a_report_the_store_refuses_fails_alone_and_the_rest_of_its_batch_lands(store, extractions):
     prepare(store)
     batch = []
