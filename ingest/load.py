@@ -52,7 +52,7 @@ _CHILDREN = (
 
 
 def _hash(*parts: Any) -> str:
-    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
 def normalise_name(name: str) -> str:
@@ -506,6 +506,7 @@ def write_rows(store: GraphStore, batch: list[GraphRows]) -> list[LoadResult]:
                                   if "department" in rows.places else []) + rows.responsible])
     joined = metric_store.batch_statements(store, [row for rows in batch for row in rows.children["Indicator"]])
     store.write_batch(statements(batch, sorted(replaces)) + joined)
+    metric_store.batch_written(store)
     return results
 
 

@@ -11,6 +11,7 @@ they came in.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,17 +97,45 @@ def _stored(rows: list[dict[str, Any]]) -> Observed:
 _SET_METRICS = "UNWIND $rows AS row MERGE (m:Metric {id: row.id}) SET m = row"
 
 
+@dataclass
+class _Resolving:
+    """What the batches written to one store keep between them: the index of
+    the graph's keys, and whether a batch regrouped the whole graph, under
+    which curated scheme."""
+
+    index: resolver.KeyIndex = field(default_factory=resolver.KeyIndex)
+    regrouping: bool = False  # the batch being made regroups the whole graph
+    regrouped_under: resolver.Curated | None | bool = False  # False: not yet
+
+
+_resolving: weakref.WeakKeyDictionary[GraphStore, _Resolving] = weakref.WeakKeyDictionary()
+
+
+def batch_written(store: GraphStore) -> None:
+    """The statements of batch_statements were written."""
+    resolving = _resolving.get(store)
+    if resolving is not None and resolving.regrouping:
+        resolving.regrouped_under = curated()
+
+
 def batch_statements(store: GraphStore, indicator_rows: list[dict[str, Any]]) -> list[Statement]:
     """Statements that join a batch's indicators (already given their
     metric_key) to metrics, after the statements that create them. Sets each
     row's metric_score."""
+    resolving = _resolving.setdefault(store, _Resolving())
+    resolving.regrouping = False
     if not indicator_rows:
         return []
     known = {mid: list(keys or []) for mid, keys in store.read("MATCH (m:Metric) RETURN m.id, m.keys").rows}
     metric_of_key = {key: mid for mid, keys in known.items() for key in keys}
     new_keys = {row["metric_key"] for row in indicator_rows}
     scheme = curated()
-    groups = resolver.group(new_keys, scheme, known)
+    # The first batch a process writes to a store regroups the whole graph, so a
+    # metric grouped otherwise before (under another curated scheme) is
+    # written again; later ones, only the groups that hold the batch's keys.
+    resolving.regrouping = resolving.regrouped_under is not scheme
+    groups = resolver.group(new_keys, scheme, known, index=resolving.index,
+                            touching=None if resolving.regrouping else new_keys)
     observed = _observe(indicator_rows)
     group_of: dict[str, resolver.Group] = {key: g for g in groups for key in g.keys}
     touched = [g for g in groups

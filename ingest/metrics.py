@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -96,6 +98,7 @@ CATEGORIES = ("quantity", "quality", "timeliness", "cost", "economic_effect", "s
               "ecological_effect", "sustainable_impact", "satisfaction", "output", "effect", "key_indicator")
 
 
+@lru_cache(maxsize=65536)  # reports repeat their indicators' names: each is normalised once
 def metric_key(name: str) -> str:
     """The name as the resolver compares it (see the module's step 1)."""
     text = normalise_chars(name or "")
@@ -127,6 +130,7 @@ def category_slug(text: str | None) -> str | None:
     return next((slug for slug, word in _CATEGORY_WORDS if word in text), None)
 
 
+@lru_cache(maxsize=65536)
 def unit_kind(unit: str | None, target_text: str | None = None, actual_text: str | None = None) -> str:
     """The kind of an indicator's values: its unit, else what its target or actual reads as."""
     if unit in ("%", "‰"):
@@ -160,6 +164,7 @@ def _words(key: str) -> frozenset[str]:
     return frozenset(w for w in jieba.cut(key, HMM=False) if w.strip())
 
 
+@lru_cache(maxsize=65536)
 def _bigrams(key: str) -> frozenset[str]:
     return frozenset(key[i : i + 2] for i in range(len(key) - 1)) if len(key) > 1 else frozenset({key})
 
@@ -241,30 +246,98 @@ def _unmatched(a: str, b: str) -> tuple[str, str]:
             "".join(ch for j, ch in enumerate(b) if j not in kept_b))
 
 
+def _numbers(key: str) -> tuple[str, ...]:
+    return tuple(_DIGITS.findall(key))
+
+
+def _skip_pairs(key: str) -> set[str]:
+    """Its characters two at a time, in order, at most MAX_EXTRA characters
+    between them: a key that holds another's every character in order with at
+    most MAX_EXTRA more has each adjacent pair of the other's among these."""
+    return {key[i] + key[j] for i in range(len(key)) for j in range(i + 1, min(i + MAX_EXTRA + 2, len(key)))}
+
+
+def _shortened(key: str, most: int) -> set[str]:
+    """The key less one to `most` of its characters."""
+    found, level = set(), {key}
+    for _ in range(most):
+        level = {k[:i] + k[i + 1:] for k in level for i in range(len(k))}
+        found |= level
+    return found
+
+
+def _holds_in_order(longer: str, shorter: str) -> bool:
+    rest = iter(longer)
+    return all(char in rest for char in shorter)
+
+
 class KeyIndex:
-    """Keys by length and bigram, to find the few a new key could join."""
+    """Keys by their numbers and by pairs of their characters, to find the few
+    a key could join. Two keys are the same metric only when their numbers
+    agree and the shorter is the longer less one to MAX_EXTRA characters
+    (`compare`), so a key is looked for only among the keys of its numbers:
+    the shorter ones by taking characters out of it, the longer ones among
+    those holding its rarest adjacent pair (`_skip_pairs`). Thousands of names
+    that differ only in a number then cost a look-up each, not a comparison
+    with every other."""
 
     def __init__(self, keys: Iterable[str] = ()):
-        self.by_bigram: dict[str, set[str]] = {}
+        self.keys: set[str] = set()
+        # numbers -> (its keys, their skip pairs -> the keys holding them)
+        self._blocks: dict[tuple[str, ...], tuple[set[str], dict[str, set[str]]]] = {}
         for key in keys:
             self.add(key)
 
     def add(self, key: str) -> None:
-        for gram in _bigrams(key):
-            self.by_bigram.setdefault(gram, set()).add(key)
+        if key in self.keys:
+            return
+        self.keys.add(key)
+        if len(key) < MIN_LENGTH:
+            return  # joins only its equal
+        members, pairs = self._blocks.setdefault(_numbers(key), (set(), {}))
+        members.add(key)
+        for pair in _skip_pairs(key):
+            pairs.setdefault(pair, set()).add(key)
+
+    def discard(self, key: str) -> None:
+        if key not in self.keys:
+            return
+        self.keys.discard(key)
+        if len(key) < MIN_LENGTH:
+            return
+        numbers = _numbers(key)
+        members, pairs = self._blocks[numbers]
+        members.discard(key)
+        for pair in _skip_pairs(key):
+            pairs[pair].discard(key)
+            if not pairs[pair]:
+                del pairs[pair]
+        if not members:
+            del self._blocks[numbers]
+
+    def sync(self, keys: set[str]) -> None:
+        """Hold exactly `keys`: an index kept between batches is brought up to
+        the graph's keys at the cost of what changed, not of all of them."""
+        for key in self.keys - keys:
+            self.discard(key)
+        for key in keys - self.keys:
+            self.add(key)
 
     def candidates(self, key: str) -> list[str]:
-        """Keys that could be the same metric: within MAX_EXTRA characters of it
-        in length, sharing all but a few of its bigrams."""
+        """Keys that could be the same metric: of its numbers, one to MAX_EXTRA
+        characters shorter or longer, the shorter held in order in the longer,
+        sharing all but a few of their bigrams."""
+        if len(key) < MIN_LENGTH or (block := self._blocks.get(_numbers(key))) is None:
+            return []
+        members, pairs = block
+        found = _shortened(key, min(MAX_EXTRA, len(key) - MIN_LENGTH)) & members
+        rarest = min((key[i:i + 2] for i in range(len(key) - 1)), key=lambda pair: len(pairs.get(pair, ())))
+        found.update(other for other in pairs.get(rarest, ())
+                     if 0 < len(other) - len(key) <= MAX_EXTRA and _holds_in_order(other, key))
         grams = _bigrams(key)
-        counts: dict[str, int] = {}
-        for gram in grams:
-            for other in self.by_bigram.get(gram, ()):
-                if other != key and abs(len(other) - len(key)) <= MAX_EXTRA:
-                    counts[other] = counts.get(other, 0) + 1
         # A key that adds up to MAX_EXTRA characters breaks at most MAX_EXTRA + 1 of the other's bigrams.
-        return sorted(other for other, n in counts.items()
-                      if n >= min(len(grams), len(_bigrams(other))) - (MAX_EXTRA + 1))
+        return sorted(other for other in found
+                      if len(grams & _bigrams(other)) >= min(len(grams), len(_bigrams(other))) - (MAX_EXTRA + 1))
 
 
 @dataclass
@@ -339,18 +412,60 @@ class Group:
             if self.curated and key in self.pinned:
                 found.append(f"{key} ~ {self.representative}: curated in {self.source}")
                 continue
-            best = max((compare(*sorted((key, other))) for other in self.keys if other != key),
-                       key=lambda c: (c.same, c.score, c.a, c.b))
-            found.append(best.explain())
+            found.append(closest(self.keys)[key].explain())
         return found
 
 
-def group(keys: Iterable[str], curated: Curated | None = None,
-          known: dict[str, list[str]] | None = None) -> list[Group]:
+# The closest keys of the groups met lately (Group.merges), by their keys: a
+# metric of hundreds of names is written again by every batch that names it,
+# and comparing each of its names with every other each time was most of a
+# large ingest; a group that grew is brought up from what it was.
+_CLOSEST_GROUPS = 16384
+_closest: OrderedDict[frozenset[str], dict[str, Comparison]] = OrderedDict()
+_last_group: dict[str, frozenset[str]] = {}  # key -> the last group it was found in
+_closest_lock = threading.Lock()
+
+
+def _closeness(comparison: Comparison) -> tuple:
+    return comparison.same, comparison.score, comparison.a, comparison.b
+
+
+def closest(keys: Iterable[str]) -> dict[str, Comparison]:
+    """Each key's comparison with its closest other key of the group: the
+    greatest by (same, score, then the two keys)."""
+    group = frozenset(keys)
+    with _closest_lock:
+        found = _closest.get(group)
+        if found is not None:
+            _closest.move_to_end(group)
+            return found
+        earlier = [s for s in {_last_group.get(k) for k in group} if s is not None and s <= group and s in _closest]
+        prior = max(earlier, key=lambda s: (len(s), sorted(s)), default=frozenset())
+        best = dict(_closest.get(prior, {}))
+        added = group - prior
+        for key in group:
+            for other in (added if key in prior else group - {key}):
+                comparison = compare(*sorted((key, other)))
+                if key not in best or _closeness(comparison) > _closeness(best[key]):
+                    best[key] = comparison
+        _closest[group] = best
+        for key in group:
+            _last_group[key] = group
+        while len(_closest) > _CLOSEST_GROUPS:
+            _closest.popitem(last=False)
+        return best
+
+
+def group(keys: Iterable[str], curated: Curated | None = None, known: dict[str, list[str]] | None = None,
+          index: KeyIndex | None = None, touching: Iterable[str] | None = None) -> list[Group]:
     """Metrics over a set of keys (the module's step 3). `known` gives groups
     already resolved (id -> keys, from the store): their keys stay together,
     and only the keys not in them are compared, so adding a report costs its
-    new names, not the whole graph's."""
+    new names, not the whole graph's. `index`, one kept between calls, is
+    brought up to these keys rather than made again. With `touching`, only
+    the groups holding one of those keys, each as it is among all the keys,
+    worked out at the cost of those groups: a batch of reports does not
+    regroup the graph's thousands of metrics it leaves as they were."""
     known = known or {}
     parent: dict[str, str] = {}
 
@@ -378,25 +493,17 @@ def group(keys: Iterable[str], curated: Curated | None = None,
             pinned_of[low] = ca or cb
         return True
 
-    every = set(keys) | {k for ks in known.values() for k in ks}
+    groups_of: dict[str, list[str]] = {}
+    for gid, members in known.items():
+        for key in members:
+            groups_of.setdefault(key, []).append(gid)
+    every = set(keys) | groups_of.keys()
     pins = curated.pinned if curated else {}
-    for key in sorted(every):
-        parent[key] = key
-        if key in pins:
-            pinned_of[key] = pins[key]
-    # Curated names first: a concept's names are one metric whatever the resolver says.
-    by_concept: dict[str, list[str]] = {}
-    for key in sorted(every):
-        if key in pins:
-            by_concept.setdefault(pins[key], []).append(key)
-    for members in by_concept.values():
-        for other in members[1:]:
-            union(members[0], other)
-    for members in known.values():
-        for other in sorted(members)[1:]:
-            union(sorted(members)[0], other)
-    new = sorted(every - {k for ks in known.values() for k in ks})
-    index = KeyIndex(every)
+    new = sorted(every - groups_of.keys())
+    if index is None:
+        index = KeyIndex(every)
+    else:
+        index.sync(every)
     edges: list[Comparison] = []
     for key in new:
         for other in index.candidates(key):
@@ -405,11 +512,33 @@ def group(keys: Iterable[str], curated: Curated | None = None,
             comparison = compare(*sorted((key, other)))
             if comparison.same:
                 edges.append(comparison)
+    pinned = sorted(pins.keys() & every)
+    # The keys whose groups are asked for: those given, and all they are joined to
+    # (by a known group, a comparison or a curated concept).
+    scope = every if touching is None else _reached(set(touching) & every, known, groups_of, edges,
+                                                    {k: pins[k] for k in pinned})
+    for key in sorted(scope):
+        parent[key] = key
+        if key in pins:
+            pinned_of[key] = pins[key]
+    # Curated names first: a concept's names are one metric whatever the resolver says.
+    by_concept: dict[str, list[str]] = {}
+    for key in pinned:
+        if key in scope:
+            by_concept.setdefault(pins[key], []).append(key)
+    for members in by_concept.values():
+        for other in members[1:]:
+            union(members[0], other)
+    for members in known.values():
+        if members and members[0] in scope:
+            for other in sorted(members)[1:]:
+                union(sorted(members)[0], other)
     # Strongest first, so a curated concept takes the names closest to it.
     for comparison in sorted(edges, key=lambda c: (-c.score, c.a, c.b)):
-        union(comparison.a, comparison.b)
+        if comparison.a in scope:
+            union(comparison.a, comparison.b)
     members_of: dict[str, list[str]] = {}
-    for key in sorted(every):
+    for key in sorted(scope):
         members_of.setdefault(find(key), []).append(key)
     groups = []
     for root, members in sorted(members_of.items()):
@@ -421,6 +550,33 @@ def group(keys: Iterable[str], curated: Curated | None = None,
                             curated=concept_id, pinned=frozenset(k for k in members if k in pins),
                             source=curated.source if curated else ""))
     return groups
+
+
+def _reached(start: set[str], known: dict[str, list[str]], groups_of: dict[str, list[str]], edges: list[Comparison],
+             concept_of: dict[str, str]) -> set[str]:
+    """The keys joined to `start`, directly or not, by what `group` joins keys by."""
+    joined: dict[str, list[str]] = {}
+    for comparison in edges:
+        joined.setdefault(comparison.a, []).append(comparison.b)
+        joined.setdefault(comparison.b, []).append(comparison.a)
+    names_of: dict[str, list[str]] = {}
+    for key, concept_id in concept_of.items():
+        names_of.setdefault(concept_id, []).append(key)
+    found, frontier, followed = set(), list(start), set()
+    while frontier:
+        key = frontier.pop()
+        if key in found:
+            continue
+        found.add(key)
+        for gid in groups_of.get(key, ()):
+            if gid not in followed:
+                followed.add(gid)
+                frontier.extend(known[gid])
+        frontier.extend(joined.get(key, ()))
+        if key in concept_of and concept_of[key] not in followed:
+            followed.add(concept_of[key])
+            frontier.extend(names_of[concept_of[key]])
+    return found
 
 
 def pick_kind(name_based: str | None, observed: Iterable[str]) -> str:

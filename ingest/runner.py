@@ -76,6 +76,20 @@ def extract_path(path: str, max_bytes: int | None) -> tuple[Extraction | IngestE
         return IngestError(Path(path).name, f"extraction failed: {type(error).__name__}: {error}"), seconds
 
 
+def prepare_path(path: str, max_bytes: int | None) -> tuple[tuple[FileOutcome, GraphRows | None] | IngestError,
+                                                             dict[str, float]]:
+    """Read and extract one file and make its rows, in an extracting process:
+    made in the ingest process, the rows took the interpreter lock its writer
+    thread needs, and a batch waited for them."""
+    result, seconds = extract_path(path, max_bytes)
+    if isinstance(result, IngestError):
+        return result, seconds
+    try:
+        return _prepare_one(Path(path), result, seconds), seconds
+    except Exception as error:  # a loader bug must not stop the other files either
+        return IngestError(Path(path).name, f"making its rows failed: {type(error).__name__}: {error}"), seconds
+
+
 def extractions(paths: list[Path], *, max_bytes: int | None, workers: int, budget: Budget,
                 refused: dict[Path, IngestError] | None = None,
                 ) -> Iterable[tuple[Path, Extraction | IngestError, dict[str, float]]]:
@@ -134,8 +148,9 @@ def ingest(
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
     """Ingest files in file order, in batches of up to `batch_size` reports.
-    A single writer thread sends batch k to the store while this thread
-    prepares batch k+1, so the store and Python work at the same time. A
+    The extracting processes read, extract and make each report's rows; a
+    single writer thread sends batch k to the store while this thread
+    gathers batch k+1, so the store and Python work at the same time. A
     report whose id or file content is already in the open batch starts the
     next one, so the later version replaces the earlier, as it would alone.
     `workers` extracting processes (one at least); by default one per core for 16 files
@@ -157,9 +172,9 @@ def ingest(
             pending = writer.submit(_write_batch, store, batch)
             batch, in_batch = [], set()
 
-        for path, result, seconds in extractions(files, max_bytes=max_bytes, workers=workers, budget=budget,
-                                                 refused=refused):
-            outcome, rows = _prepare_one(path, result, seconds)
+        for path, result, seconds in extract_in_workers(files, partial(prepare_path, max_bytes=max_bytes),
+                                                        workers=workers, budget=budget, refused=refused):
+            outcome, rows = _prepare_one(path, result, seconds) if isinstance(result, IngestError) else result
             keys = {rows.report_id, rows.report["sha256"]} if rows is not None else set()
             if keys & in_batch:
                 send()

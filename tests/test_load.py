@@ -52,6 +52,15 @@ def test_the_schema_refuses_what_the_ontology_does_not_declare():
                                         "evidence": "e", "report_id": "r"})
     with pytest.raises(ontology.SchemaViolation, match="not declared"):
         schema.check_node("Street", {"id": "s"})
+    indicator = {"id": "i", "name": "x", "status": "met", "origin": "table", "read_by": "narrative", "ordinal": 1,
+                 "evidence": "e", "report_id": "r", "metric_key": "x"}
+    schema.check_node("Indicator", indicator)
+    for wrong, message in (({"ordinal": "1"}, "must be integer"), ({"ordinal": True}, "must be integer"),
+                           ({"score": "9"}, "must be decimal"), ({"flags": "a"}, "must be a list"),
+                           ({"flags": ["far_from_target", None]}, "must be string"),
+                           ({"flags": ["a"]}, "must be one of"), ({"id": None}, "is required")):
+        with pytest.raises(ontology.SchemaViolation, match=message):
+            schema.check_node("Indicator", {**indicator, **wrong})
     with pytest.raises(ontology.SchemaViolation):
         schema.check_relationship("HAS_INDICATOR", "Department", "Indicator")
 
@@ -125,6 +134,24 @@ def test_batches_write_the_same_graph_as_one_report_at_a_time(backend):
             assert {o.status for o in ingest(store, [EXAMPLES], batch_size=batch_size)} == {"loaded"}
             graphs.append("".join(jsonl(store)))
     assert graphs[0] == graphs[1]
+
+
+def test_a_report_whose_rows_cannot_be_made_fails_alone(store, monkeypatch):
+    """The rows are made in the extracting process: a report they cannot be made of
+    fails there, named, and the others are written."""
+    from perfkg.ingest import runner
+
+    def refuse_004(extraction):
+        if "004" in extraction.source_file:
+            raise ontology.SchemaViolation("Indicator.status must be one of […]")
+        return to_rows(extraction)
+
+    monkeypatch.setattr(runner, "to_rows", refuse_004)  # the workers are forked after this
+    outcomes = ingest(store, [EXAMPLES], workers=1)
+    failed = [o for o in outcomes if o.status == "failed"]
+    assert [Path(o.path).name for o in failed] == [report_path("004").name]
+    assert "making its rows failed: SchemaViolation" in failed[0].error
+    assert store.read("MATCH (r:Report) RETURN count(r)").rows == [[len(outcomes) - 1]]
 
 
 def test_a_report_the_store_refuses_fails_alone_and_the_rest_of_its_batch_lands(store, extractions):

@@ -95,6 +95,80 @@ def test_the_grouping_does_not_depend_on_the_order_names_arrive_in(gold_names, r
     assert set(known) == {g.id for g in resolver.group(set(keys))}
 
 
+@settings(max_examples=4, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_a_batch_regroups_only_the_groups_it_touches_as_the_whole_grouping_would(gold_names, rng):
+    """With `touching` and an index kept between batches, as the ingest groups
+    a batch's names: the groups that hold the batch's keys, each as grouping
+    every name at once has it."""
+    names = gold_names + [vary_name(n, random.Random(i)) for i, n in enumerate(gold_names[:80])]
+    keys = sorted({resolver.metric_key(n) for n in names})
+    rng.shuffle(keys)
+    known: dict[str, list[str]] = {}
+    index = resolver.KeyIndex()
+    for start in range(0, len(keys), 150):
+        batch = set(keys[start:start + 150])
+        whole = resolver.group(batch, known=known)
+        touched = resolver.group(batch, known=known, index=index, touching=batch)
+        assert [(g.id, g.keys) for g in touched] == [(g.id, g.keys) for g in whole if batch & set(g.keys)]
+        known = {g.id: g.keys for g in whole}
+
+
+@pytest.mark.parametrize("names", [
+    [f"第{i}批次培训人数" for i in range(1, 5001)],  # a generated form's rows, numbered
+    [f"{i}号楼改造完成率（{i % 7 + 1}期）" for i in range(1, 5001)],
+], ids=["numbered", "two numbers"])
+def test_thousands_of_names_that_differ_only_in_a_number_are_not_compared_with_each_other(names):
+    """A name is looked for only among the names of its own numbers (which
+    two names of one metric share): grouping thousands of names that differ
+    only in a number compares none of them, where comparing every pair was
+    minutes."""
+    keys = {resolver.metric_key(n) for n in names}
+    index = resolver.KeyIndex(keys)
+    assert not any(index.candidates(key) for key in keys)
+    resolver.compare.cache_clear()
+    assert len(resolver.group(keys)) == len(keys)
+    assert resolver.compare.cache_info().misses == 0
+
+
+def test_names_that_differ_by_a_character_are_compared_with_the_few_that_hold_them():
+    """Thousands of names sharing all but their first characters: each is
+    compared only with the names it holds, or that hold it, with at most
+    MAX_EXTRA characters more (two, or 140), not with all 5,000."""
+    first = [chr(0x4E00 + i) for i in range(70)]
+    pairs = {resolver.metric_key(a + b + "社区居民满意度") for a in first for b in first}  # 4,900 of one length
+    singles = {resolver.metric_key(a + "社区居民满意度") for a in first}  # each held in 140 of them
+    index = resolver.KeyIndex(pairs | singles)
+    assert max(len(index.candidates(key)) for key in pairs) <= 2
+    assert max(len(index.candidates(key)) for key in singles) <= 2 * len(first)
+    resolver.compare.cache_clear()
+    resolver.group(pairs | singles)
+    assert resolver.compare.cache_info().misses <= 2 * len(pairs)
+
+
+def test_why_a_grown_metric_joined_is_said_as_anew_and_a_metric_named_again_is_not_compared_again():
+    """Group.merges of a metric that grew batch by batch (brought up from
+    what it was) says what working it out anew says; asked again, it compares nothing."""
+    rng = random.Random(3)
+    first = [chr(0x4E00 + 200 + i) for i in range(80)]
+    keys = sorted({resolver.metric_key(n) for n in ["群众满意度", "居民群众满意度"] + [c + "群众满意度" for c in first]
+                   + [rng.choice(first) + rng.choice(first) + "群众满意度" for _ in range(80)]})
+    rng.shuffle(keys)
+    known: dict[str, list[str]] = {}
+    for start in range(0, len(keys), 20):
+        groups = resolver.group(set(keys[start:start + 20]), known=known)
+        for g in groups:
+            g.merges
+        known = {g.id: g.keys for g in groups}
+    largest = max(groups, key=lambda g: len(g.keys))
+    assert len(largest.keys) > 100
+    grown = largest.merges
+    resolver.compare.cache_clear()
+    assert largest.merges == grown and resolver.compare.cache_info().misses == 0
+    resolver._closest.clear()
+    assert largest.merges == grown
+
+
 def _curated(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "metrics.ttl"
     path.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
