@@ -138,7 +138,8 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     direct = _direct_neo4j_modules()
-    seconds = config.cache.get(SCOPE_SECONDS, {})
+    cache = getattr(config, "cache", None)  # none under -p no:cacheprovider: untimed, as at first
+    seconds = cache.get(SCOPE_SECONDS, {}) if cache else {}
 
     class ByStore(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
@@ -153,7 +154,8 @@ def pytest_xdist_make_scheduler(config, log):
             parts = {_part(nodeid, direct) for nodeid in self.workqueue[scope]}
             return sum(seconds.get(part, float("inf")) for part in parts)
 
-    config.pluginmanager.register(_ScopeClock(config, direct), "perfkg-scope-clock")
+    if cache:
+        config.pluginmanager.register(_ScopeClock(config, direct), "perfkg-scope-clock")
     return ByStore(config, log)
 
 
