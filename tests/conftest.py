@@ -103,25 +103,77 @@ def pytest_collection_modifyitems(items):
                                                   strict=True))
 
 
+# How long each module's part of a group of tests took when last run, in pytest's cache:
+# the scheduler sends the longest group first, so no long module starts while the other
+# worker is nearly done. By part, so a run of a few files leaves the others' times be.
+SCOPE_SECONDS = "perfkg/scope_seconds"
+
+
+def _direct_neo4j_modules() -> set[str]:
+    """Modules that take the Neo4j server directly (`neo4j_backend`, not through `backend`)."""
+    return {path.name for path in Path(__file__).parent.glob("test_*.py")
+            if "neo4j_backend" in path.read_text(encoding="utf-8")}
+
+
+def _scope(nodeid: str, direct: set[str]) -> str:
+    """The Neo4j half is one group, so one worker runs it on one server (each worker is a
+    session of its own, and a second server would cost a second JVM start); the rest goes a
+    module at a time, so a module's fixtures are made once."""
+    module, _, name = nodeid.partition("::")
+    params = name.partition("[")[2].rstrip("]").split("-")
+    return "neo4j" if "neo4j" in params or Path(module).name in direct else module
+
+
+def _part(nodeid: str, direct: set[str]) -> str:
+    """A module's part of its group: the module, or the module in the Neo4j group."""
+    scope, module = _scope(nodeid, direct), nodeid.partition("::")[0]
+    return module if scope == module else f"{scope} {module}"
+
+
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it, never called
 def pytest_xdist_make_scheduler(config, log):
-    """With workers (`make test`: pytest-xdist), the tests go out in groups: the Neo4j half
-    as one, so one worker runs it on one server (each worker is a session of its own, and
-    a second server would cost a second JVM start), and the rest a module at a time, so a
-    module's fixtures are made once. The biggest group goes out first."""
+    """With workers (`make test`: pytest-xdist), the tests go out in groups (`_scope`), the
+    one that took longest in the last run first (longest first keeps the workers' ends
+    close); groups not timed yet go first, and among equals the one of most tests."""
     from xdist.scheduler import LoadScopeScheduling
 
-    # Tests that take the Neo4j server directly (`neo4j_backend`, not through `backend`).
-    direct = {path.name for path in Path(__file__).parent.glob("test_*.py")
-              if "neo4j_backend" in path.read_text(encoding="utf-8")}
+    direct = _direct_neo4j_modules()
+    cache = getattr(config, "cache", None)  # none under -p no:cacheprovider: untimed, as at first
+    seconds = cache.get(SCOPE_SECONDS, {}) if cache else {}
 
     class ByStore(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module, _, name = nodeid.partition("::")
-            params = name.partition("[")[2].rstrip("]").split("-")
-            return "neo4j" if "neo4j" in params or Path(module).name in direct else module
+            return _scope(nodeid, direct)
 
+        def _assign_work_unit(self, node) -> None:
+            longest = max(self.workqueue, key=self._expected_seconds)
+            self.workqueue.move_to_end(longest, last=False)
+            super()._assign_work_unit(node)
+
+        def _expected_seconds(self, scope: str) -> float:
+            parts = {_part(nodeid, direct) for nodeid in self.workqueue[scope]}
+            return sum(seconds.get(part, float("inf")) for part in parts)
+
+    if cache:
+        config.pluginmanager.register(_ScopeClock(config, direct), "perfkg-scope-clock")
     return ByStore(config, log)
+
+
+class _ScopeClock:
+    """In the controller of a run with workers: each part's seconds (setup, call and
+    teardown of its tests), kept in pytest's cache for the next run's scheduler."""
+
+    def __init__(self, config, direct: set[str]):
+        self.config, self.direct, self.seconds = config, direct, {}
+
+    def pytest_runtest_logreport(self, report):
+        part = _part(report.nodeid, self.direct)
+        self.seconds[part] = self.seconds.get(part, 0.0) + report.duration
+
+    def pytest_sessionfinish(self):
+        if self.seconds:
+            known = self.config.cache.get(SCOPE_SECONDS, {})
+            self.config.cache.set(SCOPE_SECONDS, {**known, **{k: round(v, 1) for k, v in self.seconds.items()}})
 
 
 @pytest.fixture(scope="session")

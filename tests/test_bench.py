@@ -13,7 +13,10 @@ import pytest
 from conftest import ROOT
 
 
-@pytest.fixture(scope="module")
+# Of the session, not the module: the tests of both stores are ordered store by store
+# across modules, so a module's fixture would be torn down between this module's tests
+# and the benchmark run again (three times in a full run).
+@pytest.fixture(scope="session")
 def bench_run(tmp_path_factory, neo4j_backend):
     out = tmp_path_factory.mktemp("bench")
     neo4j = neo4j_backend.empty()  # the benchmark empties the database it measures
