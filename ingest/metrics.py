@@ -531,8 +531,9 @@ def group(keys: Iterable[str], curated: Curated | None = None, known: dict[str, 
             union(members[0], other)
     for members in known.values():
         if members and members[0] in scope:
-            for other in sorted(members)[1:]:
-                union(sorted(members)[0], other)
+            first, *others = sorted(members)
+            for other in others:
+                union(first, other)
     # Strongest first, so a curated concept takes the names closest to it.
     for comparison in sorted(edges, key=lambda c: (-c.score, c.a, c.b)):
         if comparison.a in scope:

@@ -21,6 +21,8 @@ import threading
 
 import hiredis
 
+from .supervisor import command
+
 # Replies read per call to recv: a large answer is tens of megabytes.
 _READ_SIZE = 1 << 18
 # Idle connections kept for the next commands; more threads than this at once
@@ -50,17 +52,6 @@ def _reply_error(message: str) -> ReplyError:
 
 
 _MORE = object()  # the reader's word for "the reply is not whole yet"
-
-
-def pack(args: tuple) -> bytes:
-    """A command as RESP: an array of bulk strings (text as UTF-8, numbers as their digits)."""
-    parts = [b"*%d\r\n" % len(args)]
-    for arg in args:
-        data = arg if isinstance(arg, bytes) else (arg if isinstance(arg, str) else str(arg)).encode()
-        parts.append(b"$%d\r\n" % len(data))
-        parts.append(data)
-        parts.append(b"\r\n")
-    return b"".join(parts)
 
 
 class Connection:
@@ -94,7 +85,7 @@ class Connection:
         not raised (the caller decides); a failure to send or read raises, and
         leaves this connection unfit for another command."""
         try:
-            self.sock.sendall(pack(args))
+            self.sock.sendall(command(*args))
         except socket.timeout:
             raise ReplyTimeout("Timeout writing to socket") from None
         except OSError as error:

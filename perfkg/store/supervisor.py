@@ -50,8 +50,17 @@ def _die_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
 
 
-def _command(*parts: bytes) -> bytes:
-    return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)
+def command(*args: bytes | str | int) -> bytes:
+    """A command as RESP: an array of bulk strings (text as UTF-8, numbers as
+    their digits). Also perfkg.store.resp's, whose commands are queries of
+    megabytes: each part is copied once, into the joined whole."""
+    parts = [b"*%d\r\n" % len(args)]
+    for arg in args:
+        data = arg if isinstance(arg, bytes) else (arg if isinstance(arg, str) else str(arg)).encode()
+        parts.append(b"$%d\r\n" % len(data))
+        parts.append(data)
+        parts.append(b"\r\n")
+    return b"".join(parts)
 
 
 class Connection:
@@ -106,7 +115,7 @@ class Connection:
         return rest
 
     def ask(self, *parts: bytes):
-        self.sock.sendall(_command(*parts))
+        self.sock.sendall(command(*parts))
         return self._reply()
 
     def info(self, section: bytes) -> dict[str, str]:
