@@ -169,6 +169,41 @@ def test_why_a_grown_metric_joined_is_said_as_anew_and_a_metric_named_again_is_n
     assert largest.merges == grown
 
 
+def _closest_by_comparing_all(keys: list[str]) -> dict[str, resolver.Comparison]:
+    """The definition: each key's greatest comparison with every other key."""
+    return {key: max((resolver.compare(*sorted((key, other))) for other in keys if other != key),
+                     key=resolver._closeness) for key in keys}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_each_key_s_closest_is_the_greatest_of_all_its_comparisons(gold_names, data):
+    """`closest` compares only the pairs that may be the same metric, in order of
+    score, and when a group grew, only the new keys: what it finds is what
+    comparing every pair finds, for groups of look-alikes, of strangers, and
+    grown from a smaller one."""
+    rng = random.Random(data.draw(st.integers(0, 10**6)))
+    base = resolver.metric_key(rng.choice(gold_names))
+
+    def added(key: str, count: int) -> str:  # characters put in, some the same metric's, some not
+        for _ in range(count):
+            at = rng.randrange(len(key) + 1)
+            key = key[:at] + rng.choice("内全区街年度2") + key[at:]
+        return key
+
+    look_alikes = [resolver.metric_key(vary_name(base, rng)) for _ in range(4)] + \
+                  [added(base, rng.choice([1, 1, 2, 2, 3])) for _ in range(10)]
+    strangers = [resolver.metric_key(name) for name in rng.sample(gold_names, 6)]
+    keys = sorted(set(data.draw(st.lists(st.sampled_from(look_alikes + strangers), min_size=2, max_size=14))))
+    if len(keys) < 2:
+        return
+    resolver._closest.clear()
+    smaller = keys[:max(2, len(keys) // 2)]
+    if len(smaller) < len(keys):
+        assert resolver.closest(smaller) == _closest_by_comparing_all(smaller)
+    assert resolver.closest(keys) == _closest_by_comparing_all(keys)
+
+
 def _curated(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "metrics.ttl"
     path.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
