@@ -25,9 +25,12 @@ def test_read_and_write_round_trip(store):
     assert result.records() == [{"id": "c1", "name": "广州市 \"quoted\" \\ slash"}]
 
 
-def test_a_string_with_a_nul_character_is_refused_by_name_by_the_embedded_store(falkor_store):
+@pytest.mark.parametrize("cypher, params", [("CREATE (:City {id: $id})", {"id": "a\0b"}),
+                                            ("UNWIND $rows AS row CREATE (:City {id: row.id})", {"rows": [{"id": "a\0b"}]})],
+                         ids=["alone", "in-a-batch"])
+def test_a_string_with_a_nul_character_is_refused_by_name_by_the_embedded_store(falkor_store, cypher, params):
     with pytest.raises(QueryError, match="NUL"):
-        falkor_store.write("CREATE (:City {id: $id})", {"id": "a\0b"})
+        falkor_store.write(cypher, params)
     assert falkor_store.read("MATCH (n) RETURN count(n)").rows == [[0]]
 
 
