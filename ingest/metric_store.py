@@ -98,14 +98,55 @@ _SET_METRICS = "UNWIND $rows AS row MERGE (m:Metric {id: row.id}) SET m = row"
 
 
 @dataclass
+class _Known:
+    """The graph's metrics as their keys: id -> keys, and key -> id."""
+
+    keys_of: dict[str, list[str]]
+    metric_of_key: dict[str, str]
+
+    @classmethod
+    def read(cls, store: GraphStore) -> "_Known":
+        keys_of = {mid: list(keys or []) for mid, keys in store.read("MATCH (m:Metric) RETURN m.id, m.keys").rows}
+        return cls(keys_of, {key: mid for mid, keys in keys_of.items() for key in keys})
+
+    def fingerprint(self) -> list[int]:
+        return [len(self.keys_of), sum(map(len, self.keys_of.values()))]
+
+    def apply(self, gone: set[str], changed: list[dict[str, Any]]) -> None:
+        for mid in gone:
+            for key in self.keys_of.pop(mid, []):
+                if self.metric_of_key.get(key) == mid:
+                    del self.metric_of_key[key]
+        for row in changed:
+            self.keys_of[row["id"]] = list(row["keys"])
+            self.metric_of_key.update(dict.fromkeys(row["keys"], row["id"]))
+
+
+# What the graph holds as a _Known's fingerprint: read at each batch instead of
+# every metric's keys, whose reading cost each batch in proportion to the graph.
+_FINGERPRINT = "MATCH (m:Metric) RETURN count(m), sum(size(m.keys))"
+
+
+@dataclass
 class _Resolving:
     """What the batches written to one store keep between them: the index of
-    the graph's keys, and whether a batch regrouped the whole graph, under
-    which curated scheme."""
+    the graph's keys, the metrics as the last batch left them, and whether a
+    batch regrouped the whole graph, under which curated scheme."""
 
     index: resolver.KeyIndex = field(default_factory=resolver.KeyIndex)
     regrouping: bool = False  # the batch being made regroups the whole graph
     regrouped_under: resolver.Curated | None | bool = False  # False: not yet
+    known: _Known | None = None
+    # What the batch being written does to the metrics (ids gone, rows set),
+    # applied to `known` once it is written.
+    writing: tuple[set[str], list[dict[str, Any]]] = (set(), [])
+
+    def known_in(self, store: GraphStore) -> _Known:
+        """The metrics as the store holds them: as the last batch left them
+        unless the graph's count of metrics or keys says another hand changed them."""
+        if self.known is None or store.read(_FINGERPRINT).rows[0] != self.known.fingerprint():
+            self.known = _Known.read(store)
+        return self.known
 
 
 _resolving: weakref.WeakKeyDictionary[GraphStore, _Resolving] = weakref.WeakKeyDictionary()
@@ -114,8 +155,13 @@ _resolving: weakref.WeakKeyDictionary[GraphStore, _Resolving] = weakref.WeakKeyD
 def batch_written(store: GraphStore) -> None:
     """The statements of batch_statements were written."""
     resolving = _resolving.get(store)
-    if resolving is not None and resolving.regrouping:
+    if resolving is None:
+        return
+    if resolving.regrouping:
         resolving.regrouped_under = curated()
+    if resolving.known is not None:
+        resolving.known.apply(*resolving.writing)
+    resolving.writing = (set(), [])
 
 
 def batch_statements(store: GraphStore, indicator_rows: list[dict[str, Any]]) -> list[Statement]:
@@ -124,10 +170,11 @@ def batch_statements(store: GraphStore, indicator_rows: list[dict[str, Any]]) ->
     row's metric_score."""
     resolving = _resolving.setdefault(store, _Resolving())
     resolving.regrouping = False
+    resolving.writing = (set(), [])
     if not indicator_rows:
         return []
-    known = {mid: list(keys or []) for mid, keys in store.read("MATCH (m:Metric) RETURN m.id, m.keys").rows}
-    metric_of_key = {key: mid for mid, keys in known.items() for key in keys}
+    known_metrics = resolving.known_in(store)
+    known, metric_of_key = known_metrics.keys_of, known_metrics.metric_of_key
     new_keys = {row["metric_key"] for row in indicator_rows}
     scheme = curated()
     # The first batch a process writes to a store regroups the whole graph, so a
@@ -166,6 +213,7 @@ def batch_statements(store: GraphStore, indicator_rows: list[dict[str, Any]]) ->
         if row["metric_key"] not in moved_keys:
             pairs.append({"from": row["id"], "to": g.id})
     ontology.schema().check_relationship("MEASURES", "Indicator", "Metric")
+    resolving.writing = (gone, changed)
     out = []
     if gone:
         out.append(Statement("MATCH (m:Metric) WHERE m.id IN $ids DETACH DELETE m", {"ids": sorted(gone)}))
@@ -185,6 +233,8 @@ def resolve_all(store: GraphStore) -> int:
     """Resolve every indicator of the graph again, from nothing: metrics of
     replaced reports' names go, and a changed curated scheme takes effect.
     Returns the number of metrics."""
+    if store in _resolving:
+        _resolving[store].known = None  # the metrics the last batch left are rewritten: read them again
     rows = store.read(
         "MATCH (i:Indicator) RETURN i.metric_key, i.name, i.unit_kind, coalesce(i.level2, i.category, i.level1)").rows
     observed = _observe({"metric_key": key, "name": name, "unit_kind": kind, "category": category}

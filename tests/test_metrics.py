@@ -276,6 +276,30 @@ def test_every_indicator_measures_one_metric_whatever_the_order_of_ingest(corpus
     assert indicators == measured and lowest >= 0.6
 
 
+def test_metrics_another_hand_changed_between_batches_are_read_again(corpus, backend):
+    """A process keeps the metrics its batches wrote rather than reading them all at
+    every batch; when the graph's count of metrics or of their names says someone
+    else changed them (here: every metric deleted), it reads them again, and its
+    next batch leaves the graph as one ingest of everything would."""
+    files = sorted(corpus.glob("*.txt"))
+    with Client.open(settings=backend.empty()) as client:
+        client.ingest(files)
+        expected = _metrics(client)
+    with Client.open(settings=backend.empty()) as client:
+        client.ingest(files[:3])
+        with Client.open(settings=client.settings) as other:
+            other.store.write("MATCH (m:Metric) DETACH DELETE m")
+        client.ingest(files[3:])
+        # The later reports' indicators each measure a metric the graph holds (some of
+        # the first three's lost theirs with the deleted metrics).
+        unmeasured = client.read(
+            "MATCH (r:Report)-[:HAS_INDICATOR]->(i:Indicator) WHERE NOT (i)-[:MEASURES]->(:Metric) "
+            "RETURN DISTINCT r.source_file").rows
+        assert unmeasured and {Path(f).name for (f,) in unmeasured} <= {f.name for f in files[:3]}
+        client.ingest(files[:3])  # the same reports again: replaced, then every metric resolved anew
+        assert _metrics(client) == expected
+
+
 def test_a_metric_is_followed_across_reports_that_name_it_differently(corpus, backend):
     with Client.open(settings=backend.empty()) as client:
         client.ingest([corpus])
