@@ -130,11 +130,29 @@ def _part(nodeid: str, direct: set[str]) -> str:
     return module if scope == module else f"{scope} {module}"
 
 
+def _neo4j_groups(parts: dict[str, int], seconds: dict[str, float], servers: int) -> dict[str, int]:
+    """The Neo4j half's modules (`parts`: each part with its number of tests) dealt into
+    `servers` groups of about equal time, the longest first to the group with least so far.
+    A module not timed yet counts its tests, at the average seconds a test of the timed ones."""
+    timed = [part for part in parts if part in seconds]
+    per_test = sum(seconds[p] for p in timed) / max(1, sum(parts[p] for p in timed)) if timed else 1.0
+    expected = {part: seconds.get(part, parts[part] * per_test) for part in parts}
+    loads, group = [0.0] * servers, {}
+    for part in sorted(parts, key=lambda p: (-expected[p], p)):
+        least = loads.index(min(loads))
+        group[part], loads[least] = least, loads[least] + expected[part]
+    return group
+
+
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it, never called
 def pytest_xdist_make_scheduler(config, log):
     """With workers (`make test`: pytest-xdist), the tests go out in groups (`_scope`), the
     one that took longest in the last run first (longest first keeps the workers' ends
-    close); groups not timed yet go first, and among equals the one of most tests."""
+    close); groups not timed yet go first, and among equals the one of most tests.
+    With two workers the Neo4j half is one group, on one server; with more, it is split by
+    module into a group for each worker but one, each on a server of its own (a worker is
+    a session, and starts its own): a second JVM costs seconds, less than the half waiting
+    for the one worker that would run it alone."""
     from xdist.scheduler import LoadScopeScheduling
 
     direct = _direct_neo4j_modules()
@@ -142,8 +160,23 @@ def pytest_xdist_make_scheduler(config, log):
     seconds = cache.get(SCOPE_SECONDS, {}) if cache else {}
 
     class ByStore(LoadScopeScheduling):
+        groups: dict[str, int] = {}
+
+        def schedule(self) -> None:
+            if self.collection is None and self.registered_collections:
+                collected = next(iter(self.registered_collections.values()))
+                parts: dict[str, int] = {}
+                for nodeid in collected:
+                    if _scope(nodeid, direct) == "neo4j":
+                        part = _part(nodeid, direct)
+                        parts[part] = parts.get(part, 0) + 1
+                self.groups = _neo4j_groups(parts, seconds, max(1, len(self.nodes) - 1))
+            super().schedule()
+
         def _split_scope(self, nodeid: str) -> str:
-            return _scope(nodeid, direct)
+            scope = _scope(nodeid, direct)
+            group = self.groups.get(_part(nodeid, direct), 0) if scope == "neo4j" else 0
+            return f"neo4j {group + 1}" if group else scope
 
         def _assign_work_unit(self, node) -> None:
             longest = max(self.workqueue, key=self._expected_seconds)
