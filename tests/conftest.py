@@ -107,6 +107,10 @@ def pytest_collection_modifyitems(items):
 # the scheduler sends the longest group first, so no long module starts while the other
 # worker is nearly done. By part, so a run of a few files leaves the others' times be.
 SCOPE_SECONDS = "perfkg/scope_seconds"
+# What a fresh clone (CI) schedules by, its cache empty: the same times from a whole run
+# (`make test`, then copy .pytest_cache/v/perfkg/scope_seconds here), as pytest-split
+# keeps its .test_durations. The cache's, where there are any, come first.
+RECORDED_SECONDS = Path(__file__).with_name("scope_seconds.json")
 
 
 def _direct_neo4j_modules() -> set[str]:
@@ -148,7 +152,8 @@ def _neo4j_groups(parts: dict[str, int], seconds: dict[str, float], servers: int
 def pytest_xdist_make_scheduler(config, log):
     """With workers (`make test`: pytest-xdist), the tests go out in groups (`_scope`), the
     one that took longest in the last run first (longest first keeps the workers' ends
-    close); groups not timed yet go first, and among equals the one of most tests.
+    close); groups timed neither in the cache nor in RECORDED_SECONDS go first, and among
+    equals the one of most tests.
     With two workers the Neo4j half is one group, on one server; with more, it is split by
     module into a group for each worker but one, each on a server of its own (a worker is
     a session, and starts its own): a second JVM costs seconds, less than the half waiting
@@ -156,8 +161,9 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     direct = _direct_neo4j_modules()
-    cache = getattr(config, "cache", None)  # none under -p no:cacheprovider: untimed, as at first
-    seconds = cache.get(SCOPE_SECONDS, {}) if cache else {}
+    cache = getattr(config, "cache", None)  # none under -p no:cacheprovider: the recorded times alone
+    seconds = {**json.loads(RECORDED_SECONDS.read_text(encoding="utf-8")),
+               **(cache.get(SCOPE_SECONDS, {}) if cache else {})}
 
     class ByStore(LoadScopeScheduling):
         groups: dict[str, int] = {}
