@@ -45,7 +45,7 @@ serve: $(VENV)/.installed  ## serve the API on the current graph
 # with TEST_WORKERS=2 the Neo4j half is one group, on one server).
 TEST_WORKERS ?= 3
 
-test: install  ## run the test suite on both stores, in $TEST_WORKERS processes (the Neo4j half starts a Neo4j server: needs Java and Maven)
+test: install  ## run the test suite on both stores, in $TEST_WORKERS processes (the Neo4j half starts a Neo4j server in each of all but one of them: needs Java and Maven)
 	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 eval: $(VENV)/.installed  ## measure the extraction against the gold of ../shared: the five reports, then the corpus; then metric and department resolution
