@@ -105,7 +105,7 @@ def pytest_collection_modifyitems(items):
 
 # How long each module's part of a group of tests took when last run, in pytest's cache:
 # the scheduler sends the longest group first, so no long module starts while the other
-# worker is nearly done. By part, so a run of a few files leaves the others' times be.
+# workers are nearly done. By part, so a run of a few files leaves the others' times be.
 SCOPE_SECONDS = "perfkg/scope_seconds"
 # What a fresh clone (CI) schedules by, its cache empty: the same times from a whole run
 # (`make test`, then copy .pytest_cache/v/perfkg/scope_seconds here), as pytest-split
@@ -121,8 +121,9 @@ def _direct_neo4j_modules() -> set[str]:
 
 def _scope(nodeid: str, direct: set[str]) -> str:
     """The Neo4j half is one group, so one worker runs it on one server (each worker is a
-    session of its own, and a second server would cost a second JVM start); the rest goes a
-    module at a time, so a module's fixtures are made once."""
+    session of its own, and a second server costs a second JVM start; with more than two
+    workers the scheduler splits it by module, `_neo4j_groups`); the rest goes a module at
+    a time, so a module's fixtures are made once."""
     module, _, name = nodeid.partition("::")
     params = name.partition("[")[2].rstrip("]").split("-")
     return "neo4j" if "neo4j" in params or Path(module).name in direct else module
