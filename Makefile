@@ -39,11 +39,13 @@ ingest: $(VENV)/.installed  ## ingest examples/reports only
 serve: $(VENV)/.installed  ## serve the API on the current graph
 	$(PERFKG) serve --host $(PERFKG_HOST) --port $(PERFKG_PORT)
 
-# Two processes (pytest-xdist): the Neo4j half in one, on one server, and the other
-# tests a module at a time in whichever is free (tests/conftest.py groups them).
-TEST_WORKERS ?= 2
+# Three processes (pytest-xdist) on two cores, as much of the suite waits on servers and
+# subprocesses: the Neo4j half split by module in two, each on a server of its own, and
+# the other tests a module at a time in whichever is free (tests/conftest.py groups them;
+# with TEST_WORKERS=2 the Neo4j half is one group, on one server).
+TEST_WORKERS ?= 3
 
-test: install  ## run the test suite on both stores, in $TEST_WORKERS processes (the Neo4j half starts a Neo4j server: needs Java and Maven)
+test: install  ## run the test suite on both stores, in $TEST_WORKERS processes (the Neo4j half starts a Neo4j server in each of all but one of them: needs Java and Maven)
 	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 eval: $(VENV)/.installed  ## measure the extraction against the gold of ../shared: the five reports, then the corpus; then metric and department resolution

@@ -105,8 +105,12 @@ def pytest_collection_modifyitems(items):
 
 # How long each module's part of a group of tests took when last run, in pytest's cache:
 # the scheduler sends the longest group first, so no long module starts while the other
-# worker is nearly done. By part, so a run of a few files leaves the others' times be.
+# workers are nearly done. By part, so a run of a few files leaves the others' times be.
 SCOPE_SECONDS = "perfkg/scope_seconds"
+# What a fresh clone (CI) schedules by, its cache empty: the same times from a whole run
+# (`make test`, then copy .pytest_cache/v/perfkg/scope_seconds here), as pytest-split
+# keeps its .test_durations. The cache's, where there are any, come first.
+RECORDED_SECONDS = Path(__file__).with_name("scope_seconds.json")
 
 
 def _direct_neo4j_modules() -> set[str]:
@@ -117,8 +121,9 @@ def _direct_neo4j_modules() -> set[str]:
 
 def _scope(nodeid: str, direct: set[str]) -> str:
     """The Neo4j half is one group, so one worker runs it on one server (each worker is a
-    session of its own, and a second server would cost a second JVM start); the rest goes a
-    module at a time, so a module's fixtures are made once."""
+    session of its own, and a second server costs a second JVM start; with more than two
+    workers the scheduler splits it by module, `_neo4j_groups`); the rest goes a module at
+    a time, so a module's fixtures are made once."""
     module, _, name = nodeid.partition("::")
     params = name.partition("[")[2].rstrip("]").split("-")
     return "neo4j" if "neo4j" in params or Path(module).name in direct else module
@@ -130,20 +135,55 @@ def _part(nodeid: str, direct: set[str]) -> str:
     return module if scope == module else f"{scope} {module}"
 
 
+def _neo4j_groups(parts: dict[str, int], seconds: dict[str, float], servers: int) -> dict[str, int]:
+    """The Neo4j half's modules (`parts`: each part with its number of tests) dealt into
+    `servers` groups of about equal time, the longest first to the group with least so far.
+    A module not timed yet counts its tests, at the average seconds a test of the timed ones."""
+    timed = [part for part in parts if part in seconds]
+    per_test = sum(seconds[p] for p in timed) / max(1, sum(parts[p] for p in timed)) if timed else 1.0
+    expected = {part: seconds.get(part, parts[part] * per_test) for part in parts}
+    loads, group = [0.0] * servers, {}
+    for part in sorted(parts, key=lambda p: (-expected[p], p)):
+        least = loads.index(min(loads))
+        group[part], loads[least] = least, loads[least] + expected[part]
+    return group
+
+
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it, never called
 def pytest_xdist_make_scheduler(config, log):
     """With workers (`make test`: pytest-xdist), the tests go out in groups (`_scope`), the
     one that took longest in the last run first (longest first keeps the workers' ends
-    close); groups not timed yet go first, and among equals the one of most tests."""
+    close); groups timed neither in the cache nor in RECORDED_SECONDS go first, and among
+    equals the one of most tests.
+    With two workers the Neo4j half is one group, on one server; with more, it is split by
+    module into a group for each worker but one, each on a server of its own (a worker is
+    a session, and starts its own): a second JVM costs seconds, less than the half waiting
+    for the one worker that would run it alone."""
     from xdist.scheduler import LoadScopeScheduling
 
     direct = _direct_neo4j_modules()
-    cache = getattr(config, "cache", None)  # none under -p no:cacheprovider: untimed, as at first
-    seconds = cache.get(SCOPE_SECONDS, {}) if cache else {}
+    cache = getattr(config, "cache", None)  # none under -p no:cacheprovider: the recorded times alone
+    seconds = {**json.loads(RECORDED_SECONDS.read_text(encoding="utf-8")),
+               **(cache.get(SCOPE_SECONDS, {}) if cache else {})}
 
     class ByStore(LoadScopeScheduling):
+        groups: dict[str, int] = {}
+
+        def schedule(self) -> None:
+            if self.collection is None and self.registered_collections:
+                collected = next(iter(self.registered_collections.values()))
+                parts: dict[str, int] = {}
+                for nodeid in collected:
+                    if _scope(nodeid, direct) == "neo4j":
+                        part = _part(nodeid, direct)
+                        parts[part] = parts.get(part, 0) + 1
+                self.groups = _neo4j_groups(parts, seconds, max(1, len(self.nodes) - 1))
+            super().schedule()
+
         def _split_scope(self, nodeid: str) -> str:
-            return _scope(nodeid, direct)
+            scope = _scope(nodeid, direct)
+            group = self.groups.get(_part(nodeid, direct), 0) if scope == "neo4j" else 0
+            return f"neo4j {group + 1}" if group else scope
 
         def _assign_work_unit(self, node) -> None:
             longest = max(self.workqueue, key=self._expected_seconds)

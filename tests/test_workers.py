@@ -31,9 +31,10 @@ def _statuses(outcomes):
 
 def test_a_file_that_hangs_its_reader_is_stopped_at_its_budget_and_the_rest_load(store, tmp_path):
     folder = _folder(tmp_path, {"loop.pdf": self_referring_pdf()})
-    outcomes = _statuses(ingest(store, [folder], workers=2, budget=Budget(seconds=10)))
+    # A budget of seconds: a report takes a fraction of one, the looping PDF for ever.
+    outcomes = _statuses(ingest(store, [folder], workers=2, budget=Budget(seconds=4)))
     assert outcomes["000.txt"][0] == outcomes["004.txt"][0] == "loaded"
-    assert outcomes["loop.pdf"] == ("failed", "reading and extracting it took over 10 s (PERFKG_MAX_FILE_SECONDS): "
+    assert outcomes["loop.pdf"] == ("failed", "reading and extracting it took over 4 s (PERFKG_MAX_FILE_SECONDS): "
                                               "stopped; nothing written")
     assert store.read("MATCH (r:Report) RETURN count(r)").rows == [[2]]
 
@@ -182,9 +183,11 @@ def test_uploads_past_the_workers_and_their_queue_get_503_at_once(empty_settings
 
     from conftest import serving
 
-    # One worker and a queue of one: of three hanging uploads sent together, one is extracted
-    # (until its 20 s budget), one waits its turn, and one is answered 503 at once.
-    settings = replace(empty_settings, api_key="k", max_file_seconds=20, upload_workers=1, upload_queue=1)
+    # One worker and a queue of one. One hanging upload is sent, and once its extracting worker
+    # is there (it holds the worker until its budget), two more together: one waits its turn,
+    # one is answered 503 at once. Waiting for the first to be extracted, not for a long budget,
+    # is what puts the other two behind it, so a budget of seconds is enough.
+    settings = replace(empty_settings, api_key="k", max_file_seconds=4, upload_workers=1, upload_queue=1)
     answers = []
     with serving(create_app(settings)) as url:
         def send():
@@ -192,8 +195,14 @@ def test_uploads_past_the_workers_and_their_queue_get_503_at_once(empty_settings
                 answers.append(client.post("/reports", headers={"X-API-Key": "k"},
                                            files={"file": ("loop.pdf", self_referring_pdf(), "application/pdf")}))
 
+        idle = set(_children())  # workers earlier tests left
         senders = [threading.Thread(target=send) for _ in range(3)]
-        for sender in senders:
+        senders[0].start()
+        deadline = time.monotonic() + 60
+        while not set(_children()) - idle and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert set(_children()) - idle, "the first upload was never given to a worker"
+        for sender in senders[1:]:
             sender.start()
         for sender in senders:
             sender.join()
