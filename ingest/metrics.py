@@ -246,6 +246,7 @@ def _unmatched(a: str, b: str) -> tuple[str, str]:
             "".join(ch for j, ch in enumerate(b) if j not in kept_b))
 
 
+@lru_cache(maxsize=65536)
 def _numbers(key: str) -> tuple[str, ...]:
     return tuple(_DIGITS.findall(key))
 
@@ -454,7 +455,7 @@ def _may_be_same(a: str, b: str) -> bool:
     MAX_EXTRA more characters, and their numbers equal."""
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     return (0 < len(longer) - len(shorter) <= MAX_EXTRA and len(shorter) >= MIN_LENGTH
-            and _holds_in_order(longer, shorter) and _numbers(a) == _numbers(b))
+            and _numbers(a) == _numbers(b) and _holds_in_order(longer, shorter))
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
