@@ -54,7 +54,7 @@ WITH d, r, i, x, project
 WHERE $project IS NULL OR project.name CONTAINS $project
 OPTIONAL MATCH (task:Task)-[:MEASURED_BY]->(i)
 // An indicator's topics are its ABOUT relationships' ids, sorted, held on it (i.topics):
-// collecting them from the relationships took a third of the database's time here.
+// collecting them from the relationships took over a quarter of the database's time here.
 RETURN d.short_name AS department, x.name AS district, r.year AS year, i.name AS indicator,
        i.category AS category, i.target_text AS target, i.actual_text AS actual, i.unit AS unit,
        i.completion_rate AS completion_rate, task.name AS task, project.name AS project, r.kind AS report_kind,
