@@ -9,31 +9,21 @@
 // @example perfkg query indicators_by_topic -p topic=epidemic_prevention
 // @example perfkg query indicators_by_topic -p topic=生活垃圾 -p status=met
 // @example perfkg query indicators_by_topic -p topic=卫生健康支出
-// The indicators of the project asked for are collected once (nothing when not asked),
-// so the rows can be filtered on them before they are cut (below).
-OPTIONAL MATCH (named:Project)-[:MEASURED_BY]->(of_project:Indicator)
-WHERE $project IS NOT NULL AND named.name CONTAINS $project
-WITH CASE WHEN $project IS NULL THEN null ELSE collect(of_project) END AS of_project
 // The indicators to look at: when a topic is given, those reached from its
 // Topic nodes through ABOUT; else every one. Collected first, so the rest starts
 // from them, not from every department's every indicator.
 OPTIONAL MATCH (topic:Topic) WHERE topic.id IN $topics
 OPTIONAL MATCH (topic)<-[:ABOUT]-(about:Indicator) WHERE ($status IS NULL OR about.status = $status)
-WITH of_project, collect(DISTINCT about) AS topical
+WITH collect(DISTINCT about) AS topical
 OPTIONAL MATCH (every:Indicator)
 WHERE $topics IS NULL AND ($status IS NULL OR every.status = $status)
-WITH of_project, topical, collect(every) AS every
+WITH topical, collect(every) AS every
 UNWIND topical + every AS i
-WITH i, of_project
+WITH i
 MATCH (d:Department)-[:PUBLISHED]->(r:Report)-[:HAS_INDICATOR]->(i)
 WHERE ($year IS NULL OR r.year = $year)
   AND ($department IS NULL OR d.id = $department OR d.name CONTAINS $department)
   AND ($report_kind IS NULL OR r.kind = $report_kind)
-  AND ($project IS NULL OR i IN of_project)
-// Sorted and cut to the page asked for ($page_end) before projects are looked up, as in
-// indicators_below_target: each row gives one row of the answer or more, which the final
-// ORDER BY keeps together and in this order.
-WITH d, r, i ORDER BY r.year DESC, d.short_name, i.name, r.source_file, i.id, d.id LIMIT $page_end
 OPTIONAL MATCH (project:Project)-[:MEASURED_BY]->(i)
 WITH d, r, i, project
 WHERE $project IS NULL OR project.name CONTAINS $project
