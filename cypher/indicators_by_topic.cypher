@@ -27,12 +27,9 @@ WHERE ($year IS NULL OR r.year = $year)
 OPTIONAL MATCH (project:Project)-[:MEASURED_BY]->(i)
 WITH d, r, i, project
 WHERE $project IS NULL OR project.name CONTAINS $project
-OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic)
-// Sorted before they are collected: a list comes back in the same order from every store.
-WITH d, r, i, project, t ORDER BY t.id
-WITH d, r, i, project, collect(t.id) AS topics
+// An indicator's topics are its ABOUT relationships' ids, sorted, held on it (i.topics).
 RETURN d.short_name AS department, r.year AS year, i.name AS indicator, i.category AS category,
        i.target_text AS target, i.actual_text AS actual, i.status AS status, project.name AS project,
-       r.kind AS report_kind, topics, i.read_by AS read_by, i.flags AS flags,
+       r.kind AS report_kind, coalesce(i.topics, []) AS topics, i.read_by AS read_by, i.flags AS flags,
        r.source_file AS source_file, i.evidence AS evidence, i.id AS indicator_id
 ORDER BY year DESC, department, indicator, source_file, indicator_id

@@ -307,6 +307,8 @@ def _properties(label: str, item: Any) -> dict[str, Any]:
             "status": item.status, "origin": item.origin, "level1": item.level1, "level2": item.level2,
             "max_score": item.max_score, "score": item.score, "deviation_reason": item.deviation_reason,
             "read_by": item.read_by, "flags": list(item.flags) or None,
+            # Its ABOUT relationships' topics, sorted, as listings return them (the ontology's pk:topics).
+            "topics": sorted(item.topics) or None,
             "evidence_also": [offset for span in item.evidence.also for offset in span] or None,
             **metric_store.indicator_fields(item),
         }
@@ -528,4 +530,7 @@ def prepare(store: GraphStore) -> None:
         Statement("UNWIND $rows AS row MERGE (t:Topic {id: row.id}) SET t += row", {"rows": topic_rows}),
         Statement("UNWIND $pairs AS p MATCH (a:Topic {id: p.from}) MATCH (b:Topic {id: p.to}) "
                   "MERGE (a)-[:BROADER]->(b)", {"pairs": broader}),
+        # Indicators written before they carried their topics (pk:topics) get them from their ABOUT relationships.
+        Statement("MATCH (i:Indicator) WHERE i.topics IS NULL MATCH (i)-[:ABOUT]->(t:Topic) "
+                  "WITH i, t ORDER BY t.id WITH i, collect(t.id) AS topics SET i.topics = topics"),
     ])

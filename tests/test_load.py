@@ -101,6 +101,23 @@ def test_a_newer_version_of_a_report_replaces_the_old_one_whole(store, tmp_path)
     assert store.read("MATCH (r:Report) RETURN count(r)").rows == [[1]]
 
 
+def test_an_indicators_topics_are_its_about_relationships_sorted(store, tmp_path):
+    """pk:topics, kept on an indicator for listings, says what its ABOUT relationships say:
+    after an ingest, after a report is replaced, and on indicators written before they
+    carried it (prepare gives it them)."""
+    ingest(store, [EXAMPLES])
+    original = report_path("004").read_text(encoding="utf-8")
+    new = tmp_path / "new.txt"
+    new.write_text(original.replace("开展社区活动次数年度指标值为 220 次，实际完成 170 次；", ""), encoding="utf-8")
+    assert ingest(store, [new])[0].status == "replaced"
+    store.write("MATCH (i:Indicator) WITH i ORDER BY i.id LIMIT 20 SET i.topics = null")
+    prepare(store)
+    rows = store.read("MATCH (i:Indicator) OPTIONAL MATCH (i)-[:ABOUT]->(t:Topic) WITH i, t ORDER BY t.id "
+                      "WITH i, collect(t.id) AS about RETURN i.topics, about").rows
+    assert [topics or [] for topics, _ in rows] == [about for _, about in rows]
+    assert any(len(about) > 1 for _, about in rows)
+
+
 def test_a_fragment_without_department_is_kept_under_an_unknown_department(store, tmp_path):
     fragment = tmp_path / "fragment.txt"
     fragment.write_text(
